@@ -1,0 +1,51 @@
+# Two commands matter: `make run` and `make test`. Everything they need is installed
+# from uv.lock into .venv, using a pinned uv kept in .tools (nothing global is touched).
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/cooptrack.duckdb
+PORT ?= 8501
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test check lint typecheck contracts install browser-deps screenshots clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(BIN)/.installed: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --extra dev --python $(PYTHON)
+	touch $@
+
+install: $(BIN)/.installed
+
+$(DB): | $(BIN)/.installed
+	$(BIN)/cooptrack init --db $(DB)
+
+run: $(BIN)/.installed $(DB)
+	COOPTRACK_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: $(BIN)/.installed
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+contracts: $(BIN)/.installed
+	$(BIN)/lint-imports
+
+check: lint typecheck contracts test
+
+# Debian's chromium for the browser tests (needs root; CI runs this).
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core)
+
+clean:
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,26 @@
+"""The project's own exceptions: every failure a user can cause ends as one of these.
+
+The CLI and the dashboard catch `CooptrackError` and show its message; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class CooptrackError(Exception):
+    """Base class: the message is written for the person who caused it."""
+
+
+class InputError(CooptrackError):
+    """A value given by the user (filter, date, option) is not acceptable."""
+
+
+class StoreError(CooptrackError):
+    """The database cannot be opened, read or written as asked."""
+
+
+class SeedError(CooptrackError):
+    """A row of the bundled text files is invalid; names file, line and column."""
+
+    def __init__(self, file: str, line: int, column: str, reason: str) -> None:
+        self.file, self.line, self.column, self.reason = file, line, column, reason
+        super().__init__(f"{file}, line {line}, column {column!r}: {reason}")

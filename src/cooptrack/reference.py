@@ -1,0 +1,92 @@
+"""Reference vocabularies: countries from pycountry, and the record's conventions, topics and
+organisations, with case-insensitive lookup of what people type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pycountry
+
+CENTRAL_ASIA = ("KZ", "KG", "TJ", "TM", "UZ")
+_REGIONS = {"central asia": CENTRAL_ASIA, "central-asia": CENTRAL_ASIA, "ca": CENTRAL_ASIA}
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    alpha3: str
+    name: str
+
+
+def all_countries() -> list[Country]:
+    """Every ISO 3166-1 country, named as pycountry (the maintained ISO data) names it."""
+    return [
+        Country(c.alpha_2, c.alpha_3, getattr(c, "common_name", None) or c.name)
+        for c in pycountry.countries
+    ]
+
+
+def country_name(code: str) -> str:
+    found = pycountry.countries.get(alpha_2=code)
+    if found is None:
+        return code
+    return str(getattr(found, "common_name", None) or found.name)
+
+
+def resolve_countries(token: str) -> tuple[str, ...]:
+    """Alpha-2, alpha-3 or English name, any case; "Central Asia" means the five. () if unknown."""
+    text = token.strip()
+    if not text:
+        return ()
+    if text.lower() in _REGIONS:
+        return _REGIONS[text.lower()]
+    try:
+        found = pycountry.countries.lookup(text)
+    except LookupError:
+        return ()
+    return (str(found.alpha_2),)
+
+
+def is_country_code(code: str) -> bool:
+    return len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code) is not None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the record knows: convention codes, topics and organisations (id → label)."""
+
+    conventions: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, str] = field(default_factory=dict)
+    organisations: dict[str, str] = field(default_factory=dict)
+    organisation_parents: dict[str, str | None] = field(default_factory=dict)
+
+    def resolve_convention(self, token: str) -> str | None:
+        return _lookup(token, self.conventions)
+
+    def resolve_topic(self, token: str) -> str | None:
+        return _lookup(token, self.topics)
+
+    def resolve_organisation(self, token: str) -> str | None:
+        return _lookup(token, self.organisations)
+
+    def descendants(self, organisation_ids: Iterable[str]) -> tuple[str, ...]:
+        """These organisations and all below them: DG ENV counts as the Commission."""
+        wanted = set(organisation_ids)
+        changed = True
+        while changed:
+            below = {
+                child for child, parent in self.organisation_parents.items() if parent in wanted
+            }
+            changed = not below <= wanted
+            wanted |= below
+        return tuple(sorted(wanted))
+
+
+def _lookup(token: str, labelled: dict[str, str]) -> str | None:
+    """Match an id or a label, ignoring case and surrounding space."""
+    needle = token.strip().casefold()
+    for key, label in labelled.items():
+        if needle in (key.casefold(), label.casefold()):
+            return key
+    return None

@@ -1,0 +1,239 @@
+"""The database layout, its version, and the migrations that bring older files up to date.
+
+Tables hold what was recorded; the `*_facts` views add what filters need (alive-from/to dates,
+one list of matching countries, lower-cased search text) so that every page and every export
+filters the same way. Views and macros are derived, so every migration re-creates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+SCHEMA_VERSION = 1
+OPEN_END = "DATE '9999-12-31'"
+
+MEETING_KINDS = (
+    "high-level-conference",
+    "wgecc-meeting",
+    "coordination-committee",
+    "cop",
+    "ministerial",
+    "workshop",
+    "other",
+)
+MEETING_FORMATS = ("in-person", "online", "hybrid")
+MEETING_STATUSES = ("planned", "held", "postponed", "cancelled")
+COMMITMENT_STATUSES = ("proposed", "agreed", "in-progress", "fulfilled", "superseded", "dropped")
+OPEN_COMMITMENT_STATUSES = ("proposed", "agreed", "in-progress")
+CONFIDENCES = ("H", "M", "L")
+ORGANISATION_KINDS = (
+    "eu-institution",
+    "government",
+    "international",
+    "regional",
+    "consultancy",
+    "project",
+    "other",
+)
+
+
+def _enum(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
+    allowed = ", ".join(f"'{value}'" for value in values)
+    check = f"{column} IN ({allowed})"
+    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"CHECK ({check})"
+
+
+_PRECISION = "('day', 'month', 'year')"
+
+TABLES = f"""
+CREATE TABLE schema_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE countries (
+    code VARCHAR PRIMARY KEY, alpha3 VARCHAR NOT NULL, name VARCHAR NOT NULL,
+    tracked BOOLEAN NOT NULL
+);
+CREATE TABLE conventions (
+    code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, adopted_year INTEGER, url VARCHAR,
+    sources VARCHAR[] NOT NULL
+);
+CREATE TABLE convention_parties (
+    convention VARCHAR NOT NULL, country VARCHAR NOT NULL, since_year INTEGER,
+    confidence VARCHAR NOT NULL {_enum("confidence", CONFIDENCES)},
+    sources VARCHAR[] NOT NULL, PRIMARY KEY (convention, country)
+);
+CREATE TABLE organisations (
+    id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL {_enum("kind", ORGANISATION_KINDS)},
+    parent VARCHAR, country VARCHAR, sources VARCHAR[] NOT NULL
+);
+CREATE TABLE topics (id VARCHAR PRIMARY KEY, label VARCHAR NOT NULL);
+CREATE TABLE meetings (
+    id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL {_enum("kind", MEETING_KINDS)},
+    series VARCHAR, ordinal INTEGER,
+    start_date DATE NOT NULL,
+    start_precision VARCHAR NOT NULL CHECK (start_precision IN {_PRECISION}),
+    end_date DATE,
+    end_precision VARCHAR CHECK (end_precision IS NULL OR end_precision IN {_PRECISION}),
+    tentative BOOLEAN NOT NULL, city VARCHAR, host_country VARCHAR,
+    format VARCHAR {_enum("format", MEETING_FORMATS, nullable=True)},
+    status VARCHAR NOT NULL {_enum("status", MEETING_STATUSES)},
+    chairs VARCHAR[] NOT NULL, chair_organisations VARCHAR[] NOT NULL,
+    organisers VARCHAR[] NOT NULL, countries VARCHAR[] NOT NULL,
+    conventions VARCHAR[] NOT NULL, topics VARCHAR[] NOT NULL, summary VARCHAR,
+    confidence VARCHAR NOT NULL {_enum("confidence", CONFIDENCES)}, sources VARCHAR[] NOT NULL,
+    CHECK (end_date IS NULL OR end_date >= start_date)
+);
+CREATE TABLE projects (
+    id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, donor VARCHAR, summary VARCHAR,
+    sources VARCHAR[] NOT NULL
+);
+CREATE TABLE phases (
+    id VARCHAR PRIMARY KEY, project VARCHAR NOT NULL, phase INTEGER, title VARCHAR NOT NULL,
+    implementers VARCHAR[] NOT NULL, budget DECIMAL(18, 2), currency VARCHAR,
+    planned_start DATE, planned_start_precision VARCHAR,
+    planned_end DATE, planned_end_precision VARCHAR,
+    actual_start DATE, actual_start_precision VARCHAR,
+    actual_end DATE, actual_end_precision VARCHAR,
+    countries VARCHAR[] NOT NULL, conventions VARCHAR[] NOT NULL, topics VARCHAR[] NOT NULL,
+    summary VARCHAR, confidence VARCHAR NOT NULL {_enum("confidence", CONFIDENCES)},
+    sources VARCHAR[] NOT NULL,
+    CHECK (planned_start IS NOT NULL OR actual_start IS NOT NULL)
+);
+CREATE TABLE commitments (
+    id VARCHAR PRIMARY KEY, text VARCHAR NOT NULL,
+    made_by_organisations VARCHAR[] NOT NULL, made_by_countries VARCHAR[] NOT NULL,
+    meeting VARCHAR, made_on DATE NOT NULL, made_on_precision VARCHAR NOT NULL,
+    countries VARCHAR[] NOT NULL, conventions VARCHAR[] NOT NULL, topics VARCHAR[] NOT NULL,
+    due_date DATE, due_precision VARCHAR, ahead_of VARCHAR,
+    status VARCHAR NOT NULL {_enum("status", COMMITMENT_STATUSES)},
+    fulfilled_by VARCHAR, confidence VARCHAR NOT NULL {_enum("confidence", CONFIDENCES)},
+    sources VARCHAR[] NOT NULL
+);
+CREATE TABLE followups (
+    commitment VARCHAR NOT NULL, seq INTEGER NOT NULL, on_date DATE NOT NULL,
+    on_precision VARCHAR NOT NULL, note VARCHAR NOT NULL, evidence_meeting VARCHAR,
+    status_after VARCHAR {_enum("status_after", COMMITMENT_STATUSES, nullable=True)},
+    sources VARCHAR[] NOT NULL, PRIMARY KEY (commitment, seq)
+);
+"""
+
+MACROS = """
+CREATE OR REPLACE MACRO period_end(d, p) AS
+    CASE p WHEN 'day' THEN d WHEN 'month' THEN last_day(d) ELSE make_date(year(d), 12, 31) END;
+CREATE OR REPLACE MACRO iso_partial(d, p) AS
+    CASE p WHEN 'day' THEN strftime(d, '%Y-%m-%d') WHEN 'month' THEN strftime(d, '%Y-%m')
+    ELSE strftime(d, '%Y') END;
+CREATE OR REPLACE MACRO country_labels(codes) AS
+    (SELECT string_agg(c.name, '; ' ORDER BY c.name) FROM countries c
+     WHERE list_contains(codes, c.code));
+CREATE OR REPLACE MACRO organisation_labels(ids) AS
+    (SELECT string_agg(o.name, '; ' ORDER BY o.name) FROM organisations o
+     WHERE list_contains(ids, o.id));
+CREATE OR REPLACE MACRO topic_labels(ids) AS
+    (SELECT string_agg(t.label, '; ' ORDER BY t.label) FROM topics t
+     WHERE list_contains(ids, t.id));
+CREATE OR REPLACE MACRO code_labels(codes) AS nullif(array_to_string(list_sort(codes), '; '), '');
+CREATE OR REPLACE MACRO source_labels(urls) AS nullif(array_to_string(urls, '; '), '');
+"""
+
+VIEWS = f"""
+CREATE OR REPLACE VIEW organisation_tree AS
+    WITH RECURSIVE tree(ancestor, id) AS (
+        SELECT id, id FROM organisations
+        UNION
+        SELECT tree.ancestor, o.id FROM tree JOIN organisations o ON o.parent = tree.id
+    )
+    SELECT ancestor, id FROM tree;
+CREATE OR REPLACE VIEW meeting_facts AS
+    SELECT m.*,
+        list_distinct(list_concat(m.countries,
+            CASE WHEN m.host_country IS NULL THEN [] ELSE [m.host_country] END)) AS match_countries,
+        list_distinct(list_concat(m.chair_organisations, m.organisers)) AS match_organisations,
+        m.start_date AS alive_from,
+        period_end(coalesce(m.end_date, m.start_date),
+                   CASE WHEN m.end_date IS NULL THEN m.start_precision ELSE m.end_precision END)
+            AS alive_to,
+        lower(concat_ws(' ', m.title, m.series, m.city, m.summary)) AS search_text
+    FROM meetings m;
+CREATE OR REPLACE VIEW phase_facts AS
+    SELECT p.*, pr.name AS project_name,
+        p.countries AS match_countries,
+        list_distinct(list_concat(p.implementers,
+            CASE WHEN pr.donor IS NULL THEN [] ELSE [pr.donor] END)) AS match_organisations,
+        coalesce(p.actual_start, p.planned_start) AS alive_from,
+        CASE
+            WHEN p.actual_end IS NOT NULL THEN period_end(p.actual_end, p.actual_end_precision)
+            WHEN p.planned_end IS NOT NULL THEN period_end(p.planned_end, p.planned_end_precision)
+            ELSE {OPEN_END}
+        END AS alive_to,
+        lower(concat_ws(' ', pr.name, p.title, p.summary)) AS search_text
+    FROM phases p LEFT JOIN projects pr ON pr.id = p.project;
+CREATE OR REPLACE VIEW commitment_facts AS
+    WITH closed AS (
+        SELECT f.commitment, max(period_end(f.on_date, f.on_precision)) AS closed_on
+        FROM followups f
+        WHERE f.status_after IN ('fulfilled', 'superseded', 'dropped')
+        GROUP BY f.commitment
+    )
+    SELECT c.*,
+        CASE WHEN c.due_date IS NOT NULL THEN period_end(c.due_date, c.due_precision)
+             ELSE ahead.start_date END AS due_by,
+        c.status IN {tuple(OPEN_COMMITMENT_STATUSES)} AS is_open,
+        list_distinct(list_concat(c.made_by_countries, c.countries)) AS match_countries,
+        c.made_by_organisations AS match_organisations,
+        c.made_on AS alive_from,
+        CASE WHEN c.status IN {tuple(OPEN_COMMITMENT_STATUSES)} THEN {OPEN_END}
+             ELSE coalesce(closed.closed_on, period_end(c.made_on, c.made_on_precision))
+        END AS alive_to,
+        lower(c.text) AS search_text
+    FROM commitments c
+    LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
+    LEFT JOIN closed ON closed.commitment = c.id;
+"""
+
+
+def create(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Create an empty database of the current version (inside the caller's transaction)."""
+    cursor.execute(TABLES)
+    cursor.execute(MACROS)
+    cursor.execute(VIEWS)
+    cursor.execute("INSERT INTO schema_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+
+# MIGRATIONS[n] turns a version-n database into version n+1. Append, never edit.
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def stored_version(cursor: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version written in the file, or None when it is not a cooptrack database."""
+    found = cursor.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_meta'"
+    ).fetchone()
+    if not found or not found[0]:
+        return None
+    row = cursor.execute("SELECT value FROM schema_meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def migrate(cursor: duckdb.DuckDBPyConnection, from_version: int) -> int:
+    """Apply every migration after `from_version` in one transaction; return the new version."""
+    version = from_version
+    cursor.execute("BEGIN TRANSACTION")
+    try:
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](cursor)
+            version += 1
+        cursor.execute(MACROS)
+        cursor.execute(VIEWS)
+        cursor.execute(
+            "UPDATE schema_meta SET value = ? WHERE key = 'schema_version'", [str(version)]
+        )
+        cursor.execute("COMMIT")
+    except BaseException:
+        cursor.execute("ROLLBACK")
+        raise
+    return version

@@ -1,0 +1,536 @@
+"""Build a database from the reviewable text files under `data/seed/`.
+
+Every row is validated before anything is written; the first bad row stops the load with its
+file, line, column and reason. The database is written to a temporary file beside the target
+and moved into place only when complete, so a failed load leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from cooptrack import schema
+from cooptrack.dates import PartialDate
+from cooptrack.errors import SeedError, StoreError
+from cooptrack.reference import CENTRAL_ASIA, all_countries, is_country_code
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
+_URL = re.compile(r"^https?://[^\s;]+$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def default_seed_dir() -> Path:
+    """`COOPTRACK_SEED`, else `data/seed` here, else the one beside this source tree."""
+    if os.environ.get("COOPTRACK_SEED"):
+        return Path(os.environ["COOPTRACK_SEED"])
+    local = Path("data/seed")
+    if local.is_dir():
+        return local
+    return Path(__file__).resolve().parents[2] / "data" / "seed"
+
+
+@dataclass
+class Known:
+    """Identifiers seen so far, by kind, for checking references between files."""
+
+    ids: dict[str, set[str]] = field(default_factory=dict)
+
+    def has(self, kind: str, value: str) -> bool:
+        if kind == "country":
+            return is_country_code(value)
+        if kind == "actor":
+            return is_country_code(value) or value in self.ids.get("organisation", set())
+        return value in self.ids.get(kind, set())
+
+
+class Row:
+    """One CSV row with typed, validated accessors that raise SeedError naming the cell."""
+
+    def __init__(self, file: str, line: int, values: dict[str, str], known: Known) -> None:
+        self.file, self.line, self.values, self.known = file, line, values, known
+
+    def fail(self, column: str, reason: str) -> SeedError:
+        return SeedError(self.file, self.line, column, reason)
+
+    def raw(self, column: str) -> str:
+        return (self.values.get(column) or "").strip()
+
+    def text(self, column: str, required: bool = True) -> str | None:
+        value = self.raw(column)
+        if not value:
+            if required:
+                raise self.fail(column, "is required")
+            return None
+        if _EMAIL.search(value) or _PHONE.search(value):
+            raise self.fail(column, "looks like an e-mail address or phone number; leave it out")
+        return value
+
+    def slug(self, column: str) -> str:
+        value = self.raw(column)
+        if not _SLUG.match(value):
+            raise self.fail(column, f"{value!r} is not an id (lowercase letters, digits, '-')")
+        return value
+
+    def choice(self, column: str, allowed: tuple[str, ...], required: bool = True) -> str | None:
+        value = self.raw(column)
+        if not value and not required:
+            return None
+        if value not in allowed:
+            raise self.fail(column, f"{value!r} is not one of: {', '.join(allowed)}")
+        return value
+
+    def integer(self, column: str) -> int | None:
+        value = self.raw(column)
+        if not value:
+            return None
+        if not re.fullmatch(r"-?\d+", value):
+            raise self.fail(column, f"{value!r} is not a whole number")
+        return int(value)
+
+    def decimal(self, column: str) -> Decimal | None:
+        value = self.raw(column)
+        if not value:
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise self.fail(column, f"{value!r} is not a number") from None
+        if not number.is_finite() or number < 0:
+            raise self.fail(column, f"{value!r} is not an amount")
+        return number
+
+    def boolean(self, column: str) -> bool:
+        value = self.raw(column).lower()
+        if value not in ("true", "false", ""):
+            raise self.fail(column, f"{value!r} is not true or false")
+        return value == "true"
+
+    def date(self, column: str, required: bool = False) -> PartialDate | None:
+        value = self.raw(column)
+        if not value:
+            if required:
+                raise self.fail(column, "is required")
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError as error:
+            raise self.fail(column, str(error)) from None
+
+    def ref(self, column: str, kind: str, required: bool = False) -> str | None:
+        value = self.raw(column)
+        if not value:
+            if required:
+                raise self.fail(column, "is required")
+            return None
+        if not self.known.has(kind, value):
+            raise self.fail(column, f"unknown {kind} {value!r}")
+        return value
+
+    def refs(self, column: str, kind: str) -> list[str]:
+        values = [part.strip() for part in self.raw(column).split(";") if part.strip()]
+        for value in values:
+            if not self.known.has(kind, value):
+                raise self.fail(column, f"unknown {kind} {value!r}")
+        return list(dict.fromkeys(values))
+
+    def texts(self, column: str) -> list[str]:
+        return [
+            part.strip() for part in (self.text(column, False) or "").split(";") if part.strip()
+        ]
+
+    def sources(self, column: str = "sources") -> list[str]:
+        urls = [part.strip() for part in self.raw(column).split(";") if part.strip()]
+        if not urls:
+            raise self.fail(column, "every record needs at least one source address")
+        for url in urls:
+            if not _URL.match(url):
+                raise self.fail(column, f"{url!r} is not an http(s) address")
+        return urls
+
+    def confidence(self) -> str:
+        return self.choice("confidence", schema.CONFIDENCES) or "L"
+
+
+def read_rows(path: Path, columns: tuple[str, ...], known: Known) -> Iterator[Row]:
+    """Rows of one CSV file, after checking its header is exactly `columns`."""
+    name = path.name
+    if not path.exists():
+        raise SeedError(name, 0, "-", "file is missing")
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            header = next(reader, None)
+            if header is None or tuple(h.strip() for h in header) != columns:
+                raise SeedError(name, 1, "-", f"header must be: {','.join(columns)}")
+            line = reader.line_num + 1
+            for cells in reader:
+                if len(cells) != len(columns):
+                    raise SeedError(
+                        name, line, "-", f"has {len(cells)} cells, the header has {len(columns)}"
+                    )
+                if any(cell.strip() for cell in cells):
+                    yield Row(name, line, dict(zip(columns, cells, strict=True)), known)
+                line = reader.line_num + 1
+        except csv.Error as error:
+            raise SeedError(name, reader.line_num, "-", f"not valid CSV: {error}") from None
+        except UnicodeDecodeError:
+            raise SeedError(name, reader.line_num + 1, "-", "is not UTF-8 text") from None
+
+
+def _unique_id(row: Row, column: str, kind: str, known: Known, value: str | None = None) -> str:
+    ident = value if value is not None else row.slug(column)
+    seen = known.ids.setdefault(kind, set())
+    if ident in seen:
+        raise row.fail(column, f"duplicate {kind} id {ident!r}")
+    seen.add(ident)
+    return ident
+
+
+def _pd(value: PartialDate | None) -> tuple[date | None, str | None]:
+    return (value.start, value.precision) if value else (None, None)
+
+
+def _check_order(row: Row, start_col: str, end_col: str) -> None:
+    start, end = row.date(start_col), row.date(end_col)
+    if start and end and end.end < start.start:
+        raise row.fail(end_col, f"{end.iso()} is before {start_col} {start.iso()}")
+
+
+Converter = Callable[[Row, Known], tuple[Any, ...]]
+
+
+def _topic(row: Row, known: Known) -> tuple[Any, ...]:
+    return (_unique_id(row, "id", "topic", known), row.text("label"))
+
+
+def _convention(row: Row, known: Known) -> tuple[Any, ...]:
+    code = row.raw("code")
+    if not re.fullmatch(r"[A-Z][A-Z0-9-]*", code):
+        raise row.fail("code", f"{code!r} is not a convention code (UPPER letters, digits, '-')")
+    _unique_id(row, "code", "convention", known, code)
+    return (
+        code,
+        row.text("name"),
+        row.integer("adopted_year"),
+        row.text("url", False),
+        row.sources(),
+    )
+
+
+def _organisation(row: Row, known: Known) -> tuple[Any, ...]:
+    ident = _unique_id(row, "id", "organisation", known)
+    return (
+        ident,
+        row.text("name"),
+        row.choice("kind", schema.ORGANISATION_KINDS),
+        row.raw("parent") or None,
+        row.ref("country", "country"),
+        row.sources(),
+    )
+
+
+def _party(row: Row, known: Known) -> tuple[Any, ...]:
+    key = f"{row.raw('convention')}/{row.raw('country')}"
+    convention = row.ref("convention", "convention", required=True)
+    country = row.ref("country", "country", required=True)
+    _unique_id(row, "country", "party", known, key)
+    return (convention, country, row.integer("since_year"), row.confidence(), row.sources())
+
+
+def _meeting(row: Row, known: Known) -> tuple[Any, ...]:
+    ident = _unique_id(row, "id", "meeting", known)
+    title = row.text("title") or ""
+    _unique_id(row, "title", "meeting title", known, title.casefold())
+    start, end = row.date("start", required=True), row.date("end")
+    _check_order(row, "start", "end")
+    return (
+        ident,
+        title,
+        row.choice("kind", schema.MEETING_KINDS),
+        row.text("series", False),
+        row.integer("ordinal"),
+        *_pd(start),
+        *_pd(end),
+        row.boolean("tentative"),
+        row.text("city", False),
+        row.ref("host_country", "country"),
+        row.choice("format", schema.MEETING_FORMATS, required=False),
+        row.choice("status", schema.MEETING_STATUSES),
+        row.texts("chairs"),
+        row.refs("chair_organisations", "organisation"),
+        row.refs("organisers", "organisation"),
+        row.refs("countries", "country"),
+        row.refs("conventions", "convention"),
+        row.refs("topics", "topic"),
+        row.text("summary", False),
+        row.confidence(),
+        row.sources(),
+    )
+
+
+def _project(row: Row, known: Known) -> tuple[Any, ...]:
+    ident = _unique_id(row, "id", "project", known)
+    return (
+        ident,
+        row.text("name"),
+        row.ref("donor", "organisation"),
+        row.text("summary", False),
+        row.sources(),
+    )
+
+
+def _phase(row: Row, known: Known) -> tuple[Any, ...]:
+    ident = _unique_id(row, "id", "phase", known)
+    _check_order(row, "planned_start", "planned_end")
+    _check_order(row, "actual_start", "actual_end")
+    if not row.raw("planned_start") and not row.raw("actual_start"):
+        raise row.fail("actual_start", "a phase needs a planned or an actual start")
+    budget = row.decimal("budget")
+    currency = row.text("currency", False)
+    if budget is not None and not (currency and re.fullmatch(r"[A-Z]{3}", currency)):
+        raise row.fail("currency", "a budget needs a three-letter currency code such as EUR")
+    return (
+        ident,
+        row.ref("project", "project", required=True),
+        row.integer("phase"),
+        row.text("title"),
+        row.refs("implementers", "organisation"),
+        budget,
+        currency,
+        *_pd(row.date("planned_start")),
+        *_pd(row.date("planned_end")),
+        *_pd(row.date("actual_start")),
+        *_pd(row.date("actual_end")),
+        row.refs("countries", "country"),
+        row.refs("conventions", "convention"),
+        row.refs("topics", "topic"),
+        row.text("summary", False),
+        row.confidence(),
+        row.sources(),
+    )
+
+
+def _commitment(row: Row, known: Known, meeting_starts: dict[str, PartialDate]) -> tuple[Any, ...]:
+    ident = _unique_id(row, "id", "commitment", known)
+    meeting = row.ref("meeting", "meeting")
+    made_on = row.date("made_on") or (meeting_starts.get(meeting) if meeting else None)
+    if made_on is None:
+        raise row.fail("made_on", "is required when the commitment has no meeting")
+    actors = row.refs("made_by", "actor")
+    if not actors:
+        raise row.fail("made_by", "who made the commitment is required")
+    countries = [a for a in actors if is_country_code(a)]
+    organisations = [a for a in actors if a not in countries]
+    return (
+        ident,
+        row.text("text"),
+        organisations,
+        countries,
+        meeting,
+        *_pd(made_on),
+        row.refs("countries", "country"),
+        row.refs("conventions", "convention"),
+        row.refs("topics", "topic"),
+        *_pd(row.date("due")),
+        row.ref("ahead_of", "meeting"),
+        row.choice("status", schema.COMMITMENT_STATUSES),
+        row.ref("fulfilled_by", "meeting"),
+        row.confidence(),
+        row.sources(),
+    )
+
+
+def _followup(row: Row, known: Known, sequence: dict[str, int]) -> tuple[Any, ...]:
+    commitment = row.ref("commitment", "commitment", required=True) or ""
+    sequence[commitment] = sequence.get(commitment, 0) + 1
+    return (
+        commitment,
+        sequence[commitment],
+        *_pd(row.date("date", required=True)),
+        row.text("note"),
+        row.ref("evidence_meeting", "meeting"),
+        row.choice("status_after", schema.COMMITMENT_STATUSES, required=False),
+        row.sources(),
+    )
+
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "topics": ("id", "label"),
+    "conventions": ("code", "name", "adopted_year", "url", "sources"),
+    "organisations": ("id", "name", "kind", "parent", "country", "sources"),
+    "convention_parties": ("convention", "country", "since_year", "confidence", "sources"),
+    "meetings": (
+        "id",
+        "title",
+        "kind",
+        "series",
+        "ordinal",
+        "start",
+        "end",
+        "tentative",
+        "city",
+        "host_country",
+        "format",
+        "status",
+        "chairs",
+        "chair_organisations",
+        "organisers",
+        "countries",
+        "conventions",
+        "topics",
+        "summary",
+        "confidence",
+        "sources",
+    ),
+    "projects": ("id", "name", "donor", "summary", "sources"),
+    "phases": (
+        "id",
+        "project",
+        "phase",
+        "title",
+        "implementers",
+        "budget",
+        "currency",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+        "countries",
+        "conventions",
+        "topics",
+        "summary",
+        "confidence",
+        "sources",
+    ),
+    "commitments": (
+        "id",
+        "text",
+        "made_by",
+        "meeting",
+        "made_on",
+        "countries",
+        "conventions",
+        "topics",
+        "due",
+        "ahead_of",
+        "status",
+        "fulfilled_by",
+        "confidence",
+        "sources",
+    ),
+    "followups": ("commitment", "date", "note", "evidence_meeting", "status_after", "sources"),
+}
+
+
+@dataclass
+class SeedData:
+    """Validated rows, table by table, ready to insert; plus the data set's own description."""
+
+    meta: dict[str, str]
+    tables: dict[str, list[tuple[Any, ...]]]
+
+
+def load_seed(seed_dir: Path) -> SeedData:
+    """Read and validate every file; raise SeedError on the first bad row."""
+    known = Known()
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+
+    def read(name: str, convert: Callable[[Row], tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        rows = [convert(row) for row in read_rows(seed_dir / f"{name}.csv", COLUMNS[name], known)]
+        tables[name] = rows
+        return rows
+
+    meta = _read_meta(seed_dir / "dataset.toml")
+    read("topics", lambda row: _topic(row, known))
+    read("conventions", lambda row: _convention(row, known))
+    organisations = read("organisations", lambda row: _organisation(row, known))
+    _check_parents(seed_dir, organisations, known)
+    read("convention_parties", lambda row: _party(row, known))
+    meetings = read("meetings", lambda row: _meeting(row, known))
+    starts = {m[0]: PartialDate(m[5], m[6]) for m in meetings}
+    read("projects", lambda row: _project(row, known))
+    read("phases", lambda row: _phase(row, known))
+    read("commitments", lambda row: _commitment(row, known, starts))
+    sequence: dict[str, int] = {}
+    read("followups", lambda row: _followup(row, known, sequence))
+    tables["countries"] = [
+        (c.code, c.alpha3, c.name, c.code in CENTRAL_ASIA) for c in all_countries()
+    ]
+    return SeedData(meta, tables)
+
+
+def _read_meta(path: Path) -> dict[str, str]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SeedError(path.name, 0, "-", "file is missing") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SeedError(path.name, getattr(error, "lineno", 0), "-", str(error)) from None
+    as_of = data.get("as_of")
+    if not isinstance(as_of, date):
+        raise SeedError(path.name, 0, "as_of", "must be a date such as 2026-11-28")
+    return {
+        "data_as_of": as_of.isoformat(),
+        "dataset_title": str(data.get("title", "")),
+        "dataset_description": str(data.get("description", "")),
+    }
+
+
+def _check_parents(seed_dir: Path, organisations: list[tuple[Any, ...]], known: Known) -> None:
+    for line, org in enumerate(organisations, start=2):
+        if org[3] and not known.has("organisation", org[3]):
+            raise SeedError("organisations.csv", line, "parent", f"unknown organisation {org[3]!r}")
+
+
+def write(cursor: duckdb.DuckDBPyConnection, data: SeedData) -> None:
+    """Create the schema and insert every table (the caller owns the transaction)."""
+    schema.create(cursor)
+    for key, value in data.meta.items():
+        cursor.execute("INSERT INTO schema_meta VALUES (?, ?)", [key, value])
+    for table, rows in data.tables.items():
+        if rows:
+            marks = ", ".join("?" for _ in rows[0])
+            cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+
+def build_database(seed_dir: Path, target: Path, force: bool = False) -> SeedData:
+    """Validate the seed, then write a new database file at `target` all at once."""
+    if target.exists() and not force:
+        raise StoreError(f"{target} already exists; add --force to replace it")
+    if target.is_dir():
+        raise StoreError(f"{target} is a folder, not a database file")
+    data = load_seed(seed_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    os.unlink(temporary)
+    try:
+        connection = duckdb.connect(temporary)
+        try:
+            connection.execute("BEGIN TRANSACTION")
+            write(connection, data)
+            connection.execute("COMMIT")
+            connection.execute("CHECKPOINT")
+        finally:
+            connection.close()
+        os.replace(temporary, target)
+    except duckdb.Error as error:
+        raise StoreError(f"could not write {target}: {str(error).splitlines()[0]}") from error
+    finally:
+        for leftover in (temporary, f"{temporary}.wal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    return data

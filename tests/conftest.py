@@ -1,0 +1,46 @@
+"""Shared fixtures: databases built from checked-in seed files, never from hand-made SQL."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cooptrack.seed import build_database
+from cooptrack.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_DIR = ROOT / "data" / "seed"
+FIXTURE_SEED_DIR = Path(__file__).parent / "fixtures" / "seed"
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled record, built once per run (tests must not write to it)."""
+    path = tmp_path_factory.mktemp("bundled") / "cooptrack.duckdb"
+    build_database(SEED_DIR, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small database from tests/fixtures/seed, whose extracts are compared whole."""
+    path = tmp_path_factory.mktemp("fixture") / "fixture.duckdb"
+    build_database(FIXTURE_SEED_DIR, path)
+    return path
+
+
+@pytest.fixture
+def store(bundled_db: Path) -> Iterator[Store]:
+    with Store.open(bundled_db) as opened:
+        yield opened
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled seed, for tests that break it on purpose."""
+    target = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, target)
+    return target

@@ -1,0 +1,105 @@
+"""Opening databases: versions, migrations, and files that are not what they claim."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from cooptrack import schema
+from cooptrack.errors import StoreError
+from cooptrack.store import Store
+
+
+def copy_of(bundled_db, tmp_path):
+    path = tmp_path / "copy.duckdb"
+    path.write_bytes(bundled_db.read_bytes())
+    return path
+
+
+def set_version(path, version):
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "UPDATE schema_meta SET value = ? WHERE key = 'schema_version'", [str(version)]
+        )
+
+
+def test_a_database_from_a_newer_release_is_refused_untouched(bundled_db, tmp_path):
+    path = copy_of(bundled_db, tmp_path)
+    set_version(path, schema.SCHEMA_VERSION + 1)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="written by a newer cooptrack"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_an_older_database_is_migrated_on_open(bundled_db, tmp_path, monkeypatch):
+    path = copy_of(bundled_db, tmp_path)
+    applied = []
+
+    def add_column(cursor):
+        applied.append(True)
+        cursor.execute("ALTER TABLE meetings ADD COLUMN remarks VARCHAR")
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, schema.SCHEMA_VERSION - 1, add_column)
+    with Store.open(path) as store:
+        assert store.rows("SELECT value FROM schema_meta WHERE key = 'schema_version'") == [
+            (str(schema.SCHEMA_VERSION),)
+        ]
+        assert "remarks" in store.frame("SELECT * FROM meetings LIMIT 0").columns
+        assert store.rows("SELECT count(*) FROM meeting_facts")[0][0] == 15
+    with Store.open(path):
+        pass
+    assert applied == [True]
+
+
+def test_a_failed_migration_changes_nothing(bundled_db, tmp_path, monkeypatch):
+    path = copy_of(bundled_db, tmp_path)
+
+    def broken(cursor):
+        cursor.execute("ALTER TABLE meetings ADD COLUMN half_done VARCHAR")
+        cursor.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, schema.SCHEMA_VERSION - 1, broken)
+    with pytest.raises(StoreError, match="no_such_table"):
+        Store.open(path)
+    with duckdb.connect(str(path), read_only=True) as connection:
+        columns = [c[0] for c in connection.execute("DESCRIBE meetings").fetchall()]
+        version = connection.execute(
+            "SELECT value FROM schema_meta WHERE key = 'schema_version'"
+        ).fetchone()
+    assert "half_done" not in columns
+    assert version == (str(schema.SCHEMA_VERSION - 1),)
+
+
+def test_a_duckdb_file_of_another_application_is_named(tmp_path):
+    path = tmp_path / "other.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE TABLE sales (amount INTEGER)")
+    with pytest.raises(StoreError, match="is a DuckDB file but not a cooptrack database"):
+        Store.open(path)
+
+
+def test_missing_and_folder_paths_say_what_to_do(tmp_path):
+    with pytest.raises(StoreError, match="create it with: cooptrack init --db"):
+        Store.open(tmp_path / "absent.duckdb")
+    with pytest.raises(StoreError, match="is a folder"):
+        Store.open(tmp_path)
+
+
+def test_query_errors_become_store_errors(store):
+    with pytest.raises(StoreError, match="no_such_table"):
+        store.frame("SELECT * FROM no_such_table")
+
+
+def test_cursors_give_correct_results_from_many_threads(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def count(table):
+        return table, store.rows(f"SELECT count(*) FROM {table}")[0][0]
+
+    tables = ["meetings", "phases", "commitments", "followups"] * 25
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = set(pool.map(count, tables))
+    assert results == {("meetings", 15), ("phases", 3), ("commitments", 7), ("followups", 3)}
