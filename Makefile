@@ -26,7 +26,7 @@ $(DB): | $(BIN)/.installed
 	$(BIN)/cooptrack init --db $(DB)
 
 run: $(BIN)/.installed $(DB)
-	COOPTRACK_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	COOPTRACK_DB=$(DB) $(BIN)/python -m cooptrack.ui.serve --server.port $(PORT)
 
 test: $(BIN)/.installed
 	$(BIN)/pytest

@@ -1,12 +1,46 @@
-"""cooptrack dashboard entry point (replaced by the multi-page router)."""
+"""cooptrack dashboard: a thin router plus the filters every page shares."""
+
+from __future__ import annotations
+
+import logging
 
 import streamlit as st
 
-from cooptrack.queries import dataset_info
-from cooptrack.store import Store
+from cooptrack.errors import CooptrackError
+from cooptrack.ui import data
+from cooptrack.ui import filters as shared_filters
 
-with Store.open() as store:
-    info = dataset_info(store)
-st.title(info.title)
-st.write(f"Record as of {info.as_of}")
-st.table(info.counts)
+st.set_page_config(page_title="cooptrack", page_icon=":material/handshake:", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page(
+        "pages/projects.py", title="Projects", icon=":material/view_timeline:", url_path="projects"
+    ),
+    st.Page(
+        "pages/commitments.py",
+        title="Commitments",
+        icon=":material/handshake:",
+        url_path="commitments",
+    ),
+    st.Page("pages/countries.py", title="Countries", icon=":material/flag:", url_path="countries"),
+    st.Page(
+        "pages/conventions.py", title="Conventions", icon=":material/gavel:", url_path="conventions"
+    ),
+]
+
+page = st.navigation(PAGES)
+try:
+    data.store()
+    st.session_state.filters = shared_filters.render()
+    page.run()
+except CooptrackError as error:
+    st.error(f"**The record cannot be shown.** {error}", icon=":material/error:")
+except Exception:
+    logging.getLogger("cooptrack").exception("page %s failed", page.title)
+    st.error(
+        "**Something went wrong while drawing this page.** The record itself is unchanged. "
+        "Reload the page; if it happens again, tell the maintainers which link you opened.",
+        icon=":material/error:",
+    )

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import pandas as pd
+
+from cooptrack.dates import span_label
+from cooptrack.filters import Filters, where
+from cooptrack.frames import rows
 from cooptrack.reference import Vocabulary
 from cooptrack.store import Store
 
@@ -45,4 +52,156 @@ def dataset_info(store: Store) -> DatasetInfo:
         as_of=date.fromisoformat(as_of) if as_of else None,
         schema_version=int(meta.get("schema_version", 0)),
         counts=counts,
+    )
+
+
+TABLE_LIMIT = 500
+TIMELINE_LIMIT = 2000
+
+
+def _filtered(view: str, filters: Filters, columns: str = "*") -> tuple[str, dict[str, Any]]:
+    """`SELECT columns FROM view WHERE <filters>` and its parameters."""
+    condition, params = where(filters)
+    return f"SELECT {columns} FROM {view} WHERE {condition}", params
+
+
+@dataclass(frozen=True)
+class OverviewCounts:
+    meetings_held: int
+    meetings_planned: int
+    phases_active: int
+    phases_total: int
+    commitments_open: int
+    commitments_overdue: int
+    commitments_fulfilled: int
+    commitments_total: int
+
+
+def overview_counts(store: Store, filters: Filters, today: date) -> OverviewCounts:
+    """The headline figures for the current filters, each counted in SQL."""
+    meetings, m_params = _filtered(
+        "meeting_facts",
+        filters,
+        "count(*) FILTER (WHERE status = 'held'), count(*) FILTER (WHERE status = 'planned')",
+    )
+    phases, p_params = _filtered(
+        "phase_facts",
+        filters,
+        "count(*) FILTER (WHERE alive_from <= $today AND alive_to >= $today), count(*)",
+    )
+    commitments, c_params = _filtered(
+        "commitment_facts",
+        filters,
+        "count(*) FILTER (WHERE is_open), count(*) FILTER (WHERE is_open AND due_by < $today),"
+        " count(*) FILTER (WHERE status = 'fulfilled'), count(*)",
+    )
+    held, planned = store.rows(meetings, m_params)[0]
+    active, phases_total = store.rows(phases, {**p_params, "today": today})[0]
+    open_, overdue, fulfilled, total = store.rows(commitments, {**c_params, "today": today})[0]
+    return OverviewCounts(held, planned, active, phases_total, open_, overdue, fulfilled, total)
+
+
+_MEETING_COLUMNS = """id, title, short_title, kind, series, ordinal, start_date, start_precision,
+    end_date, end_precision, tentative, city, host_country,
+    country_labels([host_country]) AS host_name,
+    format, status, alive_from, alive_to, code_labels(conventions) AS convention_codes,
+    topic_labels(topics) AS topic_labels, summary"""
+
+
+def meetings_frame(store: Store, filters: Filters, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
+    """Meetings for the timeline and tables, oldest first, with a readable date and place."""
+    sql, params = _filtered("meeting_facts", filters, _MEETING_COLUMNS)
+    frame = store.frame(f"{sql} ORDER BY alive_from, id LIMIT $limit", {**params, "limit": limit})
+    return _with_meeting_labels(frame)
+
+
+def upcoming_meetings(store: Store, filters: Filters, today: date, limit: int = 5) -> pd.DataFrame:
+    """Meetings that have not ended yet, soonest first."""
+    sql, params = _filtered("meeting_facts", filters, _MEETING_COLUMNS)
+    query = f"{sql} AND alive_to >= $today AND status <> 'cancelled' ORDER BY alive_from LIMIT $n"
+    return _with_meeting_labels(store.frame(query, {**params, "today": today, "n": limit}))
+
+
+def _with_meeting_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["when"] = [
+        span_label(
+            _d(r.start_date), r.start_precision, _d(r.end_date), r.end_precision, r.tentative
+        )
+        for r in rows(frame)
+    ]
+    frame["where"] = [_place(r.city, r.host_name, r.format) for r in rows(frame)]
+    return frame
+
+
+def _d(value: Any) -> date | None:
+    """A pandas/pyarrow date cell as a plain date (None for missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _place(city: Any, country: Any, form: Any) -> str:
+    parts = [str(p) for p in (city, country) if isinstance(p, str) and p]
+    place = ", ".join(parts)
+    if form == "online":
+        return f"online ({place})" if place else "online"
+    return place or "place not recorded"
+
+
+@dataclass(frozen=True)
+class MeetingDetail:
+    """Everything the timeline shows about one meeting."""
+
+    meeting: dict[str, Any]
+    commitments_made: pd.DataFrame
+    commitments_fulfilled: pd.DataFrame
+    commitments_ahead: pd.DataFrame
+
+
+def meeting_detail(store: Store, meeting_id: str) -> MeetingDetail | None:
+    """One meeting with its people, sources and the commitments made at, fulfilled by, or
+    looking ahead to it; None if there is no such meeting."""
+    frame = store.frame(
+        f"""SELECT {_MEETING_COLUMNS}, chairs, sources,
+                organisation_labels(chair_organisations) AS chair_names,
+                organisation_labels(organisers) AS organiser_names,
+                country_labels(countries) AS participant_names, confidence
+            FROM meeting_facts WHERE id = $id""",
+        {"id": meeting_id},
+    )
+    if frame.empty:
+        return None
+    labelled = _with_meeting_labels(frame)
+    row = labelled.iloc[0].to_dict()
+    meeting = {str(key): _plain(value) for key, value in row.items()}
+    return MeetingDetail(
+        meeting=meeting,
+        commitments_made=_commitments_where(store, "c.meeting = $id", meeting_id),
+        commitments_fulfilled=_commitments_where(store, "c.fulfilled_by = $id", meeting_id),
+        commitments_ahead=_commitments_where(store, "c.ahead_of = $id", meeting_id),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Arrow lists arrive as numpy arrays and gaps as NaN; give pages plain Python values."""
+    if hasattr(value, "tolist"):
+        return list(value.tolist())
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def _commitments_where(store: Store, condition: str, meeting_id: str) -> pd.DataFrame:
+    return store.frame(
+        f"""SELECT c.id, c.text, c.status,
+                concat_ws('; ', organisation_labels(c.made_by_organisations),
+                          country_labels(c.made_by_countries)) AS made_by,
+                m.title AS meeting, f.title AS fulfilled_by
+            FROM commitments c
+            LEFT JOIN meetings m ON m.id = c.meeting
+            LEFT JOIN meetings f ON f.id = c.fulfilled_by
+            WHERE {condition} ORDER BY c.id""",
+        {"id": meeting_id},
     )

@@ -69,7 +69,7 @@ CREATE TABLE organisations (
 );
 CREATE TABLE topics (id VARCHAR PRIMARY KEY, label VARCHAR NOT NULL);
 CREATE TABLE meetings (
-    id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL,
+    id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, short_title VARCHAR NOT NULL,
     kind VARCHAR NOT NULL {_enum("kind", MEETING_KINDS)},
     series VARCHAR, ordinal INTEGER,
     start_date DATE NOT NULL,

@@ -259,6 +259,7 @@ def _meeting(row: Row, known: Known) -> tuple[Any, ...]:
     return (
         ident,
         title,
+        row.text("short_title", False) or title,
         row.choice("kind", schema.MEETING_KINDS),
         row.text("series", False),
         row.integer("ordinal"),
@@ -375,6 +376,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "meetings": (
         "id",
         "title",
+        "short_title",
         "kind",
         "series",
         "ordinal",
@@ -460,7 +462,7 @@ def load_seed(seed_dir: Path) -> SeedData:
     _check_parents(seed_dir, organisations, known)
     read("convention_parties", lambda row: _party(row, known))
     meetings = read("meetings", lambda row: _meeting(row, known))
-    starts = {m[0]: PartialDate(m[5], m[6]) for m in meetings}
+    starts = {m[0]: PartialDate(m[6], m[7]) for m in meetings}
     read("projects", lambda row: _project(row, known))
     read("phases", lambda row: _phase(row, known))
     read("commitments", lambda row: _commitment(row, known, starts))

@@ -1,0 +1,83 @@
+"""Overview: headline counts, what comes next, the latest follow-ups, what the record covers."""
+
+import streamlit as st
+
+from cooptrack.ui import data
+from cooptrack.ui.page import current_filters
+from cooptrack.ui.widgets import caption, empty_state
+
+filters = current_filters()
+version, today = data.version(), data.today()
+info = data.dataset_info(version)
+counts = data.overview(version, filters, today)
+
+st.title("EU–Central Asia environment and climate cooperation")
+caption(filters)
+row = st.columns(3)
+row[0].metric(
+    "Meetings held", counts.meetings_held, help=f"{counts.meetings_planned} planned", border=True
+)
+row[1].metric(
+    "Project phases active today", f"{counts.phases_active} of {counts.phases_total}", border=True
+)
+row[2].metric(
+    "Commitments", counts.commitments_total, border=True, help="made at the meetings in the record"
+)
+row = st.columns(3)
+row[0].metric("Meetings planned", counts.meetings_planned, border=True)
+row[1].metric(
+    "Commitments open", counts.commitments_open, help="proposed, agreed or in progress", border=True
+)
+row[2].metric(
+    "…of which overdue / fulfilled",
+    f"{counts.commitments_overdue} / {counts.commitments_fulfilled}",
+    border=True,
+    help="overdue: open and past the due date or the meeting it looked ahead to",
+)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Coming up")
+    upcoming = data.upcoming(version, filters, today)
+    if upcoming.empty:
+        latest = data.meetings(version, filters)
+        if latest.empty:
+            empty_state("meetings", filters)
+        else:
+            last = latest.iloc[-1]
+            st.info(
+                f"No upcoming meeting is recorded. The latest one is **{last.title}** "
+                f"({last['when']}, {last['where']}).",
+                icon=":material/event_busy:",
+            )
+    else:
+        st.dataframe(
+            upcoming[["when", "short_title", "where", "status"]],
+            hide_index=True,
+            column_config={
+                "when": "When",
+                "short_title": "Meeting",
+                "where": "Where",
+                "status": "Status",
+            },
+        )
+with right:
+    st.subheader("Latest follow-ups")
+    notes = data.followups(version, filters)
+    if notes.empty:
+        empty_state("follow-up notes on commitments", filters)
+    for note in notes.itertuples():
+        st.markdown(
+            f"**{note.when}** · {note.note}  \n<small>On: {note.commitment}</small>",
+            unsafe_allow_html=True,
+        )
+
+st.subheader("About this record")
+covered = ", ".join(f"{n} {table}" for table, n in info.counts.items())
+st.markdown(
+    f"{info.description} It holds {covered}. Every record carries the public address it was "
+    f"read from; dates known only to the month or year are shown that way. "
+    f"Last reviewed **{info.as_of:%d %B %Y}**."
+    if info.as_of
+    else info.description
+)

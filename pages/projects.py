@@ -1,0 +1,55 @@
+"""Projects: a Gantt chart of project phases (planned beside actual) with meetings as markers."""
+
+import streamlit as st
+
+from cooptrack.figures import gantt_figure
+from cooptrack.ui import data
+from cooptrack.ui.page import current_filters
+from cooptrack.ui.widgets import caption, download_csv, empty_state
+
+filters = current_filters()
+version, today = data.version(), data.today()
+phases = data.phases(version, filters)
+
+st.title("Project phases")
+caption(filters)
+if phases.empty:
+    empty_state("project phases", filters)
+    st.stop()
+
+st.caption(
+    "Pale bars: planned period; dark bars: what actually happened. A hatched bar has no "
+    "recorded end and runs to today. Red diamonds: meetings under the same filters."
+)
+st.plotly_chart(
+    gantt_figure(phases, data.meetings(version, filters), today),
+    config={"displaylogo": False},
+    key="gantt_chart",
+)
+
+st.dataframe(
+    phases[
+        [
+            "label",
+            "project_name",
+            "planned",
+            "actual",
+            "implementers",
+            "budget_label",
+            "countries",
+            "sources",
+        ]
+    ],
+    hide_index=True,
+    column_config={
+        "label": "Phase",
+        "project_name": "Project",
+        "planned": "Planned",
+        "actual": "Actual",
+        "implementers": "Implementers",
+        "budget_label": "Budget",
+        "countries": "Beneficiaries",
+        "sources": st.column_config.ListColumn("Sources"),
+    },
+)
+download_csv("phases", filters)

@@ -1,0 +1,57 @@
+"""Timeline: meetings and COPs on a time axis; pick one to read its detail."""
+
+import streamlit as st
+
+from cooptrack.figures import timeline_figure
+from cooptrack.ui import data
+from cooptrack.ui.detail import meeting_panel
+from cooptrack.ui.page import current_filters
+from cooptrack.ui.widgets import caption, download_csv, empty_state
+
+filters = current_filters()
+version, today = data.version(), data.today()
+meetings = data.meetings(version, filters)
+
+st.title("Timeline of meetings")
+caption(filters)
+if meetings.empty:
+    empty_state("meetings", filters)
+    st.stop()
+
+st.caption(
+    "Filled markers: exact day known. Open markers with a pale bar: only the month or "
+    "year is known, and the bar spans it. Click a marker to read the meeting below."
+)
+event = st.plotly_chart(
+    timeline_figure(meetings, today),
+    on_select="rerun",
+    selection_mode="points",
+    key="timeline_chart",
+    config={"displaylogo": False},
+)
+picked = [p["customdata"][0] for p in event.selection.points if p.get("customdata")]
+ids = list(meetings.id)
+labels = dict(zip(meetings.id, meetings.short_title + " — " + meetings["when"], strict=True))
+wanted = picked[0] if picked else st.query_params.get("meeting")
+if wanted in ids and st.session_state.get("meeting_choice") != wanted:
+    st.session_state.meeting_choice = wanted
+if st.session_state.get("meeting_choice") not in ids:
+    st.session_state.meeting_choice = ids[-1]
+choice = st.selectbox("Meeting", ids, format_func=labels.__getitem__, key="meeting_choice")
+st.query_params["meeting"] = choice
+meeting_panel(choice)
+
+st.subheader(f"All {len(meetings)} meetings shown")
+st.dataframe(
+    meetings[["when", "short_title", "kind", "where", "status", "convention_codes"]],
+    hide_index=True,
+    column_config={
+        "when": "When",
+        "short_title": "Meeting",
+        "kind": "Kind",
+        "where": "Where",
+        "status": "Status",
+        "convention_codes": "Conventions",
+    },
+)
+download_csv("meetings", filters)

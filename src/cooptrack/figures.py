@@ -1,0 +1,327 @@
+"""Plotly figures built from the query frames; no data access here, so they test in isolation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cooptrack.frames import rows
+
+KIND_LABELS = {
+    "high-level-conference": "High-level conference",
+    "wgecc-meeting": "WGECC meeting",
+    "coordination-committee": "Coordination committee",
+    "cop": "COP / meeting of parties",
+    "ministerial": "Ministerial",
+    "workshop": "Workshop",
+    "other": "Other",
+}
+KIND_COLOURS = {
+    "high-level-conference": "#1f77b4",
+    "wgecc-meeting": "#2ca02c",
+    "coordination-committee": "#9467bd",
+    "cop": "#d62728",
+    "ministerial": "#ff7f0e",
+    "workshop": "#8c564b",
+    "other": "#7f7f7f",
+}
+STATUS_COLOURS = {
+    "proposed": "#9ecae1",
+    "agreed": "#3182bd",
+    "in-progress": "#fdae6b",
+    "fulfilled": "#31a354",
+    "superseded": "#bdbdbd",
+    "dropped": "#de2d26",
+}
+WEBGL_ABOVE = 1000
+LABELS_UP_TO = 40
+_FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 13}
+
+
+def _layout(figure: go.Figure, height: int, **extra: Any) -> go.Figure:
+    figure.update_layout(
+        height=height,
+        margin={"l": 10, "r": 20, "t": 30, "b": 40},
+        font=_FONT,
+        plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hoverlabel={"align": "left"},
+        **extra,
+    )
+    figure.update_xaxes(showgrid=True, gridcolor="#eeeeee", type="date")
+    return figure
+
+
+def _today_line(figure: go.Figure, today: date) -> None:
+    figure.add_shape(
+        type="line",
+        x0=today,
+        x1=today,
+        y0=0,
+        y1=1,
+        yref="paper",
+        line={"color": "#444444", "dash": "dot", "width": 1},
+    )
+    figure.add_annotation(
+        x=today,
+        y=1,
+        yref="paper",
+        text="today",
+        showarrow=False,
+        yanchor="bottom",
+        font={"size": 11, "color": "#444444"},
+    )
+
+
+def chart_label(kind: str, short_title: str, ordinal: Any) -> str:
+    """The lane already names the kind, so a numbered meeting is labelled by its number."""
+    if kind == "cop" or ordinal is None or pd.isna(ordinal):
+        return short_title
+    number = int(ordinal)
+    teen = 10 <= number % 100 <= 20
+    suffix = "th" if teen else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def label_positions(
+    days: list[float], texts: list[str], span_days: float, width_px: float = 640.0
+) -> list[str | None]:
+    """Put each label above or below its marker so that none overlaps the previous one on
+    the same side; a label with no free side is left to the hover text (None)."""
+    px_per_day = width_px / max(span_days, 1.0)
+    right_edge = {"top center": float("-inf"), "bottom center": float("-inf")}
+    positions: list[str | None] = []
+    for day, text in zip(days, texts, strict=True):
+        centre, half = day * px_per_day, 3.6 * len(text) + 4
+        side = next((s for s in right_edge if centre - half > right_edge[s]), None)
+        if side is not None:
+            right_edge[side] = centre + half
+        positions.append(side)
+    return positions
+
+
+def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
+    """Meetings on a time axis, one lane per kind. Dates known only to the month or year are
+    drawn as open markers with a bar over the whole period, so no made-up day is shown."""
+    figure = go.Figure()
+    lanes = [k for k in KIND_LABELS if k in set(meetings.kind)]
+    first, last = _range(meetings.alive_from.min(), meetings.alive_to.max(), today)
+    for kind in lanes:
+        group = meetings[meetings.kind == kind].reset_index(drop=True)
+        lane, colour = KIND_LABELS[kind], KIND_COLOURS[kind]
+        imprecise = group[group.start_precision != "day"]
+        if not imprecise.empty:
+            figure.add_trace(_period_bars(imprecise, lane, colour))
+        figure.add_trace(_legend_entry(lane, kind, colour))
+        figure.add_trace(_lane_markers(group, lane, colour, (first, last), len(meetings)))
+    _today_line(figure, today)
+    order = [KIND_LABELS[k] for k in reversed(lanes)]
+    figure.update_yaxes(categoryorder="array", categoryarray=order)
+    figure.update_xaxes(range=[first, last])
+    return _layout(figure, height=140 + 90 * max(len(lanes), 1), clickmode="event+select")
+
+
+def _lane_markers(
+    group: pd.DataFrame,
+    lane: str,
+    colour: str,
+    span: tuple[pd.Timestamp, pd.Timestamp],
+    total: int,
+) -> go.Scatter:
+    first, last = span
+    texts = [chart_label(r.kind, r.short_title, r.ordinal) for r in rows(group)]
+    xs = [_marker_date(r.alive_from, r.alive_to, r.start_precision) for r in rows(group)]
+    days = [float((x - first).days) for x in xs]
+    positions: list[str | None] = (
+        label_positions(days, texts, float((last - first).days))
+        if total <= LABELS_UP_TO
+        else [None] * len(group)
+    )
+    scatter = go.Scattergl if total > WEBGL_ABOVE else go.Scatter
+    return scatter(
+        x=xs,
+        y=[lane] * len(group),
+        mode="markers+text",
+        name=lane,
+        legendgroup=group.kind.iloc[0],
+        showlegend=False,
+        marker={
+            "size": 13,
+            "color": colour,
+            "line": {"width": 2, "color": colour},
+            "symbol": ["circle" if p == "day" else "circle-open" for p in group.start_precision],
+        },
+        text=[t if p else "" for t, p in zip(texts, positions, strict=True)],
+        textposition=[p or "top center" for p in positions],
+        textfont={"size": 11},
+        customdata=group[["id", "title", "when", "where", "status"]].to_numpy(),
+        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
+        "<br>status: %{customdata[4]}<extra></extra>",
+    )
+
+
+def _marker_date(start: Any, end: Any, precision: str) -> pd.Timestamp:
+    """An exact day where known; for a month or a year, the middle of its (drawn) period."""
+    first = pd.Timestamp(start)
+    return first if precision == "day" else first + (pd.Timestamp(end) - first) / 2
+
+
+def _legend_entry(lane: str, kind: str, colour: str) -> go.Scatter:
+    """A filled marker for the legend, whatever the precision of the lane's first meeting."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=lane,
+        legendgroup=kind,
+        marker={"size": 11, "color": colour, "symbol": "circle"},
+    )
+
+
+def _period_bars(group: pd.DataFrame, lane: str, colour: str) -> go.Scatter:
+    xs: list[Any] = []
+    for row in rows(group):
+        xs += [row.alive_from, row.alive_to, None]
+    return go.Scatter(
+        x=xs,
+        y=[lane if x is not None else None for x in xs],
+        mode="lines",
+        line={"color": colour, "width": 6},
+        opacity=0.3,
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _range(first: Any, last: Any, today: date) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The x range: the data and today, with a margin so edge labels are not cut."""
+    now = pd.Timestamp(today)
+    start = now if first is None or pd.isna(first) else pd.Timestamp(first)
+    end = now if last is None or pd.isna(last) else max(pd.Timestamp(last), now)
+    margin = max(timedelta(days=240), (end - start) * 0.06)
+    return start - margin, end + margin
+
+
+_DAY_MS = 24 * 60 * 60 * 1000
+
+
+def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> go.Figure:
+    """Planned and actual periods of each phase as paired bars, meetings as diamonds on their
+    own row, and a line at today. A phase whose end is not recorded runs to today, hatched."""
+    figure = go.Figure()
+    labels = list(phases.label)
+    for kind, start_col, end_col, colour, pattern in (
+        ("Planned", "planned_start", "planned_until", "#c6dbef", ""),
+        ("Actual", "actual_start", "actual_until", "#08519c", ""),
+    ):
+        starts, lengths, ys, hover, patterns = [], [], [], [], []
+        for row in rows(phases):
+            start = getattr(row, start_col)
+            if start is None or pd.isna(start):
+                continue
+            end = getattr(row, end_col)
+            open_ended = end is None or pd.isna(end)
+            finish = pd.Timestamp(today) if open_ended else pd.Timestamp(end)
+            starts.append(pd.Timestamp(start))
+            lengths.append(max((finish - pd.Timestamp(start)).days + 1, 1) * _DAY_MS)
+            ys.append(row.label)
+            text = getattr(row, kind.lower())
+            hover.append(f"<b>{row.label}</b><br>{kind}: {text}")
+            patterns.append("/" if open_ended else pattern)
+        figure.add_trace(
+            go.Bar(
+                base=starts,
+                x=lengths,
+                y=ys,
+                orientation="h",
+                name=kind,
+                offsetgroup=kind,
+                marker={
+                    "color": colour,
+                    "line": {"color": "#08519c", "width": 1},
+                    "pattern": {"shape": patterns},
+                },
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
+    _milestones(figure, phases)
+    if not meetings.empty:
+        figure.add_trace(
+            go.Scatter(
+                x=meetings.alive_from,
+                y=["Meetings"] * len(meetings),
+                mode="markers",
+                name="Meetings",
+                marker={"symbol": "diamond", "size": 11, "color": "#d62728"},
+                customdata=meetings[["title", "when", "where"]].to_numpy(),
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}"
+                "<extra></extra>",
+            )
+        )
+        labels.append("Meetings")
+    _today_line(figure, today)
+    figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)))
+    earliest = [phases.alive_from.min()] + ([] if meetings.empty else [meetings.alive_from.min()])
+    last = phases[["planned_until", "actual_until"]].max().max()
+    figure.update_xaxes(range=list(_range(min(earliest), last, today)))
+    return _layout(figure, height=160 + 60 * len(labels), barmode="group", bargap=0.35)
+
+
+def _milestones(figure: go.Figure, phases: pd.DataFrame) -> None:
+    """A phase that starts and ends on the same day would be an invisible bar: mark it."""
+    same_day = phases[
+        (phases.actual_start.notna())
+        & (phases.actual_start == phases.actual_until)
+        & (phases.actual_start_precision == "day")
+    ]
+    if same_day.empty:
+        return
+    figure.add_trace(
+        go.Scatter(
+            x=same_day.actual_start,
+            y=same_day.label,
+            mode="markers",
+            name="One-day phase",
+            marker={"symbol": "diamond-wide", "size": 16, "color": "#08519c"},
+            hovertext=[f"{r.label}: {r.actual}" for r in rows(same_day)],
+            hoverinfo="text",
+        )
+    )
+
+
+def status_figure(counts: pd.DataFrame, title: str) -> go.Figure:
+    """Stacked horizontal bars: how many commitments are in each status, per label."""
+    figure = go.Figure()
+    labels = sorted(set(counts.label))
+    for status, colour in STATUS_COLOURS.items():
+        group = counts[counts.status == status]
+        if group.empty:
+            continue
+        figure.add_trace(
+            go.Bar(
+                x=group.commitments,
+                y=group.label,
+                orientation="h",
+                name=status,
+                marker={"color": colour},
+                text=group.commitments,
+                textposition="inside",
+                hovertemplate="%{y}: %{x} " + status + "<extra></extra>",
+            )
+        )
+    figure.update_yaxes(
+        categoryorder="array", categoryarray=list(reversed(labels)), automargin=True
+    )
+    figure.update_xaxes(
+        type="linear", title_text="commitments", dtick=1 if counts.commitments.max() <= 10 else None
+    )
+    return _layout(
+        figure,
+        height=130 + 34 * max(len(labels), 1),
+        barmode="stack",
+        title={"text": title, "font": {"size": 14}, "y": 0.98},
+    )

@@ -1,0 +1,92 @@
+"""Profiles of one country or one convention, within the current filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pandas as pd
+
+from cooptrack.filters import Filters
+from cooptrack.queries import meetings_frame
+from cooptrack.store import Store
+from cooptrack.tracking import commitments_frame
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    code: str
+    name: str
+    filters: Filters
+    parties: pd.DataFrame
+    meetings: pd.DataFrame
+    commitments: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ConventionProfile:
+    code: str
+    name: str
+    filters: Filters
+    url: str | None
+    cops: pd.DataFrame
+    parties: pd.DataFrame
+    meetings: pd.DataFrame
+    commitments: pd.DataFrame
+
+
+def tracked_countries(store: Store) -> list[tuple[str, str]]:
+    """(code, name) of the countries the record follows, then every other one it mentions."""
+    rows = store.rows(
+        """SELECT code, name FROM countries
+           WHERE tracked OR code IN (SELECT unnest(match_countries) FROM meeting_facts)
+           ORDER BY NOT tracked, name"""
+    )
+    return [(str(code), str(name)) for code, name in rows]
+
+
+def country_profile(store: Store, code: str, filters: Filters, today: date) -> CountryProfile:
+    """Conventions it is party to, meetings it hosted or joined, commitments concerning it."""
+    found = store.rows("SELECT name FROM countries WHERE code = ?", [code])
+    name = str(found[0][0]) if found else code
+    parties = store.frame(
+        """SELECT p.convention, c.name, p.since_year, p.confidence,
+               array_to_string(p.sources, ' ') AS sources
+           FROM convention_parties p JOIN conventions c ON c.code = p.convention
+           WHERE p.country = ? ORDER BY p.convention""",
+        [code],
+    )
+    scoped = replace(filters, countries=(code,))
+    meetings = meetings_frame(store, scoped)
+    return CountryProfile(
+        code, name, scoped, parties, meetings, commitments_frame(store, scoped, today)
+    )
+
+
+def convention_profile(
+    store: Store, code: str, filters: Filters, today: date
+) -> ConventionProfile | None:
+    """Its COPs, which tracked countries are parties (and since when), related records."""
+    found = store.rows("SELECT name, url FROM conventions WHERE code = ?", [code])
+    if not found:
+        return None
+    scoped = replace(filters, conventions=(code,))
+    meetings = meetings_frame(store, scoped)
+    parties = store.frame(
+        """SELECT c.name AS country, p.convention IS NOT NULL AS party, p.since_year,
+               p.confidence, array_to_string(p.sources, ' ') AS sources
+           FROM countries c
+           LEFT JOIN convention_parties p ON p.country = c.code AND p.convention = ?
+           WHERE c.tracked ORDER BY c.name""",
+        [code],
+    )
+    return ConventionProfile(
+        code=code,
+        name=str(found[0][0]),
+        filters=scoped,
+        url=str(found[0][1]) if found[0][1] else None,
+        cops=meetings[meetings.kind == "cop"].reset_index(drop=True),
+        parties=parties,
+        meetings=meetings[meetings.kind != "cop"].reset_index(drop=True),
+        commitments=commitments_frame(store, scoped, today),
+    )

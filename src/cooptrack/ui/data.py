@@ -1,0 +1,114 @@
+"""The process-wide store and cached query results.
+
+One connection per process (`st.cache_resource`); every query runs on its own cursor inside the
+core. Results are cached with `st.cache_data`, keyed by the database file's modification time,
+so new data shows up without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from cooptrack import profiles, projects, queries, tracking
+from cooptrack.export import Kind, export_bytes
+from cooptrack.filters import Filters
+from cooptrack.reference import Vocabulary
+from cooptrack.store import Store, default_path
+
+
+def today() -> date:
+    """Today, or `COOPTRACK_TODAY` (ISO) to view the record as of another day."""
+    pinned = os.environ.get("COOPTRACK_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store.open(path, read_only=True)
+
+
+def store() -> Store:
+    """The open store; raises StoreError (shown by the app) when it cannot be opened."""
+    return _open_store(str(default_path()))
+
+
+def version() -> str:
+    """Changes whenever the database file does, to key the result caches."""
+    path = store().path
+    try:
+        return f"{path}:{path.stat().st_mtime_ns}"
+    except OSError:
+        return str(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def vocabulary(db_version: str) -> Vocabulary:
+    return queries.vocabulary(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def countries(db_version: str) -> list[tuple[str, str]]:
+    return profiles.tracked_countries(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def dataset_info(db_version: str) -> queries.DatasetInfo:
+    return queries.dataset_info(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def overview(db_version: str, filters: Filters, on: date) -> queries.OverviewCounts:
+    return queries.overview_counts(store(), filters, on)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def meetings(db_version: str, filters: Filters) -> pd.DataFrame:
+    return queries.meetings_frame(store(), filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def upcoming(db_version: str, filters: Filters, on: date) -> pd.DataFrame:
+    return queries.upcoming_meetings(store(), filters, on)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def followups(db_version: str, filters: Filters) -> pd.DataFrame:
+    return tracking.recent_followups(store(), filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def phases(db_version: str, filters: Filters) -> pd.DataFrame:
+    return projects.phases_frame(store(), filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def commitments(db_version: str, filters: Filters, on: date, overdue_only: bool) -> pd.DataFrame:
+    return tracking.commitments_frame(store(), filters, on, overdue_only=overdue_only)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def status_by(db_version: str, filters: Filters, dimension: tracking.Dimension) -> pd.DataFrame:
+    return tracking.status_by(store(), filters, dimension)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def csv_bytes(db_version: str, kind: Kind, filters: Filters) -> bytes:
+    return export_bytes(store(), kind, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def country_profile(
+    db_version: str, code: str, filters: Filters, on: date
+) -> profiles.CountryProfile:
+    return profiles.country_profile(store(), code, filters, on)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def convention_profile(
+    db_version: str, code: str, filters: Filters, on: date
+) -> profiles.ConventionProfile | None:
+    return profiles.convention_profile(store(), code, filters, on)

@@ -1,0 +1,161 @@
+"""The shared filter widgets, rendered once in the sidebar by `app.py`, kept in the URL.
+
+`st.session_state` is filled from `st.query_params` once per session; after that the widgets
+own the values and every run writes them back to the URL, so a copied link reproduces the view
+and the filters survive page switches.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from cooptrack.filters import FilterInput, Filters, Problem, resolve
+from cooptrack.ui import data
+
+URL_KEYS = {
+    "country": "f_country",
+    "convention": "f_convention",
+    "topic": "f_topic",
+    "organisation": "f_organisation",
+    "from": "f_from",
+    "to": "f_to",
+    "q": "f_search",
+}
+_MULTI = ("country", "convention", "topic", "organisation")
+_EARLIEST, _LATEST = date(1990, 1, 1), date(2060, 12, 31)
+
+
+def _from_url() -> list[Problem]:
+    """Seed the widgets from the link, keeping what resolves and reporting what does not."""
+    params = st.query_params
+    raw = FilterInput(
+        countries=tuple(params.get_all("country")),
+        conventions=tuple(params.get_all("convention")),
+        topics=tuple(params.get_all("topic")),
+        organisations=tuple(params.get_all("organisation")),
+        date_from=params.get("from"),
+        date_to=params.get("to"),
+        search=params.get("q"),
+    )
+    filters, problems = resolve(raw, data.vocabulary(data.version()))
+    st.session_state.f_country = list(filters.countries)
+    st.session_state.f_convention = list(filters.conventions)
+    st.session_state.f_topic = list(filters.topics)
+    st.session_state.f_organisation = list(filters.organisations)
+    st.session_state.f_from = _clamp(filters.date_from)
+    st.session_state.f_to = _clamp(filters.date_to)
+    st.session_state.f_search = filters.search
+    return problems
+
+
+def _clamp(value: date | None) -> date | None:
+    return None if value is None else min(max(value, _EARLIEST), _LATEST)
+
+
+def _clear() -> None:
+    for name in _MULTI:
+        st.session_state[URL_KEYS[name]] = []
+    st.session_state.f_from = st.session_state.f_to = None
+    st.session_state.f_search = ""
+    st.session_state.url_problems = []
+
+
+def render() -> Filters:
+    """Draw the sidebar filters; return the resolved filters every page must use."""
+    if "url_problems" not in st.session_state:
+        st.session_state.url_problems = _from_url()
+    vocabulary = data.vocabulary(data.version())
+    country_names = dict(data.countries(data.version()))
+    for code in st.session_state.f_country:
+        country_names.setdefault(code, code)
+    with st.sidebar:
+        st.header("Filters")
+        st.multiselect(
+            "Country",
+            list(country_names),
+            format_func=country_names.__getitem__,
+            key="f_country",
+            placeholder="All countries",
+        )
+        st.multiselect(
+            "Convention",
+            list(vocabulary.conventions),
+            key="f_convention",
+            format_func=lambda c: c,
+            placeholder="All conventions",
+            help="; ".join(f"{c}: {n}" for c, n in vocabulary.conventions.items()),
+        )
+        st.multiselect(
+            "Topic",
+            list(vocabulary.topics),
+            key="f_topic",
+            format_func=vocabulary.topics.__getitem__,
+            placeholder="All topics",
+        )
+        st.multiselect(
+            "Organisation",
+            list(vocabulary.organisations),
+            key="f_organisation",
+            format_func=vocabulary.organisations.__getitem__,
+            placeholder="All organisations",
+            help="An organisation includes the bodies below it (the European "
+            "Commission includes DG ENV).",
+        )
+        left, right = st.columns(2)
+        left.date_input(
+            "From", key="f_from", min_value=_EARLIEST, max_value=_LATEST, format="YYYY-MM-DD"
+        )
+        right.date_input(
+            "To", key="f_to", min_value=_EARLIEST, max_value=_LATEST, format="YYYY-MM-DD"
+        )
+        st.text_input("Search", key="f_search", placeholder="words in titles and texts")
+        st.button("Clear filters", on_click=_clear, width="stretch")
+    filters, problems = resolve(_current_input(), vocabulary)
+    if problems:
+        # Only possible for dates typed the wrong way round; the rest is pickers.
+        for problem in problems:
+            st.sidebar.warning(problem.message, icon=":material/warning:")
+    _write_url()
+    for problem in st.session_state.url_problems:
+        st.warning(
+            f"Ignored from the link: {problem.message}. The other filters apply.",
+            icon=":material/link_off:",
+        )
+    return filters
+
+
+def _current_input() -> FilterInput:
+    state = st.session_state
+    return FilterInput(
+        countries=tuple(state.f_country),
+        conventions=tuple(state.f_convention),
+        topics=tuple(state.f_topic),
+        organisations=tuple(state.f_organisation),
+        date_from=state.f_from.isoformat() if state.f_from else None,
+        date_to=state.f_to.isoformat() if state.f_to else None,
+        search=state.f_search or None,
+    )
+
+
+def _write_url() -> None:
+    wanted: dict[str, Any] = {}
+    for name, key in URL_KEYS.items():
+        value = st.session_state.get(key)
+        if name in _MULTI and value:
+            wanted[name] = list(value)
+        elif isinstance(value, date):
+            wanted[name] = value.isoformat()
+        elif isinstance(value, str) and value.strip():
+            wanted[name] = value.strip()
+    for name in URL_KEYS:
+        current = st.query_params.get_all(name)
+        target = wanted.get(name)
+        target_list = target if isinstance(target, list) else ([target] if target else [])
+        if current != target_list:
+            if target_list:
+                st.query_params[name] = target_list
+            else:
+                del st.query_params[name]

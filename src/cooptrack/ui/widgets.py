@@ -1,0 +1,65 @@
+"""Small pieces every page uses: the filtered download, empty states, source links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from cooptrack.export import Kind, file_name
+from cooptrack.filters import Filters
+from cooptrack.ui import data
+
+KIND_NAMES = {"meetings": "meetings", "phases": "project phases", "commitments": "commitments"}
+
+
+def download_csv(kind: Kind, filters: Filters, key: str | None = None) -> None:
+    """A button giving exactly the rows shown, produced by the same code as `cooptrack export`."""
+    payload = data.csv_bytes(data.version(), kind, filters)
+    st.download_button(
+        f"Download CSV ({KIND_NAMES[kind]})",
+        data=payload,
+        file_name=file_name(kind, filters, data.today().isoformat()),
+        mime="text/csv",
+        key=key or f"download_{kind}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def empty_state(what: str, filters: Filters) -> None:
+    """Say why nothing is shown and how to see more, instead of drawing an empty chart."""
+    if filters.is_empty():
+        st.info(f"The record holds no {what} yet.", icon=":material/info:")
+        return
+    st.info(
+        f"No {what} match the current filters ({describe(filters)}). Remove a filter in the "
+        "sidebar, widen the date range, or press **Clear filters**.",
+        icon=":material/filter_alt_off:",
+    )
+
+
+def describe(filters: Filters) -> str:
+    """The filters in words, for captions and empty states."""
+    names = dict(data.countries(data.version()))
+    vocabulary = data.vocabulary(data.version())
+    parts = [
+        " or ".join(names.get(c, c) for c in filters.countries),
+        " or ".join(filters.conventions),
+        " or ".join(vocabulary.topics.get(t, t) for t in filters.topics),
+        " or ".join(vocabulary.organisations.get(o, o) for o in filters.organisations),
+    ]
+    if filters.date_from or filters.date_to:
+        parts.append(f"{filters.date_from or '…'} to {filters.date_to or '…'}")
+    if filters.search:
+        parts.append(f"“{filters.search}”")
+    return " · ".join(p for p in parts if p) or "no filters"
+
+
+def source_links(urls: Iterable[str]) -> str:
+    """Markdown links to each source address."""
+    return " · ".join(f"[{url}]({url})" for url in urls)
+
+
+def caption(filters: Filters) -> None:
+    st.caption(f"Filters: {describe(filters)}")
