@@ -5,18 +5,17 @@ import streamlit as st
 from cooptrack.figures import status_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state
+from cooptrack.ui.widgets import caption, download_csv, empty_state, table
 
 COLUMNS = {
-    "commitment": st.column_config.TextColumn("Commitment", width="large"),
-    "made_by": st.column_config.TextColumn("Made by", width="medium"),
+    "commitment": "Commitment",
+    "made_by": "Made by",
     "meeting": "At",
     "made": "When",
     "conventions": "Conventions",
     "due": "Due",
     "status": "Status",
-    "overdue": st.column_config.CheckboxColumn("Overdue"),
-    "latest_followup": st.column_config.TextColumn("Latest follow-up", width="large"),
+    "latest_followup": "Latest follow-up",
 }
 
 filters = current_filters()
@@ -32,7 +31,7 @@ if everything.empty:
 overdue = data.commitments(version, filters, today, True)
 show_all, show_overdue = st.tabs([f"All ({len(everything)})", f"Overdue ({len(overdue)})"])
 with show_all:
-    st.dataframe(everything[list(COLUMNS)], hide_index=True, column_config=COLUMNS)
+    table(everything, COLUMNS, key="all_commitments")
     download_csv("commitments", filters)
 with show_overdue:
     st.caption(
@@ -42,14 +41,16 @@ with show_overdue:
     if overdue.empty:
         st.success("Nothing is overdue under these filters.", icon=":material/check_circle:")
     else:
-        st.dataframe(overdue[list(COLUMNS)], hide_index=True, column_config=COLUMNS)
+        table(overdue, COLUMNS, key="overdue_commitments")
 
 left, right = st.columns(2)
 left.plotly_chart(
     status_figure(data.status_by(version, filters, "conventions"), "Status by convention"),
     config={"displaylogo": False},
+    key="status_by_convention",
 )
 right.plotly_chart(
     status_figure(data.status_by(version, filters, "countries"), "Status by country"),
     config={"displaylogo": False},
+    key="status_by_country",
 )

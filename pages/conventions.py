@@ -6,21 +6,19 @@ from cooptrack.figures import timeline_figure
 from cooptrack.ui import data
 from cooptrack.ui.choice import url_choice
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state
+from cooptrack.ui.widgets import caption, download_csv, empty_state, table
 
 filters = current_filters()
 version, today = data.version(), data.today()
 vocabulary = data.vocabulary(version)
-codes = list(vocabulary.conventions)
 
 st.title("Convention profiles")
 caption(filters)
-preferred = [*filters.conventions, "UNFCCC"]
 code = url_choice(
     "Convention",
-    codes,
+    list(vocabulary.conventions),
     "profile_convention",
-    preferred,
+    [*filters.conventions, "UNFCCC"],
     lambda c: f"{c} — {vocabulary.conventions[c]}",
 )
 profile = data.convention_profile(version, code, filters, today)
@@ -33,17 +31,14 @@ if profile.url:
     st.markdown(f"Secretariat: [{profile.url}]({profile.url})")
 
 st.subheader("Parties among the tracked countries")
-st.dataframe(
+table(
     profile.parties,
-    hide_index=True,
-    column_config={
+    {
         "country": "Country",
-        "party": st.column_config.CheckboxColumn(
-            "Party", help="unticked: no party status recorded (not a confirmed non-party)"
-        ),
-        "since_year": st.column_config.NumberColumn("Since", format="%d"),
+        "status": "Status",
+        "since": "Since",
         "confidence": "Confidence",
-        "sources": st.column_config.LinkColumn("Source"),
+        "sources": "Source",
     },
 )
 
@@ -55,29 +50,31 @@ else:
         timeline_figure(profile.cops, today), config={"displaylogo": False}, key="cop_chart"
     )
 
-st.subheader(f"Meetings and commitments on {code}")
-meetings = profile.meetings
-if meetings.empty:
+st.subheader(f"Other meetings on {code}")
+if profile.meetings.empty:
     empty_state(f"other meetings on {code}", profile.filters)
 else:
-    st.dataframe(
-        meetings[["when", "short_title", "where", "status"]],
-        hide_index=True,
-        column_config={
-            "when": "When",
-            "short_title": "Meeting",
-            "where": "Where",
-            "status": "Status",
-        },
+    table(
+        profile.meetings,
+        {"when": "When", "short_title": "Meeting", "where": "Where", "status": "Status"},
+        key="convention_meetings_table",
     )
 download_csv("meetings", profile.filters, key="convention_meetings")
+
+st.subheader(f"Commitments on {code}")
 if profile.commitments.empty:
     empty_state(f"commitments on {code}", profile.filters)
 else:
-    st.dataframe(
-        profile.commitments[
-            ["commitment", "made_by", "meeting", "due", "status", "latest_followup"]
-        ],
-        hide_index=True,
+    table(
+        profile.commitments,
+        {
+            "commitment": "Commitment",
+            "made_by": "Made by",
+            "meeting": "At",
+            "due": "Due",
+            "status": "Status",
+            "latest_followup": "Latest follow-up",
+        },
+        key="convention_commitments_table",
     )
     download_csv("commitments", profile.filters, key="convention_commitments")

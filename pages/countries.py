@@ -5,7 +5,7 @@ import streamlit as st
 from cooptrack.ui import data
 from cooptrack.ui.choice import url_choice
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state
+from cooptrack.ui.widgets import caption, download_csv, empty_state, table
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -15,64 +15,62 @@ st.title("Country profiles")
 caption(filters)
 code = url_choice("Country", list(names), "profile", filters.countries, names.__getitem__)
 profile = data.country_profile(version, code, filters, today)
+hosted = profile.meetings.host_country == code
 
 st.header(profile.name)
-parties, meetings, commitments = st.columns(3)
-parties.metric("Conventions it is party to", len(profile.parties), border=True)
-meetings.metric(
-    "Meetings hosted",
-    int((profile.meetings.host_country == code).sum()),
-    border=True,
-    help="under the current filters",
+party, hosted_count, concerned = st.columns(3)
+party.metric("Conventions it is party to", len(profile.parties), border=True)
+hosted_count.metric(
+    "Meetings hosted", int(hosted.sum()), border=True, help="under the current filters"
 )
-commitments.metric("Commitments concerning it", len(profile.commitments), border=True)
+concerned.metric("Commitments concerning it", len(profile.commitments), border=True)
 
 st.subheader("Party to")
 if profile.parties.empty:
     st.info(f"The record holds no party status for {profile.name}.", icon=":material/info:")
 else:
-    st.dataframe(
+    table(
         profile.parties,
-        hide_index=True,
-        column_config={
+        {
             "convention": "Code",
             "name": "Convention",
-            "since_year": st.column_config.NumberColumn(
-                "Since", format="%d", help="empty: year not recorded"
-            ),
+            "since": "Since",
             "confidence": "Confidence",
-            "sources": st.column_config.LinkColumn("Source"),
+            "sources": "Source",
         },
     )
 
 st.subheader(f"Meetings with {profile.name}")
-country_filters = profile.filters
 if profile.meetings.empty:
-    empty_state(f"meetings with {profile.name}", country_filters)
+    empty_state(f"meetings with {profile.name}", profile.filters)
 else:
-    st.dataframe(
-        profile.meetings.assign(hosted=profile.meetings.host_country == code)[
-            ["when", "short_title", "where", "hosted", "status"]
-        ],
-        hide_index=True,
-        column_config={
+    table(
+        profile.meetings.assign(role=hosted.map({True: "host", False: "participant"})),
+        {
             "when": "When",
             "short_title": "Meeting",
             "where": "Where",
-            "hosted": st.column_config.CheckboxColumn("Host"),
+            "role": "Role",
             "status": "Status",
         },
+        key="country_meetings_table",
     )
-    download_csv("meetings", country_filters, key="country_meetings")
+    download_csv("meetings", profile.filters, key="country_meetings")
 
 st.subheader(f"Commitments concerning {profile.name}")
 if profile.commitments.empty:
-    empty_state(f"commitments concerning {profile.name}", country_filters)
+    empty_state(f"commitments concerning {profile.name}", profile.filters)
 else:
-    st.dataframe(
-        profile.commitments[
-            ["commitment", "made_by", "meeting", "due", "status", "latest_followup"]
-        ],
-        hide_index=True,
+    table(
+        profile.commitments,
+        {
+            "commitment": "Commitment",
+            "made_by": "Made by",
+            "meeting": "At",
+            "due": "Due",
+            "status": "Status",
+            "latest_followup": "Latest follow-up",
+        },
+        key="country_commitments_table",
     )
-    download_csv("commitments", country_filters, key="country_commitments")
+    download_csv("commitments", profile.filters, key="country_commitments")

@@ -5,7 +5,18 @@ import streamlit as st
 from cooptrack.figures import gantt_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state
+from cooptrack.ui.widgets import caption, download_csv, empty_state, table
+
+PHASE_COLUMNS = {
+    "label": "Phase",
+    "planned": "Planned",
+    "actual": "Actual",
+    "implementers": "Implementers",
+    "budget_label": "Budget",
+    "countries": "Beneficiaries",
+    "summary": "About",
+    "sources": "Sources",
+}
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -18,7 +29,7 @@ if phases.empty:
     st.stop()
 
 st.caption(
-    "Pale bars: planned period; dark bars: what actually happened. A hatched bar has no "
+    "Pale bars: the planned period; dark bars: what actually happened. A hatched bar has no "
     "recorded end and runs to today. Red diamonds: meetings under the same filters."
 )
 st.plotly_chart(
@@ -26,30 +37,5 @@ st.plotly_chart(
     config={"displaylogo": False},
     key="gantt_chart",
 )
-
-st.dataframe(
-    phases[
-        [
-            "label",
-            "project_name",
-            "planned",
-            "actual",
-            "implementers",
-            "budget_label",
-            "countries",
-            "sources",
-        ]
-    ],
-    hide_index=True,
-    column_config={
-        "label": "Phase",
-        "project_name": "Project",
-        "planned": "Planned",
-        "actual": "Actual",
-        "implementers": "Implementers",
-        "budget_label": "Budget",
-        "countries": "Beneficiaries",
-        "sources": st.column_config.ListColumn("Sources"),
-    },
-)
+table(phases, PHASE_COLUMNS, key="phases_table")
 download_csv("phases", filters)

@@ -6,7 +6,16 @@ from cooptrack.figures import timeline_figure
 from cooptrack.ui import data
 from cooptrack.ui.detail import meeting_panel
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state
+from cooptrack.ui.widgets import caption, download_csv, empty_state, table
+
+MEETING_COLUMNS = {
+    "when": "When",
+    "short_title": "Meeting",
+    "kind_label": "Kind",
+    "where": "Where",
+    "status": "Status",
+    "convention_codes": "Conventions",
+}
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -19,8 +28,8 @@ if meetings.empty:
     st.stop()
 
 st.caption(
-    "Filled markers: exact day known. Open markers with a pale bar: only the month or "
-    "year is known, and the bar spans it. Click a marker to read the meeting below."
+    "Filled markers: exact day known. Open markers with a pale bar: only the month or year is "
+    "known, and the bar spans it. Click a marker, or pick a meeting below, to read about it."
 )
 event = st.plotly_chart(
     timeline_figure(meetings, today),
@@ -33,7 +42,11 @@ picked = [p["customdata"][0] for p in event.selection.points if p.get("customdat
 ids = list(meetings.id)
 labels = dict(zip(meetings.id, meetings.short_title + " — " + meetings["when"], strict=True))
 wanted = picked[0] if picked else st.query_params.get("meeting")
-if wanted in ids and st.session_state.get("meeting_choice") != wanted:
+if (
+    wanted in ids
+    and st.session_state.get("meeting_choice") != wanted
+    and (picked or "meeting_choice" not in st.session_state)
+):
     st.session_state.meeting_choice = wanted
 if st.session_state.get("meeting_choice") not in ids:
     st.session_state.meeting_choice = ids[-1]
@@ -42,16 +55,5 @@ st.query_params["meeting"] = choice
 meeting_panel(choice)
 
 st.subheader(f"All {len(meetings)} meetings shown")
-st.dataframe(
-    meetings[["when", "short_title", "kind", "where", "status", "convention_codes"]],
-    hide_index=True,
-    column_config={
-        "when": "When",
-        "short_title": "Meeting",
-        "kind": "Kind",
-        "where": "Where",
-        "status": "Status",
-        "convention_codes": "Conventions",
-    },
-)
+table(meetings, MEETING_COLUMNS, key="meetings_table")
 download_csv("meetings", filters)

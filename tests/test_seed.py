@@ -165,3 +165,15 @@ def test_duplicate_ids_are_refused(seed_copy):
     path.write_text(path.read_text(encoding="utf-8") + first + "\n", encoding="utf-8")
     with pytest.raises(SeedError, match="duplicate topic id"):
         load_seed(seed_copy)
+
+
+def test_an_unknown_parent_organisation_is_reported_on_its_line(seed_copy):
+    path = seed_copy / "organisations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines, start=1) if line.startswith("dg-env,"))
+    lines[number - 1] = lines[number - 1].replace(",ec,", ",no-such-body,", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(SeedError) as caught:
+        load_seed(seed_copy)
+    assert (caught.value.line, caught.value.column) == (number, "parent")
+    assert "unknown organisation 'no-such-body'" in caught.value.reason

@@ -9,16 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cooptrack.frames import rows
+from cooptrack.schema import MEETING_KIND_LABELS
 
-KIND_LABELS = {
-    "high-level-conference": "High-level conference",
-    "wgecc-meeting": "WGECC meeting",
-    "coordination-committee": "Coordination committee",
-    "cop": "COP / meeting of parties",
-    "ministerial": "Ministerial",
-    "workshop": "Workshop",
-    "other": "Other",
-}
+KIND_LABELS = MEETING_KIND_LABELS
 KIND_COLOURS = {
     "high-level-conference": "#1f77b4",
     "wgecc-meeting": "#2ca02c",
@@ -41,7 +34,7 @@ LABELS_UP_TO = 40
 _FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 13}
 
 
-def _layout(figure: go.Figure, height: int, **extra: Any) -> go.Figure:
+def _layout(figure: go.Figure, height: int, date_axis: bool = True, **extra: Any) -> go.Figure:
     figure.update_layout(
         height=height,
         margin={"l": 10, "r": 20, "t": 30, "b": 40},
@@ -51,7 +44,7 @@ def _layout(figure: go.Figure, height: int, **extra: Any) -> go.Figure:
         hoverlabel={"align": "left"},
         **extra,
     )
-    figure.update_xaxes(showgrid=True, gridcolor="#eeeeee", type="date")
+    figure.update_xaxes(showgrid=True, gridcolor="#eeeeee", type="date" if date_axis else "linear")
     return figure
 
 
@@ -119,7 +112,7 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
         figure.add_trace(_lane_markers(group, lane, colour, (first, last), len(meetings)))
     _today_line(figure, today)
     order = [KIND_LABELS[k] for k in reversed(lanes)]
-    figure.update_yaxes(categoryorder="array", categoryarray=order)
+    figure.update_yaxes(type="category", categoryorder="array", categoryarray=order)
     figure.update_xaxes(range=[first, last])
     return _layout(figure, height=140 + 90 * max(len(lanes), 1), clickmode="event+select")
 
@@ -264,7 +257,9 @@ def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> g
         )
         labels.append("Meetings")
     _today_line(figure, today)
-    figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)))
+    figure.update_yaxes(
+        type="category", categoryorder="array", categoryarray=list(reversed(labels))
+    )
     earliest = [phases.alive_from.min()] + ([] if meetings.empty else [meetings.alive_from.min()])
     last = phases[["planned_until", "actual_until"]].max().max()
     figure.update_xaxes(range=list(_range(min(earliest), last, today)))
@@ -314,14 +309,19 @@ def status_figure(counts: pd.DataFrame, title: str) -> go.Figure:
             )
         )
     figure.update_yaxes(
-        categoryorder="array", categoryarray=list(reversed(labels)), automargin=True
+        type="category",
+        categoryorder="array",
+        categoryarray=list(reversed(labels)),
+        automargin=True,
     )
-    figure.update_xaxes(
-        type="linear", title_text="commitments", dtick=1 if counts.commitments.max() <= 10 else None
-    )
-    return _layout(
+    small = not counts.empty and counts.groupby("label").commitments.sum().max() <= 10
+    _layout(
         figure,
-        height=130 + 34 * max(len(labels), 1),
+        height=150 + 34 * max(len(labels), 1),
+        date_axis=False,
         barmode="stack",
-        title={"text": title, "font": {"size": 14}, "y": 0.98},
+        title={"text": title, "font": {"size": 14}, "x": 0, "y": 0.98},
     )
+    figure.update_xaxes(title_text="commitments", dtick=1 if small else None, rangemode="tozero")
+    figure.update_layout(legend={"y": 1.08}, margin={"t": 70})
+    return figure

@@ -50,7 +50,9 @@ def country_profile(store: Store, code: str, filters: Filters, today: date) -> C
     found = store.rows("SELECT name FROM countries WHERE code = ?", [code])
     name = str(found[0][0]) if found else code
     parties = store.frame(
-        """SELECT p.convention, c.name, p.since_year, p.confidence,
+        """SELECT p.convention, c.name, p.since_year,
+               coalesce(CAST(p.since_year AS VARCHAR), 'year not recorded') AS since,
+               p.confidence,
                array_to_string(p.sources, ' ') AS sources
            FROM convention_parties p JOIN conventions c ON c.code = p.convention
            WHERE p.country = ? ORDER BY p.convention""",
@@ -74,6 +76,10 @@ def convention_profile(
     meetings = meetings_frame(store, scoped)
     parties = store.frame(
         """SELECT c.name AS country, p.convention IS NOT NULL AS party, p.since_year,
+               CASE WHEN p.convention IS NULL THEN 'no party status recorded'
+                    ELSE 'party' END AS status,
+               CASE WHEN p.convention IS NULL THEN ''
+                    ELSE coalesce(CAST(p.since_year AS VARCHAR), 'year not recorded') END AS since,
                p.confidence, array_to_string(p.sources, ' ') AS sources
            FROM countries c
            LEFT JOIN convention_parties p ON p.country = c.code AND p.convention = ?

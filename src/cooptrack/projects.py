@@ -24,8 +24,9 @@ def phases_frame(store: Store, filters: Filters) -> pd.DataFrame:
                 actual_start, actual_start_precision, actual_end, actual_end_precision,
                 period_end(planned_end, planned_end_precision) AS planned_until,
                 period_end(actual_end, actual_end_precision) AS actual_until,
-                country_labels(countries) AS countries, code_labels(conventions) AS conventions,
-                summary, sources, alive_from, alive_to
+                country_short_labels(countries) AS countries,
+                code_labels(conventions) AS conventions,
+                summary, array_to_string(sources, ' ') AS sources, alive_from, alive_to
             FROM phase_facts WHERE {condition}
             ORDER BY project, alive_from, id""",
         params,

@@ -13,6 +13,7 @@ from cooptrack.dates import span_label
 from cooptrack.filters import Filters, where
 from cooptrack.frames import rows
 from cooptrack.reference import Vocabulary
+from cooptrack.schema import MEETING_KIND_LABELS
 from cooptrack.store import Store
 
 
@@ -129,6 +130,7 @@ def _with_meeting_labels(frame: pd.DataFrame) -> pd.DataFrame:
         )
         for r in rows(frame)
     ]
+    frame["kind_label"] = [MEETING_KIND_LABELS.get(k, k) for k in frame.kind]
     frame["where"] = [_place(r.city, r.host_name, r.format) for r in rows(frame)]
     return frame
 
@@ -196,9 +198,9 @@ def _plain(value: Any) -> Any:
 def _commitments_where(store: Store, condition: str, meeting_id: str) -> pd.DataFrame:
     return store.frame(
         f"""SELECT c.id, c.text, c.status,
-                concat_ws('; ', organisation_labels(c.made_by_organisations),
-                          country_labels(c.made_by_countries)) AS made_by,
-                m.title AS meeting, f.title AS fulfilled_by
+                concat_ws('; ', organisation_short_labels(c.made_by_organisations),
+                          country_short_labels(c.made_by_countries)) AS made_by,
+                m.short_title AS meeting, f.short_title AS fulfilled_by
             FROM commitments c
             LEFT JOIN meetings m ON m.id = c.meeting
             LEFT JOIN meetings f ON f.id = c.fulfilled_by

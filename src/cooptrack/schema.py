@@ -23,6 +23,15 @@ MEETING_KINDS = (
     "workshop",
     "other",
 )
+MEETING_KIND_LABELS = {
+    "high-level-conference": "High-level conference",
+    "wgecc-meeting": "WGECC meeting",
+    "coordination-committee": "Coordination committee",
+    "cop": "COP / meeting of parties",
+    "ministerial": "Ministerial",
+    "workshop": "Workshop",
+    "other": "Other",
+}
 MEETING_FORMATS = ("in-person", "online", "hybrid")
 MEETING_STATUSES = ("planned", "held", "postponed", "cancelled")
 COMMITMENT_STATUSES = ("proposed", "agreed", "in-progress", "fulfilled", "superseded", "dropped")
@@ -63,7 +72,7 @@ CREATE TABLE convention_parties (
     sources VARCHAR[] NOT NULL, PRIMARY KEY (convention, country)
 );
 CREATE TABLE organisations (
-    id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL,
+    id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, short_name VARCHAR NOT NULL,
     kind VARCHAR NOT NULL {_enum("kind", ORGANISATION_KINDS)},
     parent VARCHAR, country VARCHAR, sources VARCHAR[] NOT NULL
 );
@@ -131,6 +140,14 @@ CREATE OR REPLACE MACRO country_labels(codes) AS
 CREATE OR REPLACE MACRO organisation_labels(ids) AS
     (SELECT string_agg(o.name, '; ' ORDER BY o.name) FROM organisations o
      WHERE list_contains(ids, o.id));
+CREATE OR REPLACE MACRO organisation_short_labels(ids) AS
+    (SELECT string_agg(o.short_name, '; ' ORDER BY o.short_name) FROM organisations o
+     WHERE list_contains(ids, o.id));
+CREATE OR REPLACE MACRO country_short_labels(codes) AS
+    CASE WHEN list_has_all(codes, ['KZ', 'KG', 'TJ', 'TM', 'UZ'])
+    THEN concat_ws('; ', 'the five Central Asian countries', country_labels(
+        list_filter(codes, lambda c: NOT list_contains(['KZ', 'KG', 'TJ', 'TM', 'UZ'], c))))
+    ELSE country_labels(codes) END;
 CREATE OR REPLACE MACRO topic_labels(ids) AS
     (SELECT string_agg(t.label, '; ' ORDER BY t.label) FROM topics t
      WHERE list_contains(ids, t.id));

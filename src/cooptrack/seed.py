@@ -47,6 +47,7 @@ class Known:
     """Identifiers seen so far, by kind, for checking references between files."""
 
     ids: dict[str, set[str]] = field(default_factory=dict)
+    deferred: list[tuple[str, int, str, str, str]] = field(default_factory=list)
 
     def has(self, kind: str, value: str) -> bool:
         if kind == "country":
@@ -138,6 +139,13 @@ class Row:
         if not self.known.has(kind, value):
             raise self.fail(column, f"unknown {kind} {value!r}")
         return value
+
+    def later_ref(self, column: str, kind: str) -> str | None:
+        """A reference that may point further down the same file: checked after the file."""
+        value = self.raw(column)
+        if value:
+            self.known.deferred.append((self.file, self.line, column, kind, value))
+        return value or None
 
     def refs(self, column: str, kind: str) -> list[str]:
         values = [part.strip() for part in self.raw(column).split(";") if part.strip()]
@@ -232,11 +240,13 @@ def _convention(row: Row, known: Known) -> tuple[Any, ...]:
 
 def _organisation(row: Row, known: Known) -> tuple[Any, ...]:
     ident = _unique_id(row, "id", "organisation", known)
+    name = row.text("name")
     return (
         ident,
-        row.text("name"),
+        name,
+        row.text("short_name", False) or name,
         row.choice("kind", schema.ORGANISATION_KINDS),
-        row.raw("parent") or None,
+        row.later_ref("parent", "organisation"),
         row.ref("country", "country"),
         row.sources(),
     )
@@ -371,7 +381,7 @@ def _followup(row: Row, known: Known, sequence: dict[str, int]) -> tuple[Any, ..
 COLUMNS: dict[str, tuple[str, ...]] = {
     "topics": ("id", "label"),
     "conventions": ("code", "name", "adopted_year", "url", "sources"),
-    "organisations": ("id", "name", "kind", "parent", "country", "sources"),
+    "organisations": ("id", "name", "short_name", "kind", "parent", "country", "sources"),
     "convention_parties": ("convention", "country", "since_year", "confidence", "sources"),
     "meetings": (
         "id",
@@ -458,8 +468,8 @@ def load_seed(seed_dir: Path) -> SeedData:
     meta = _read_meta(seed_dir / "dataset.toml")
     read("topics", lambda row: _topic(row, known))
     read("conventions", lambda row: _convention(row, known))
-    organisations = read("organisations", lambda row: _organisation(row, known))
-    _check_parents(seed_dir, organisations, known)
+    read("organisations", lambda row: _organisation(row, known))
+    _check_deferred(known)
     read("convention_parties", lambda row: _party(row, known))
     meetings = read("meetings", lambda row: _meeting(row, known))
     starts = {m[0]: PartialDate(m[6], m[7]) for m in meetings}
@@ -491,10 +501,11 @@ def _read_meta(path: Path) -> dict[str, str]:
     }
 
 
-def _check_parents(seed_dir: Path, organisations: list[tuple[Any, ...]], known: Known) -> None:
-    for line, org in enumerate(organisations, start=2):
-        if org[3] and not known.has("organisation", org[3]):
-            raise SeedError("organisations.csv", line, "parent", f"unknown organisation {org[3]!r}")
+def _check_deferred(known: Known) -> None:
+    """References to rows later in the same file (an organisation's parent) are checked last."""
+    for file, line, column, kind, value in known.deferred:
+        if not known.has(kind, value):
+            raise SeedError(file, line, column, f"unknown {kind} {value!r}")
 
 
 def write(cursor: duckdb.DuckDBPyConnection, data: SeedData) -> None:

@@ -37,8 +37,8 @@ def commitments_frame(
     frame = store.frame(
         f"""WITH latest AS ({_LATEST_FOLLOWUP})
             SELECT c.id, c.text AS commitment,
-                concat_ws('; ', organisation_labels(c.made_by_organisations),
-                          country_labels(c.made_by_countries)) AS made_by,
+                concat_ws('; ', organisation_short_labels(c.made_by_organisations),
+                          country_short_labels(c.made_by_countries)) AS made_by,
                 m.short_title AS meeting, c.meeting AS meeting_id, c.made_on, c.made_on_precision,
                 code_labels(c.conventions) AS conventions, c.due_by, c.due_date, c.due_precision,
                 ahead.short_title AS ahead_of, c.status,

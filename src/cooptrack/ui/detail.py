@@ -7,9 +7,15 @@ import streamlit as st
 
 from cooptrack.queries import meeting_detail
 from cooptrack.ui import data
-from cooptrack.ui.widgets import source_links
+from cooptrack.ui.widgets import source_links, table
 
 _PRECISION_NOTE = {"month": " (day not recorded)", "year": " (month and day not recorded)"}
+_COMMITMENT_COLUMNS = {
+    "text": "Commitment",
+    "made_by": "Made by",
+    "status": "Status",
+    "fulfilled_by": "Fulfilled by",
+}
 
 
 def meeting_panel(meeting_id: str) -> None:
@@ -21,10 +27,8 @@ def meeting_panel(meeting_id: str) -> None:
     with st.container(border=True):
         st.subheader(m["title"])
         when = m["when"] + _PRECISION_NOTE.get(m["start_precision"], "")
-        st.markdown(
-            f"**When:** {when}  \n**Where:** {m['where']}  \n"
-            f"**Status:** {m['status']}" + (f" · format: {m['format']}" if m["format"] else "")
-        )
+        status = f"{m['status']}" + (f" · format: {m['format']}" if m["format"] else "")
+        st.markdown(f"**When:** {when}  \n**Where:** {m['where']}  \n**Status:** {status}")
         facts = [
             ("Chairs", "; ".join(m["chairs"] or []) or m["chair_names"]),
             ("Organised by", m["organiser_names"]),
@@ -45,13 +49,4 @@ def _commitments(title: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
     st.markdown(f"**{title}**")
-    st.dataframe(
-        frame[["text", "made_by", "status", "fulfilled_by"]],
-        hide_index=True,
-        column_config={
-            "text": st.column_config.TextColumn("Commitment", width="large"),
-            "made_by": "Made by",
-            "status": "Status",
-            "fulfilled_by": "Fulfilled by",
-        },
-    )
+    table(frame, _COMMITMENT_COLUMNS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
 import streamlit as st
 
 from cooptrack.export import Kind, file_name
@@ -63,3 +64,16 @@ def source_links(urls: Iterable[str]) -> str:
 
 def caption(filters: Filters) -> None:
     st.caption(f"Filters: {describe(filters)}")
+
+
+WRAPPED_ROWS_UP_TO = 60
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], key: str | None = None) -> None:
+    """A readable table: short results wrap their text in full; long ones scroll."""
+    shown = frame[list(columns)].rename(columns=columns)
+    if len(shown) <= WRAPPED_ROWS_UP_TO:
+        st.table(shown.astype(object).where(shown.notna(), ""), hide_index=True)
+    else:
+        st.caption(f"{len(shown)} rows; scroll the table, or download them.")
+        st.dataframe(shown, hide_index=True, key=key)
