@@ -1,0 +1,183 @@
+"""Fixtures for the browser tests: a real server started as `make run` does, and real Chromium.
+
+The server is the same subprocess a user gets (`python -m cooptrack.ui.serve`), so the tests
+also cover what the unit tests cannot: the router in app.py, deep links, URL sync, downloads.
+Each test gets a fresh browser context, hence a fresh Streamlit session, as a new visitor would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+from playwright.sync_api import Browser, Error, Page, Playwright, sync_playwright
+
+from cooptrack.seed import build_database
+
+ROOT = Path(__file__).resolve().parents[2]
+# Computed, not imported: `from conftest import …` here would import this very file.
+SEED_DIR = ROOT / "data" / "seed"
+TODAY = "2026-11-28"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+README_SCREENSHOTS = {"timeline", "projects"}
+STARTUP_SECONDS = 60.0
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark everything in this folder `browser`, so `-m "not browser"` leaves it out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _unavailable(reason: str) -> NoReturn:
+    """CI sets COOPTRACK_REQUIRE_BROWSER=1 so a missing browser fails instead of hiding."""
+    if os.environ.get("COOPTRACK_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser required but unavailable: {reason}", pytrace=False)
+    print(f"skipping browser tests: {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return bool(response.read().decode().strip() == "ok")
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def browser_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled record in a temporary file, so the server never touches data/."""
+    path = tmp_path_factory.mktemp("browser") / "cooptrack.duckdb"
+    build_database(SEED_DIR, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def today() -> str:
+    """The day the server is pinned to (COOPTRACK_TODAY), so dated file names are known."""
+    return TODAY
+
+
+@pytest.fixture(scope="session")
+def server(browser_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start the dashboard exactly as `make run` does; yield its base URL."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "COOPTRACK_DB": str(browser_db), "COOPTRACK_TODAY": TODAY}
+    logs = tmp_path_factory.mktemp("server")
+    # Files, not pipes: a chatty server must never block on a full pipe buffer.
+    with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "cooptrack.ui.serve",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=err,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                stderr = (logs / "stderr.log").read_text(errors="replace")
+                pytest.fail(
+                    f"dashboard did not become healthy at {url} "
+                    f"(exit code {process.poll()}); stderr:\n{stderr}",
+                    pytrace=False,
+                )
+            time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, launched once: downloading playwright's own browser is not possible."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is not installed (run `make browser-deps`)")
+    try:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+    except Error as error:
+        _unavailable(f"playwright cannot launch {CHROMIUM}: {error.message.splitlines()[0]}")
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    """A new context per test: a fresh Streamlit session with nothing carried over."""
+    context = browser.new_context(
+        base_url=server, viewport={"width": 1280, "height": 800}, accept_downloads=True
+    )
+    context.set_default_timeout(20_000)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot() -> Callable[[Page, str], Path]:
+    """Save a full view of the page; refresh the README's copies only when asked to."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    update_docs = os.environ.get("COOPTRACK_UPDATE_SCREENSHOTS") == "1"
+
+    def save(page: Page, name: str) -> Path:
+        target = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(target), full_page=True)
+        if update_docs and name in README_SCREENSHOTS:
+            docs = ROOT / "docs" / "screenshots"
+            docs.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(target, docs / f"{name}.png")
+        return target
+
+    return save

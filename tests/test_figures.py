@@ -1,0 +1,124 @@
+"""Figures are built from frames alone: check what a reader will see in them."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+
+from cooptrack import figures, projects, queries, tracking
+from cooptrack.filters import Filters
+from cooptrack.store import Store
+
+TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture
+def bundled(bundled_db):
+    with Store.open(bundled_db) as store:
+        yield store
+
+
+def marker_traces(figure):
+    return [t for t in figure.data if t.mode == "markers+text"]
+
+
+def test_timeline_has_one_lane_and_one_legend_entry_per_kind(bundled):
+    meetings = queries.meetings_frame(bundled, Filters())
+    figure = figures.timeline_figure(meetings, TODAY)
+    legend = [t.name for t in figure.data if t.showlegend is not False]
+    assert legend == [
+        "High-level conference",
+        "WGECC meeting",
+        "Coordination committee",
+        "COP / meeting of parties",
+    ]
+    assert sum(len(t.x) for t in marker_traces(figure)) == len(meetings)
+    assert figure.layout.yaxis.type == "category"
+
+
+def test_imprecise_dates_are_open_markers_placed_mid_period(bundled):
+    meetings = queries.meetings_frame(bundled, Filters(search="coordination committee"))
+    trace = marker_traces(figures.timeline_figure(meetings, TODAY))[0]
+    assert list(trace.marker.symbol) == ["circle-open"]
+    assert str(trace.x[0])[:10] == "2021-07-02"
+
+
+def test_a_single_lane_still_draws(bundled):
+    cops = queries.meetings_frame(bundled, Filters(conventions=("CBD",)))
+    cops = cops[cops.kind == "cop"]
+    figure = figures.timeline_figure(cops, TODAY)
+    assert figure.layout.yaxis.type == "category"
+    assert list(marker_traces(figure)[0].y) == ["COP / meeting of parties"] * 2
+
+
+@pytest.mark.parametrize("width", [320.0, 640.0, 1200.0])
+def test_labels_never_overlap_on_the_same_side(width):
+    days = [0, 5, 10, 12, 40, 41, 42, 300, 301]
+    texts = ["10th", "WGECC (Jul 2015)", "3rd", "CBD COP15, part one", "a", "b", "c", "d", "e"]
+    positions = figures.label_positions(days, texts, 400, width)
+    scale = width / 400
+    for side in ("top center", "bottom center"):
+        spans = [
+            (d * scale - 3.6 * len(t) - 4, d * scale + 3.6 * len(t) + 4)
+            for d, t, p in zip(days, texts, positions, strict=True)
+            if p == side
+        ]
+        assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
+    assert positions[0] == "top center"
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "ordinal", "label"),
+    [
+        ("wgecc-meeting", "9th WGECC", 9, "9th"),
+        ("high-level-conference", "3rd High-Level Conference", 3, "3rd"),
+        ("wgecc-meeting", "WGECC", 11, "11th"),
+        ("wgecc-meeting", "WGECC", 22, "22nd"),
+        ("wgecc-meeting", "WGECC (Jul 2015)", None, "WGECC (Jul 2015)"),
+        ("cop", "UNFCCC COP26", 26, "UNFCCC COP26"),
+    ],
+)
+def test_chart_labels(kind, title, ordinal, label):
+    assert figures.chart_label(kind, title, ordinal) == label
+
+
+def test_gantt_shows_planned_and_actual_bars_meetings_and_today(bundled):
+    phases = projects.phases_frame(bundled, Filters())
+    meetings = queries.meetings_frame(bundled, Filters())
+    figure = figures.gantt_figure(phases, meetings, TODAY)
+    bars = {t.name: t for t in figure.data if t.type == "bar"}
+    assert set(bars) == {"Planned", "Actual"}
+    assert list(bars["Actual"].y) == ["WECOOP (phase 1)", "WECOOP2 (phase 2)", "WECOOP (phase 3)"]
+    assert list(bars["Planned"].y) == ["WECOOP (phase 3)"]
+    phase_3 = list(bars["Actual"].y).index("WECOOP (phase 3)")
+    assert (
+        bars["Actual"].x[phase_3]
+        == (date(2023, 4, 14) - date(2019, 10, 1)).days * 86400000 + 86400000
+    )
+    diamonds = [t for t in figure.data if t.name == "Meetings"]
+    assert len(diamonds[0].x) == len(meetings)
+    assert figure.layout.shapes[0].x0 == TODAY
+
+
+def test_gantt_marks_open_ended_and_one_day_phases(bundled):
+    phases = projects.phases_frame(bundled, Filters())
+    phases.loc[0, ["actual_until", "actual_end"]] = None
+    phases.loc[1, "actual_start"] = phases.loc[1, "actual_until"]
+    phases.loc[1, "actual_start_precision"] = "day"
+    figure = figures.gantt_figure(
+        phases, queries.meetings_frame(bundled, Filters(countries=("CN",))), TODAY
+    )
+    actual = next(t for t in figure.data if t.name == "Actual")
+    assert actual.marker.pattern.shape[0] == "/"
+    assert [t.name for t in figure.data if t.name == "One-day phase"] == ["One-day phase"]
+
+
+def test_status_figure_stacks_every_count(bundled):
+    counts = tracking.status_by(bundled, Filters(), "countries")
+    figure = figures.status_figure(counts, "By country")
+    drawn = sum(sum(t.x) for t in figure.data)
+    assert drawn == counts.commitments.sum()
+    assert figure.layout.xaxis.type == "linear"
+    assert figure.layout.barmode == "stack"

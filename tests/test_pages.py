@@ -1,0 +1,171 @@
+"""Every page, headless with AppTest: no filter, each filter, combined, empty, from the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+APP = str(ROOT / "app.py")
+PAGES = {
+    "pages/overview.py": "EU–Central Asia environment and climate cooperation",
+    "pages/timeline.py": "Timeline of meetings",
+    "pages/projects.py": "Project phases",
+    "pages/commitments.py": "Commitments",
+    "pages/countries.py": "Country profiles",
+    "pages/conventions.py": "Convention profiles",
+}
+FILTERS = {
+    "none": ({}, "no filters"),
+    "country": ({"country": "KZ"}, "Kazakhstan"),
+    "convention": ({"convention": "CBD"}, "CBD"),
+    "topic": ({"topic": "biodiversity"}, "Biodiversity"),
+    "organisation": ({"organisation": "dg-env"}, "Directorate-General for Environment (DG ENV)"),
+    "dates": ({"from": "2018-01-01", "to": "2018-12-31"}, "2018-01-01 to 2018-12-31"),
+    "search": ({"q": "green deal"}, "“green deal”"),
+    "combined": (
+        {"country": ["KZ", "UZ"], "convention": "UNFCCC", "from": "2021"},
+        "Kazakhstan or Uzbekistan · UNFCCC · 2021-01-01 to …",
+    ),
+    "empty": ({"convention": "ESPOO", "from": "2030-01-01"}, "ESPOO · 2030-01-01 to …"),
+}
+
+
+@pytest.fixture
+def app(bundled_db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COOPTRACK_DB", str(bundled_db))
+    monkeypatch.setenv("COOPTRACK_TODAY", "2026-11-28")
+
+    def open_page(page: str, params: dict[str, str | list[str]]) -> AppTest:
+        at = new_app()
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page != "pages/overview.py":
+            at.switch_page(page)
+            at.run()
+        return at
+
+    return open_page
+
+
+@pytest.fixture(autouse=True)
+def routed_by_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Route like `cooptrack.ui.serve` (see there why): AppTest re-detects a pages/ folder at
+    every run and would otherwise run a switched-to page without app.py."""
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def url_values(at: AppTest, key: str) -> list[str]:
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def assert_clean(at: AppTest, title: str) -> None:
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == []
+    assert title in [t.value for t in at.title]
+
+
+@pytest.mark.parametrize("scenario", list(FILTERS))
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_under_every_filter(app, page, scenario):
+    params, described = FILTERS[scenario]
+    at = app(page, params)
+    assert_clean(at, PAGES[page])
+    captions = " ".join(c.value for c in at.caption)
+    assert "Filters: " in captions and described in captions
+
+
+@pytest.mark.parametrize("page", ["pages/timeline.py", "pages/projects.py", "pages/commitments.py"])
+def test_an_empty_result_says_why_and_how_to_widen(app, page):
+    at = app(page, FILTERS["empty"][0])
+    infos = " ".join(i.value for i in at.info)
+    assert "match the current filters" in infos and "Clear filters" in infos
+    assert len(at.get("plotly_chart")) == 0
+
+
+def test_url_filters_fill_the_widgets_and_stay_in_the_url(app):
+    at = app("pages/commitments.py", {"country": ["kaz", "UZ"], "convention": "cbd"})
+    widgets = {m.label: m.value for m in at.multiselect}
+    assert widgets["Country"] == ["KZ", "UZ"]
+    assert widgets["Convention"] == ["CBD"]
+    assert url_values(at, "country") == ["KZ", "UZ"]
+    assert url_values(at, "convention") == ["CBD"]
+
+
+def test_an_unknown_value_in_a_link_is_named_and_the_rest_applies(app):
+    at = app("pages/timeline.py", {"country": "Narnia", "convention": "CBD"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Narnia" in warnings and "The other filters apply" in warnings
+    assert "Filters: CBD" in " ".join(c.value for c in at.caption)
+    assert "country" not in at.query_params
+
+
+def test_a_date_that_does_not_exist_in_a_link_is_named(app):
+    at = app("pages/projects.py", {"from": "2021-02-30"})
+    assert "February 2021 has 28 days" in " ".join(w.value for w in at.warning)
+    assert_clean(at, "Project phases")
+
+
+def test_changing_a_widget_filters_the_page_and_the_url(app):
+    at = app("pages/commitments.py", {})
+    assert at.tabs[0].label == "All (7)"
+    at.multiselect(key="f_convention").set_value(["CBD"]).run()
+    assert url_values(at, "convention") == ["CBD"]
+    labels = [t.label for t in at.tabs]
+    assert labels[0] == "All (2)"
+
+
+def test_filters_survive_a_page_switch(app):
+    at = app("pages/commitments.py", {"country": "KZ"})
+    at.switch_page("pages/timeline.py").run()
+    assert at.multiselect(key="f_country").value == ["KZ"]
+    assert url_values(at, "country") == ["KZ"]
+    assert "Filters: Kazakhstan" in " ".join(c.value for c in at.caption)
+
+
+def test_clear_filters_empties_widgets_and_url(app):
+    at = app("pages/overview.py", {"country": "KZ", "q": "wgecc"})
+    at.button[0].click().run()
+    assert at.multiselect(key="f_country").value == []
+    assert "country" not in at.query_params and "q" not in at.query_params
+
+
+def test_picking_a_meeting_shows_its_commitments_and_what_fulfilled_them(app):
+    at = app("pages/timeline.py", {"meeting": "wgecc-cc-2"})
+    assert at.selectbox(key="meeting_choice").value == "wgecc-cc-2"
+    text = " ".join(m.value for m in at.markdown)
+    assert "2021" in text and "month and day not recorded" in text
+    assert "Commitments made here" in text
+    at.selectbox(key="meeting_choice").set_value("wgecc-10").run()
+    assert at.query_params["meeting"] == "wgecc-10"
+    assert "Commitments this meeting fulfilled" in " ".join(m.value for m in at.markdown)
+
+
+def test_country_profile_follows_the_link(app):
+    at = app("pages/countries.py", {"profile": "TJ"})
+    assert "Tajikistan" in [h.value for h in at.header]
+    assert "AARHUS" in at.table[0].value.to_string()
+
+
+def test_a_database_that_cannot_be_opened_gives_a_message_not_a_trace(tmp_path, monkeypatch):
+    broken = tmp_path / "broken.duckdb"
+    broken.write_text("not a database")
+    monkeypatch.setenv("COOPTRACK_DB", str(broken))
+    at = new_app().run()
+    assert not at.exception
+    assert "is not a DuckDB database file" in " ".join(e.value for e in at.error)

@@ -1,0 +1,119 @@
+"""Page queries against the small fixture record, whose every row is known."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cooptrack import profiles, projects, queries, tracking
+from cooptrack.filters import Filters
+from cooptrack.store import Store
+
+
+@pytest.fixture
+def small(fixture_db):
+    with Store.open(fixture_db) as store:
+        yield store
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2018, 6, 7), queries.OverviewCounts(2, 1, 1, 2, 1, 0, 1, 2)),
+        (date(2020, 1, 1), queries.OverviewCounts(2, 1, 1, 2, 1, 0, 1, 2)),
+        (date(2024, 1, 1), queries.OverviewCounts(2, 1, 0, 2, 1, 0, 1, 2)),
+        (date(2032, 1, 2), queries.OverviewCounts(2, 1, 0, 2, 1, 1, 1, 2)),
+    ],
+)
+def test_overview_counts_depend_on_today(small, today, expected):
+    assert queries.overview_counts(small, Filters(), today) == expected
+
+
+def test_overview_counts_follow_the_filters(small):
+    counts = queries.overview_counts(small, Filters(countries=("IT",)), date(2026, 1, 1))
+    assert (counts.meetings_held, counts.meetings_planned, counts.commitments_total) == (1, 0, 0)
+
+
+def test_meetings_carry_readable_dates_and_places(small):
+    frame = queries.meetings_frame(small, Filters())
+    assert list(frame.id) == ["m-b", "m-a", "m-c"]
+    assert list(frame["when"]) == ["Nov 2009", "7–8 Jun 2018", "2031 (tbc)"]
+    assert list(frame["where"]) == ["Rome, Italy", "Tashkent, Uzbekistan", "place not recorded"]
+    assert list(frame.kind_label) == [
+        "High-level conference",
+        "WGECC meeting",
+        "COP / meeting of parties",
+    ]
+
+
+def test_upcoming_meetings_are_those_not_yet_ended(small):
+    assert list(queries.upcoming_meetings(small, Filters(), date(2026, 1, 1)).id) == ["m-c"]
+    assert list(queries.upcoming_meetings(small, Filters(), date(2009, 11, 15)).id) == [
+        "m-b",
+        "m-a",
+        "m-c",
+    ]
+
+
+def test_meeting_detail_links_commitments_both_ways(small):
+    alpha = queries.meeting_detail(small, "m-a")
+    assert alpha is not None
+    assert list(alpha.commitments_made.id) == ["c-1", "c-2"]
+    assert alpha.meeting["chairs"] == ["Jane Doe (European Commission)"]
+    beta = queries.meeting_detail(small, "m-b")
+    assert beta is not None and list(beta.commitments_fulfilled.id) == ["c-1"]
+    gamma = queries.meeting_detail(small, "m-c")
+    assert gamma is not None and list(gamma.commitments_ahead.id) == ["c-2"]
+    assert queries.meeting_detail(small, "no-such") is None
+
+
+def test_commitments_know_when_they_are_due_and_overdue(small):
+    frame = tracking.commitments_frame(small, Filters(), date(2032, 1, 1)).set_index("id")
+    assert frame.loc["c-1", "due"] == "by 2019"
+    assert frame.loc["c-2", "due"] == "before 1 Jan 2031 (Gamma COP)"
+    assert list(frame.overdue) == [False, True]
+    assert frame.loc["c-1", "latest_followup"] == "Mar 2019: Session held."
+    overdue = tracking.commitments_frame(small, Filters(), date(2032, 1, 1), overdue_only=True)
+    assert list(overdue.id) == ["c-2"]
+    assert tracking.commitments_frame(small, Filters(), date(2026, 1, 1), overdue_only=True).empty
+
+
+def test_status_counts_keep_to_the_filtered_conventions(small):
+    everything = tracking.status_by(small, Filters(), "conventions")
+    assert sorted(map(tuple, everything[["label", "status", "commitments"]].to_numpy())) == [
+        ("CBD", "fulfilled", 1),
+        ("UNFCCC", "agreed", 1),
+    ]
+    only_cbd = tracking.status_by(small, Filters(conventions=("CBD",)), "conventions")
+    assert list(only_cbd.label) == ["CBD"]
+    by_country = tracking.status_by(small, Filters(), "countries")
+    assert set(by_country.label) == {"Kazakhstan", "Uzbekistan"}
+
+
+def test_phases_show_planned_and_actual_spans(small):
+    frame = projects.phases_frame(small, Filters()).set_index("id")
+    assert frame.loc["p-1", "planned"] == "not recorded"
+    assert frame.loc["p-1", "actual"] == "Aug 2016 – Feb 2019"
+    assert frame.loc["p-2", "actual"] == "Oct 2019 – 14 Apr 2023"
+    assert frame.loc["p-1", "budget_label"] == "EUR 1,000"
+    assert frame.loc["p-2", "budget_label"] == "not recorded"
+    assert frame.loc["p-1", "label"] == "P one (phase 1)"
+
+
+def test_profiles(small):
+    kz = profiles.country_profile(small, "KZ", Filters(), date(2026, 1, 1))
+    assert list(kz.parties.convention) == ["CBD"] and list(kz.parties.since) == ["1994"]
+    assert list(kz.meetings.id) == ["m-b", "m-a"]
+    assert kz.filters.countries == ("KZ",)
+    unfccc = profiles.convention_profile(small, "UNFCCC", Filters(), date(2026, 1, 1))
+    assert unfccc is not None
+    assert list(unfccc.cops.id) == ["m-c"] and list(unfccc.meetings.id) == ["m-a"]
+    assert dict(zip(unfccc.parties.country, unfccc.parties.status, strict=True)) == {
+        "Kazakhstan": "no party status recorded",
+        "Kyrgyzstan": "no party status recorded",
+        "Tajikistan": "no party status recorded",
+        "Turkmenistan": "no party status recorded",
+        "Uzbekistan": "party",
+    }
+    assert profiles.convention_profile(small, "NOPE", Filters(), date(2026, 1, 1)) is None
