@@ -10,8 +10,7 @@ from cooptrack.ui.widgets import caption, download_csv, empty_state, table
 COLUMNS = {
     "commitment": "Commitment",
     "made_by": "Made by",
-    "meeting": "At",
-    "made": "When",
+    "at": "At",
     "conventions": "Conventions",
     "due": "Due",
     "status": "Status",

@@ -36,7 +36,7 @@ table(
     {
         "country": "Country",
         "status": "Status",
-        "since": "Since",
+        "since": "Since (where recorded)",
         "confidence": "Confidence",
         "sources": "Source",
     },
@@ -70,7 +70,7 @@ else:
         {
             "commitment": "Commitment",
             "made_by": "Made by",
-            "meeting": "At",
+            "at": "At",
             "due": "Due",
             "status": "Status",
             "latest_followup": "Latest follow-up",

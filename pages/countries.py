@@ -34,7 +34,7 @@ else:
         {
             "convention": "Code",
             "name": "Convention",
-            "since": "Since",
+            "since": "Since (where recorded)",
             "confidence": "Confidence",
             "sources": "Source",
         },
@@ -66,7 +66,7 @@ else:
         {
             "commitment": "Commitment",
             "made_by": "Made by",
-            "meeting": "At",
+            "at": "At",
             "due": "Due",
             "status": "Status",
             "latest_followup": "Latest follow-up",

@@ -5,7 +5,7 @@ import streamlit as st
 from cooptrack.figures import gantt_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state, table
+from cooptrack.ui.widgets import caption, download_csv, empty_state, source_links, table
 
 PHASE_COLUMNS = {
     "label": "Phase",
@@ -14,8 +14,6 @@ PHASE_COLUMNS = {
     "implementers": "Implementers",
     "budget_label": "Budget",
     "countries": "Beneficiaries",
-    "summary": "About",
-    "sources": "Sources",
 }
 
 filters = current_filters()
@@ -39,3 +37,7 @@ st.plotly_chart(
 )
 table(phases, PHASE_COLUMNS, key="phases_table")
 download_csv("phases", filters)
+for phase in phases.itertuples():
+    with st.expander(f"{phase.label}: about and sources"):
+        st.write(phase.summary or "No summary recorded.")
+        st.markdown(f"**Sources:** {source_links(phase.sources.split())}")

@@ -51,7 +51,7 @@ def country_profile(store: Store, code: str, filters: Filters, today: date) -> C
     name = str(found[0][0]) if found else code
     parties = store.frame(
         """SELECT p.convention, c.name, p.since_year,
-               coalesce(CAST(p.since_year AS VARCHAR), 'year not recorded') AS since,
+               coalesce(CAST(p.since_year AS VARCHAR), '') AS since,
                p.confidence,
                array_to_string(p.sources, ' ') AS sources
            FROM convention_parties p JOIN conventions c ON c.code = p.convention
@@ -79,7 +79,7 @@ def convention_profile(
                CASE WHEN p.convention IS NULL THEN 'no party status recorded'
                     ELSE 'party' END AS status,
                CASE WHEN p.convention IS NULL THEN ''
-                    ELSE coalesce(CAST(p.since_year AS VARCHAR), 'year not recorded') END AS since,
+                    ELSE coalesce(CAST(p.since_year AS VARCHAR), '') END AS since,
                p.confidence, array_to_string(p.sources, ' ') AS sources
            FROM countries c
            LEFT JOIN convention_parties p ON p.country = c.code AND p.convention = ?

@@ -18,7 +18,8 @@ def phases_frame(store: Store, filters: Filters) -> pd.DataFrame:
     condition, params = where(filters)
     frame = store.frame(
         f"""SELECT id, project, project_name, phase, title,
-                organisation_labels(implementers) AS implementers, budget, currency,
+                coalesce(organisation_labels(implementers), 'not recorded') AS implementers,
+                budget, currency,
                 planned_start, planned_start_precision,
                 planned_end, planned_end_precision,
                 actual_start, actual_start_precision, actual_end, actual_end_precision,

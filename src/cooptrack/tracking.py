@@ -54,6 +54,9 @@ def commitments_frame(
         {**params, "today": today, "limit": limit},
     )
     frame["made"] = [_label(r.made_on, r.made_on_precision) for r in rows(frame)]
+    frame["at"] = [
+        f"{r.meeting} ({r.made})" if isinstance(r.meeting, str) else r.made for r in rows(frame)
+    ]
     frame["due"] = [_due_label(r) for r in rows(frame)]
     frame["latest_followup"] = [
         f"{_label(r.latest_on, r.latest_precision)}: {r.latest_note}"
