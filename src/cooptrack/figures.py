@@ -31,6 +31,9 @@ STATUS_COLOURS = {
 }
 WEBGL_ABOVE = 1000
 LABELS_UP_TO = 40
+# Labels are placed for a narrow plot (a phone or a half-width window), so they stay apart
+# at any width; what has no room keeps its hover text and the detail below the chart.
+NARROW_PLOT_PX = 320.0
 _FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 13}
 
 
@@ -80,7 +83,7 @@ def chart_label(kind: str, short_title: str, ordinal: Any) -> str:
 
 
 def label_positions(
-    days: list[float], texts: list[str], span_days: float, width_px: float = 640.0
+    days: list[float], texts: list[str], span_days: float, width_px: float = NARROW_PLOT_PX
 ) -> list[str | None]:
     """Put each label above or below its marker so that none overlaps the previous one on
     the same side; a label with no free side is left to the hover text (None)."""
@@ -112,7 +115,10 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
         figure.add_trace(_lane_markers(group, lane, colour, (first, last), len(meetings)))
     _today_line(figure, today)
     order = [KIND_LABELS[k] for k in reversed(lanes)]
-    figure.update_yaxes(type="category", categoryorder="array", categoryarray=order)
+    # Lanes are told apart by colour and the legend: tick labels would halve a narrow plot.
+    figure.update_yaxes(
+        type="category", categoryorder="array", categoryarray=order, showticklabels=False
+    )
     figure.update_xaxes(range=[first, last])
     return _layout(figure, height=140 + 90 * max(len(lanes), 1), clickmode="event+select")
 
