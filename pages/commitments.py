@@ -5,17 +5,7 @@ import streamlit as st
 from cooptrack.figures import status_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state, table
-
-COLUMNS = {
-    "commitment": "Commitment",
-    "made_by": "Made by",
-    "at": "At",
-    "conventions": "Conventions",
-    "due": "Due",
-    "status": "Status",
-    "latest_followup": "Latest follow-up",
-}
+from cooptrack.ui.widgets import COMMITMENT_COLUMNS, caption, empty_state, record_table, table
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -30,8 +20,7 @@ if everything.empty:
 overdue = data.commitments(version, filters, today, True)
 show_all, show_overdue = st.tabs([f"All ({len(everything)})", f"Overdue ({len(overdue)})"])
 with show_all:
-    table(everything, COLUMNS, key="all_commitments")
-    download_csv("commitments", filters)
+    record_table("commitments", everything, filters, what="commitments", key="commitments")
 with show_overdue:
     st.caption(
         "Open commitments whose due date, or the meeting they looked ahead to, has "
@@ -40,7 +29,7 @@ with show_overdue:
     if overdue.empty:
         st.success("Nothing is overdue under these filters.", icon=":material/check_circle:")
     else:
-        table(overdue, COLUMNS, key="overdue_commitments")
+        table(overdue, COMMITMENT_COLUMNS, key="overdue_commitments")
 
 left, right = st.columns(2)
 left.plotly_chart(

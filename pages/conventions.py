@@ -6,7 +6,7 @@ from cooptrack.figures import timeline_figure
 from cooptrack.ui import data
 from cooptrack.ui.choice import url_choice
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state, table
+from cooptrack.ui.widgets import caption, empty_state, record_table, table
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -51,30 +51,19 @@ else:
     )
 
 st.subheader(f"Other meetings on {code}")
-if profile.meetings.empty:
-    empty_state(f"other meetings on {code}", profile.filters)
-else:
-    table(
-        profile.meetings,
-        {"when": "When", "short_title": "Meeting", "where": "Where", "status": "Status"},
-        key="convention_meetings_table",
-    )
-download_csv("meetings", profile.filters, key="convention_meetings")
+record_table(
+    "meetings",
+    profile.meetings,
+    profile.filters,
+    what=f"other meetings on {code}",
+    key="convention_meetings",
+)
 
 st.subheader(f"Commitments on {code}")
-if profile.commitments.empty:
-    empty_state(f"commitments on {code}", profile.filters)
-else:
-    table(
-        profile.commitments,
-        {
-            "commitment": "Commitment",
-            "made_by": "Made by",
-            "at": "At",
-            "due": "Due",
-            "status": "Status",
-            "latest_followup": "Latest follow-up",
-        },
-        key="convention_commitments_table",
-    )
-    download_csv("commitments", profile.filters, key="convention_commitments")
+record_table(
+    "commitments",
+    profile.commitments,
+    profile.filters,
+    what=f"commitments on {code}",
+    key="convention_commitments",
+)

@@ -5,7 +5,7 @@ import streamlit as st
 from cooptrack.ui import data
 from cooptrack.ui.choice import url_choice
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state, table
+from cooptrack.ui.widgets import caption, record_table, table
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -41,36 +41,26 @@ else:
     )
 
 st.subheader(f"Meetings with {profile.name}")
-if profile.meetings.empty:
-    empty_state(f"meetings with {profile.name}", profile.filters)
-else:
-    table(
-        profile.meetings.assign(role=hosted.map({True: "host", False: "participant"})),
-        {
-            "when": "When",
-            "short_title": "Meeting",
-            "where": "Where",
-            "role": "Role",
-            "status": "Status",
-        },
-        key="country_meetings_table",
-    )
-    download_csv("meetings", profile.filters, key="country_meetings")
+record_table(
+    "meetings",
+    profile.meetings.assign(role=hosted.map({True: "host", False: "participant"})),
+    profile.filters,
+    what=f"meetings with {profile.name}",
+    key="country_meetings",
+    columns={
+        "when": "When",
+        "short_title": "Meeting",
+        "where": "Where",
+        "role": "Role",
+        "status": "Status",
+    },
+)
 
 st.subheader(f"Commitments concerning {profile.name}")
-if profile.commitments.empty:
-    empty_state(f"commitments concerning {profile.name}", profile.filters)
-else:
-    table(
-        profile.commitments,
-        {
-            "commitment": "Commitment",
-            "made_by": "Made by",
-            "at": "At",
-            "due": "Due",
-            "status": "Status",
-            "latest_followup": "Latest follow-up",
-        },
-        key="country_commitments_table",
-    )
-    download_csv("commitments", profile.filters, key="country_commitments")
+record_table(
+    "commitments",
+    profile.commitments,
+    profile.filters,
+    what=f"commitments concerning {profile.name}",
+    key="country_commitments",
+)

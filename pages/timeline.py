@@ -6,16 +6,7 @@ from cooptrack.figures import timeline_figure
 from cooptrack.ui import data
 from cooptrack.ui.detail import meeting_panel
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state, table
-
-MEETING_COLUMNS = {
-    "when": "When",
-    "short_title": "Meeting",
-    "kind_label": "Kind",
-    "where": "Where",
-    "status": "Status",
-    "convention_codes": "Conventions",
-}
+from cooptrack.ui.widgets import caption, empty_state, record_table
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -55,5 +46,4 @@ st.query_params["meeting"] = choice
 meeting_panel(choice)
 
 st.subheader(f"All {len(meetings)} meetings shown")
-table(meetings, MEETING_COLUMNS, key="meetings_table")
-download_csv("meetings", filters)
+record_table("meetings", meetings, filters, what="meetings", key="meetings")

@@ -69,11 +69,18 @@ class Row:
     def raw(self, column: str) -> str:
         return (self.values.get(column) or "").strip()
 
-    def text(self, column: str, required: bool = True) -> str | None:
+    def present(self, column: str, required: bool) -> str | None:
+        """The cell's text, None when empty; an empty required cell is an error."""
         value = self.raw(column)
-        if not value:
-            if required:
-                raise self.fail(column, "is required")
+        if value:
+            return value
+        if required:
+            raise self.fail(column, "is required")
+        return None
+
+    def text(self, column: str, required: bool = True) -> str | None:
+        value = self.present(column, required)
+        if value is None:
             return None
         if _EMAIL.search(value) or _PHONE.search(value):
             raise self.fail(column, "looks like an e-mail address or phone number; leave it out")
@@ -120,10 +127,8 @@ class Row:
         return value == "true"
 
     def date(self, column: str, required: bool = False) -> PartialDate | None:
-        value = self.raw(column)
-        if not value:
-            if required:
-                raise self.fail(column, "is required")
+        value = self.present(column, required)
+        if value is None:
             return None
         try:
             return PartialDate.parse(value)
@@ -131,10 +136,8 @@ class Row:
             raise self.fail(column, str(error)) from None
 
     def ref(self, column: str, kind: str, required: bool = False) -> str | None:
-        value = self.raw(column)
-        if not value:
-            if required:
-                raise self.fail(column, "is required")
+        value = self.present(column, required)
+        if value is None:
             return None
         if not self.known.has(kind, value):
             raise self.fail(column, f"unknown {kind} {value!r}")

@@ -77,3 +77,40 @@ def table(frame: pd.DataFrame, columns: dict[str, str], key: str | None = None) 
     else:
         st.caption(f"{len(shown)} rows; scroll the table, or download them.")
         st.dataframe(shown, hide_index=True, key=key)
+
+
+MEETING_COLUMNS = {
+    "when": "When",
+    "short_title": "Meeting",
+    "kind_label": "Kind",
+    "where": "Where",
+    "status": "Status",
+    "convention_codes": "Conventions",
+}
+COMMITMENT_COLUMNS = {
+    "commitment": "Commitment",
+    "made_by": "Made by",
+    "at": "At",
+    "conventions": "Conventions",
+    "due": "Due",
+    "status": "Status",
+    "latest_followup": "Latest follow-up",
+}
+
+
+def record_table(
+    kind: Kind,
+    frame: pd.DataFrame,
+    filters: Filters,
+    *,
+    what: str,
+    key: str,
+    columns: dict[str, str] | None = None,
+) -> None:
+    """Records with their download button, or a note saying why there are none."""
+    if frame.empty:
+        empty_state(what, filters)
+        return
+    default = MEETING_COLUMNS if kind == "meetings" else COMMITMENT_COLUMNS
+    table(frame, columns or default, key=f"{key}_table")
+    download_csv(kind, filters, key=f"{key}_download")
