@@ -7,12 +7,16 @@ nothing is written. A traceback means a bug.
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from cooptrack import __version__
-from cooptrack.errors import CooptrackError
+from cooptrack import __version__, accounts, backup, importer
+from cooptrack.accounts import DEFAULT_SECRETS
+from cooptrack.errors import CooptrackError, InputError
 from cooptrack.export import KINDS, Kind, count_rows, export_bytes, export_to_file
 from cooptrack.filters import FilterInput, resolve_strict
 from cooptrack.queries import vocabulary
@@ -35,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--db", help=db_help)
     init.add_argument("--force", action="store_true", help="replace an existing database")
     init.add_argument("--seed", help="folder of seed files (default: data/seed)")
+    init.add_argument(
+        "--empty",
+        action="store_true",
+        help="reference lists only: no meetings, phases or commitments",
+    )
 
     export = commands.add_parser("export", help="write a CSV extract of one kind of record")
     export.add_argument("kind", choices=KINDS)
@@ -69,13 +78,55 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--search", metavar="TEXT", help="words in titles, summaries, texts")
     export.add_argument("--db", help=db_help)
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    _maintenance_commands(commands, db_help)
     return parser
+
+
+def _maintenance_commands(commands: Any, db_help: str) -> None:
+    """import, backup, restore, add-editor, synth."""
+    bulk = commands.add_parser("import", help="add or change records from a CSV or .xlsx file")
+    bulk.add_argument("file", help="a file in the columns of `cooptrack export`")
+    bulk.add_argument("--kind", choices=KINDS, help="what the file holds (default: by columns)")
+    bulk.add_argument("--dry-run", action="store_true", help="list changes and problems only")
+    bulk.add_argument(
+        "--editor",
+        default=os.environ.get("USER") or "command line",
+        help="name recorded in the history (default: $USER)",
+    )
+    bulk.add_argument("--db", help=db_help)
+
+    save = commands.add_parser("backup", help="copy the whole database into a folder")
+    save.add_argument("folder", nargs="?", help="new folder (default: data/backups/…)")
+    save.add_argument("--db", help=db_help)
+
+    back = commands.add_parser("restore", help="rebuild the database from a backup folder")
+    back.add_argument("folder")
+    back.add_argument("--db", help=db_help)
+    back.add_argument("--force", action="store_true", help="replace an existing database")
+
+    editor = commands.add_parser("add-editor", help="add a local editor account (asks password)")
+    editor.add_argument("name")
+    editor.add_argument(
+        "--secrets",
+        default=str(DEFAULT_SECRETS),
+        help="secrets file (default: .streamlit/secrets.toml)",
+    )
+    editor.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (for scripts)",
+    )
+
+    synthetic = commands.add_parser(
+        "synth", help="write a synthetic database for benchmarks", add_help=False
+    )
+    synthetic.add_argument("args", nargs=argparse.REMAINDER)
 
 
 def _init(args: argparse.Namespace) -> int:
     target = default_path(args.db)
     seed_dir = Path(args.seed) if args.seed else default_seed_dir()
-    data = build_database(seed_dir, target, force=args.force)
+    data = build_database(seed_dir, target, force=args.force, empty=args.empty)
     counts = ", ".join(f"{len(rows)} {table}" for table, rows in data.tables.items())
     print(f"wrote {target}: {counts}", file=sys.stderr)
     return 0
@@ -104,9 +155,79 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"no file {path}")
+    with Store.open(default_path(args.db), read_only=args.dry_run) as store:
+        result = importer.plan(store, path.name, path.read_bytes(), kind=args.kind)
+        _print_plan(result)
+        if args.dry_run or result.problems:
+            return EXIT_USAGE if result.problems else 0
+        folder = backup.backup(store, reason="before-import")
+        written = importer.apply(store, args.editor, result)
+    print(f"imported {written} {result.kind}; backup taken before: {folder}", file=sys.stderr)
+    return 0
+
+
+def _print_plan(result: importer.Plan) -> None:
+    print(result.summary())
+    for ident, title in result.adds:
+        print(f"  add     {ident}: {title}")
+    for ident, fields in result.changes:
+        for name, before, after in fields:
+            print(f"  change  {ident}.{name}: {before!r} -> {after!r}")
+    for problem in result.problems:
+        print(f"  problem {problem}")
+
+
+def _backup(args: argparse.Namespace) -> int:
+    with Store.open(default_path(args.db)) as store:
+        folder = backup.backup(store, Path(args.folder) if args.folder else None)
+    print(f"backup written to {folder}", file=sys.stderr)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    target = default_path(args.db)
+    backup.restore(Path(args.folder), target, force=args.force)
+    print(f"restored {target} from {args.folder}", file=sys.stderr)
+    return 0
+
+
+def _add_editor(args: argparse.Namespace) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise InputError("the two passwords differ; nothing was changed")
+    replaced = accounts.add_account(Path(args.secrets), args.name, password)
+    verb = "replaced" if replaced else "added"
+    print(f"{verb} editor account {args.name!r} in {args.secrets}", file=sys.stderr)
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from cooptrack import synth  # noqa: PLC0415 - only benchmarks need it
+
+    return int(synth.main([a for a in args.args if a != "--"]) or 0)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    handlers = {"init": _init, "export": _export}
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["synth"]:
+        arguments = ["synth", "--", *arguments[1:]]
+    args = _parser().parse_args(arguments)
+    handlers = {
+        "init": _init,
+        "export": _export,
+        "import": _import,
+        "backup": _backup,
+        "restore": _restore,
+        "add-editor": _add_editor,
+        "synth": _synth,
+    }
     try:
         return handlers[args.command](args)
     except CooptrackError as error:

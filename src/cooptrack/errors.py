@@ -24,3 +24,19 @@ class SeedError(CooptrackError):
     def __init__(self, file: str, line: int, column: str, reason: str) -> None:
         self.file, self.line, self.column, self.reason = file, line, column, reason
         super().__init__(f"{file}, line {line}, column {column!r}: {reason}")
+
+
+class NotAllowed(CooptrackError):
+    """The person asking is not signed in as an editor."""
+
+
+class EditConflict(CooptrackError):
+    """Someone else changed the record since it was opened; nothing was saved."""
+
+    def __init__(self, record: str, changes: list[tuple[str, object, object]]) -> None:
+        self.record, self.changes = record, changes
+        fields = ", ".join(name for name, _, _ in changes) or "the record"
+        super().__init__(
+            f"{record} was changed by someone else since you opened it ({fields}); "
+            "nothing was saved. Review their change and edit again."
+        )

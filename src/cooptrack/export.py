@@ -18,7 +18,7 @@ KINDS: tuple[Kind, ...] = ("meetings", "phases", "commitments")
 
 _SELECTS: dict[Kind, str] = {
     "meetings": """
-        SELECT id, title, kind, series, ordinal,
+        SELECT id, title, short_title, kind, series, ordinal,
             iso_partial(start_date, start_precision) AS start_date,
             iso_partial(end_date, end_precision) AS end_date,
             tentative, city, country_labels([host_country]) AS host_country, format, status,
@@ -26,6 +26,8 @@ _SELECTS: dict[Kind, str] = {
             country_labels(countries) AS countries, code_labels(conventions) AS conventions,
             topic_labels(topics) AS topics,
             organisation_labels(match_organisations) AS organisations,
+            organisation_labels(chair_organisations) AS chair_organisations,
+            organisation_labels(organisers) AS organisers,
             summary, confidence, source_labels(sources) AS sources
         FROM meeting_facts WHERE {where}
         ORDER BY alive_from, id""",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 OPEN_END = "DATE '9999-12-31'"
 
 MEETING_KINDS = (
@@ -128,6 +128,19 @@ CREATE TABLE followups (
 );
 """
 
+# Every change made through the dashboard or an import: who, when, what before and after.
+# `before`/`after` hold the whole record as JSON text, so a deleted record can be restored.
+# change_id is max + 1 in the writing transaction (no sequence: EXPORT DATABASE would reset it).
+HISTORY = """
+CREATE TABLE IF NOT EXISTS history (
+    change_id BIGINT PRIMARY KEY,
+    changed_at TIMESTAMP NOT NULL, editor VARCHAR NOT NULL,
+    record_kind VARCHAR NOT NULL, record_id VARCHAR NOT NULL,
+    action VARCHAR NOT NULL CHECK (action IN ('add', 'change', 'delete', 'restore')),
+    before VARCHAR, after VARCHAR, via VARCHAR NOT NULL
+);
+"""
+
 MACROS = """
 CREATE OR REPLACE MACRO period_end(d, p) AS
     CASE p WHEN 'day' THEN d WHEN 'month' THEN last_day(d) ELSE make_date(year(d), 12, 31) END;
@@ -214,6 +227,7 @@ CREATE OR REPLACE VIEW commitment_facts AS
 def create(cursor: duckdb.DuckDBPyConnection) -> None:
     """Create an empty database of the current version (inside the caller's transaction)."""
     cursor.execute(TABLES)
+    cursor.execute(HISTORY)
     cursor.execute(MACROS)
     cursor.execute(VIEWS)
     cursor.execute("INSERT INTO schema_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
@@ -221,8 +235,15 @@ def create(cursor: duckdb.DuckDBPyConnection) -> None:
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
+
 # MIGRATIONS[n] turns a version-n database into version n+1. Append, never edit.
-MIGRATIONS: dict[int, Migration] = {}
+def _add_history(cursor: duckdb.DuckDBPyConnection) -> None:
+    cursor.execute(HISTORY)
+
+
+MIGRATIONS: dict[int, Migration] = {
+    1: _add_history,
+}
 
 
 def stored_version(cursor: duckdb.DuckDBPyConnection) -> int | None:

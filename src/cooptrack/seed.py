@@ -29,6 +29,7 @@ from cooptrack.reference import CENTRAL_ASIA, all_countries, is_country_code
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
 _URL = re.compile(r"^https?://[^\s;]+$")
+NO_PUBLIC_SOURCE = "no public source"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -48,6 +49,8 @@ class Known:
 
     ids: dict[str, set[str]] = field(default_factory=dict)
     deferred: list[tuple[str, int, str, str, str]] = field(default_factory=list)
+    meeting_starts: dict[str, PartialDate] = field(default_factory=dict)
+    followup_counts: dict[str, int] = field(default_factory=dict)
 
     def has(self, kind: str, value: str) -> bool:
         if kind == "country":
@@ -84,6 +87,13 @@ class Row:
             return None
         if _EMAIL.search(value) or _PHONE.search(value):
             raise self.fail(column, "looks like an e-mail address or phone number; leave it out")
+        return value
+
+    def label(self, column: str) -> str:
+        """A name shown in lists joined by '; ', so it must not contain ';' itself."""
+        value = self.text(column) or ""
+        if ";" in value:
+            raise self.fail(column, "must not contain ';' (lists of names are joined with it)")
         return value
 
     def slug(self, column: str) -> str:
@@ -155,7 +165,7 @@ class Row:
         for value in values:
             if not self.known.has(kind, value):
                 raise self.fail(column, f"unknown {kind} {value!r}")
-        return list(dict.fromkeys(values))
+        return sorted(set(values))  # canonical order: a list is a set of codes
 
     def texts(self, column: str) -> list[str]:
         return [
@@ -164,8 +174,13 @@ class Row:
 
     def sources(self, column: str = "sources") -> list[str]:
         urls = [part.strip() for part in self.raw(column).split(";") if part.strip()]
+        if [url.lower() for url in urls] == [NO_PUBLIC_SOURCE]:
+            return [NO_PUBLIC_SOURCE]
         if not urls:
-            raise self.fail(column, "every record needs at least one source address")
+            raise self.fail(
+                column,
+                f"every record needs at least one source address, or '{NO_PUBLIC_SOURCE}'",
+            )
         for url in urls:
             if not _URL.match(url):
                 raise self.fail(column, f"{url!r} is not an http(s) address")
@@ -224,7 +239,7 @@ Converter = Callable[[Row, Known], tuple[Any, ...]]
 
 
 def _topic(row: Row, known: Known) -> tuple[Any, ...]:
-    return (_unique_id(row, "id", "topic", known), row.text("label"))
+    return (_unique_id(row, "id", "topic", known), row.label("label"))
 
 
 def _convention(row: Row, known: Known) -> tuple[Any, ...]:
@@ -243,7 +258,7 @@ def _convention(row: Row, known: Known) -> tuple[Any, ...]:
 
 def _organisation(row: Row, known: Known) -> tuple[Any, ...]:
     ident = _unique_id(row, "id", "organisation", known)
-    name = row.text("name")
+    name = row.label("name")
     return (
         ident,
         name,
@@ -337,10 +352,10 @@ def _phase(row: Row, known: Known) -> tuple[Any, ...]:
     )
 
 
-def _commitment(row: Row, known: Known, meeting_starts: dict[str, PartialDate]) -> tuple[Any, ...]:
+def _commitment(row: Row, known: Known) -> tuple[Any, ...]:
     ident = _unique_id(row, "id", "commitment", known)
     meeting = row.ref("meeting", "meeting")
-    made_on = row.date("made_on") or (meeting_starts.get(meeting) if meeting else None)
+    made_on = row.date("made_on") or (known.meeting_starts.get(meeting) if meeting else None)
     if made_on is None:
         raise row.fail("made_on", "is required when the commitment has no meeting")
     actors = row.refs("made_by", "actor")
@@ -367,12 +382,12 @@ def _commitment(row: Row, known: Known, meeting_starts: dict[str, PartialDate]) 
     )
 
 
-def _followup(row: Row, known: Known, sequence: dict[str, int]) -> tuple[Any, ...]:
+def _followup(row: Row, known: Known) -> tuple[Any, ...]:
     commitment = row.ref("commitment", "commitment", required=True) or ""
-    sequence[commitment] = sequence.get(commitment, 0) + 1
+    known.followup_counts[commitment] = known.followup_counts.get(commitment, 0) + 1
     return (
         commitment,
-        sequence[commitment],
+        known.followup_counts[commitment],
         *_pd(row.date("date", required=True)),
         row.text("note"),
         row.ref("evidence_meeting", "meeting"),
@@ -458,29 +473,31 @@ class SeedData:
     tables: dict[str, list[tuple[Any, ...]]]
 
 
+CONVERTERS: dict[str, Converter] = {
+    "topics": _topic,
+    "conventions": _convention,
+    "organisations": _organisation,
+    "convention_parties": _party,
+    "meetings": _meeting,
+    "projects": _project,
+    "phases": _phase,
+    "commitments": _commitment,
+    "followups": _followup,
+}
+
+
 def load_seed(seed_dir: Path) -> SeedData:
     """Read and validate every file; raise SeedError on the first bad row."""
     known = Known()
     tables: dict[str, list[tuple[Any, ...]]] = {}
-
-    def read(name: str, convert: Callable[[Row], tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        rows = [convert(row) for row in read_rows(seed_dir / f"{name}.csv", COLUMNS[name], known)]
-        tables[name] = rows
-        return rows
-
     meta = _read_meta(seed_dir / "dataset.toml")
-    read("topics", lambda row: _topic(row, known))
-    read("conventions", lambda row: _convention(row, known))
-    read("organisations", lambda row: _organisation(row, known))
-    _check_deferred(known)
-    read("convention_parties", lambda row: _party(row, known))
-    meetings = read("meetings", lambda row: _meeting(row, known))
-    starts = {m[0]: PartialDate(m[6], m[7]) for m in meetings}
-    read("projects", lambda row: _project(row, known))
-    read("phases", lambda row: _phase(row, known))
-    read("commitments", lambda row: _commitment(row, known, starts))
-    sequence: dict[str, int] = {}
-    read("followups", lambda row: _followup(row, known, sequence))
+    for name, convert in CONVERTERS.items():
+        path = seed_dir / f"{name}.csv"
+        tables[name] = [convert(row, known) for row in read_rows(path, COLUMNS[name], known)]
+        if name == "organisations":
+            _check_deferred(known)
+        if name == "meetings":
+            known.meeting_starts = {m[0]: PartialDate(m[6], m[7]) for m in tables[name]}
     tables["countries"] = [
         (c.code, c.alpha3, c.name, c.code in CENTRAL_ASIA) for c in all_countries()
     ]
@@ -522,13 +539,20 @@ def write(cursor: duckdb.DuckDBPyConnection, data: SeedData) -> None:
             cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
 
 
-def build_database(seed_dir: Path, target: Path, force: bool = False) -> SeedData:
+RECORD_TABLES = ("meetings", "phases", "commitments", "followups")
+
+
+def build_database(
+    seed_dir: Path, target: Path, force: bool = False, empty: bool = False
+) -> SeedData:
     """Validate the seed, then write a new database file at `target` all at once."""
     if target.exists() and not force:
         raise StoreError(f"{target} already exists; add --force to replace it")
     if target.is_dir():
         raise StoreError(f"{target} is a folder, not a database file")
     data = load_seed(seed_dir)
+    if empty:
+        data.tables = {k: v for k, v in data.tables.items() if k not in RECORD_TABLES}
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(handle)

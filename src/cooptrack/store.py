@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from cooptrack import schema
-from cooptrack.errors import StoreError
+from cooptrack.errors import EditConflict, StoreError
 
 DEFAULT_DB = Path("data/cooptrack.duckdb")
 DB_ENV = "COOPTRACK_DB"
@@ -44,8 +44,9 @@ def explain(error: duckdb.Error, path: Path) -> StoreError:
         pid = re.search(r"\(PID (\d+)\)", text)
         holder = f" (process {pid.group(1)})" if pid else ""
         return StoreError(
-            f"{path} is open for writing in another process{holder}; "
-            "wait for it to finish or stop it, then try again"
+            f"{path} is open for writing in another process{holder}, such as the dashboard "
+            "or another cooptrack command; wait for it to finish or stop it, then try again "
+            "(while the dashboard runs, editors can import from its Edit page)"
         )
     if "not a valid DuckDB database" in text or "Invalid database file" in text:
         return StoreError(f"{path} is not a DuckDB database file")
@@ -112,6 +113,24 @@ class Store:
             raise explain(error, self.path) from error
         finally:
             cursor.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one transaction: committed when the block ends, rolled back on any
+        error, so a write is all or nothing. Concurrent conflicting writes become EditConflict."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; it cannot be changed here")
+        with self.cursor() as cursor:
+            cursor.execute("BEGIN TRANSACTION")
+            try:
+                yield cursor
+                cursor.execute("COMMIT")
+            except duckdb.TransactionException as error:
+                cursor.execute("ROLLBACK")
+                raise EditConflict("the record", []) from error
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
 
     def frame(self, sql: str, params: Params = None) -> pd.DataFrame:
         """Run a query and return its rows as a DataFrame, fetched through Arrow."""

@@ -1,0 +1,403 @@
+"""Changing the record: each save is validated like the seed loader, written in one
+transaction together with its history line, and refused if someone changed the record since
+it was opened."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+
+from cooptrack.dates import PartialDate, iso_text
+from cooptrack.errors import EditConflict, InputError, SeedError
+from cooptrack.seed import CONVERTERS, Known, Row
+from cooptrack.store import Store
+
+Kind = Literal["meetings", "phases", "commitments"]
+KINDS: tuple[Kind, ...] = ("meetings", "phases", "commitments")
+SINGULAR = {"meetings": "meeting", "phases": "phase", "commitments": "commitment"}
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one save did, as recorded in the history."""
+
+    kind: str
+    record_id: str
+    action: str
+    before: Record | None
+    after: Record | None
+
+
+def plain(value: Any) -> Any:
+    """A DuckDB value as JSON-ready Python: dates as ISO text, decimals as text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[Record]:
+    cursor.execute(sql, params)
+    names = [d[0] for d in cursor.description or []]
+    return [{n: plain(v) for n, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
+
+
+def fetch(cursor: duckdb.DuckDBPyConnection, kind: Kind, ident: str) -> Record | None:
+    """The record as stored (with its follow-ups for a commitment), or None."""
+    found = _rows(cursor, f"SELECT * FROM {kind} WHERE id = ?", [ident])
+    if not found:
+        return None
+    record = found[0]
+    if kind == "commitments":
+        record["followups"] = _rows(
+            cursor, "SELECT * FROM followups WHERE commitment = ? ORDER BY seq", [ident]
+        )
+    return record
+
+
+def known_from(cursor: duckdb.DuckDBPyConnection, skip: tuple[str, str] | None = None) -> Known:
+    """Identifiers in the database, for validating references (minus the record being saved)."""
+    known = Known()
+    queries = {
+        "convention": "SELECT code FROM conventions",
+        "topic": "SELECT id FROM topics",
+        "organisation": "SELECT id FROM organisations",
+        "meeting": "SELECT id FROM meetings",
+        "project": "SELECT id FROM projects",
+        "phase": "SELECT id FROM phases",
+        "commitment": "SELECT id FROM commitments",
+        "meeting title": "SELECT lower(title) FROM meetings",
+    }
+    for name, sql in queries.items():
+        known.ids[name] = {str(v) for (v,) in cursor.execute(sql).fetchall()}
+    for ident, start, precision in cursor.execute(
+        "SELECT id, start_date, start_precision FROM meetings"
+    ).fetchall():
+        known.meeting_starts[ident] = PartialDate(start, precision)
+    if skip is not None:
+        kind, ident = skip
+        known.ids[SINGULAR[kind]].discard(ident)
+        if kind == "meetings":
+            title = cursor.execute("SELECT lower(title) FROM meetings WHERE id = ?", [ident])
+            known.ids["meeting title"].discard(str((title.fetchone() or [""])[0]))
+    return known
+
+
+def _joined(values: Any) -> str:
+    return ";".join(values or [])
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def to_strings(kind: Kind, record: Record) -> dict[str, str]:
+    """A stored record in the seed files' format: the one shape every write is validated in."""
+    common = {
+        "id": record["id"],
+        "countries": _joined(record["countries"]),
+        "conventions": _joined(record["conventions"]),
+        "topics": _joined(record["topics"]),
+        "confidence": record["confidence"],
+        "sources": _joined(record["sources"]),
+    }
+    if kind == "meetings":
+        specific = {
+            "title": record["title"],
+            "short_title": record["short_title"],
+            "kind": record["kind"],
+            "series": _text(record["series"]),
+            "ordinal": _text(record["ordinal"]),
+            "tentative": "true" if record["tentative"] else "false",
+            "city": _text(record["city"]),
+            "host_country": _text(record["host_country"]),
+            "format": _text(record["format"]),
+            "status": record["status"],
+            "chairs": _joined(record["chairs"]),
+            "chair_organisations": _joined(record["chair_organisations"]),
+            "organisers": _joined(record["organisers"]),
+            "summary": _text(record["summary"]),
+        }
+        specific["start"] = _partial(record["start_date"], record["start_precision"])
+        specific["end"] = _partial(record["end_date"], record["end_precision"])
+    elif kind == "phases":
+        specific = {
+            "project": record["project"],
+            "phase": _text(record["phase"]),
+            "title": record["title"],
+            "implementers": _joined(record["implementers"]),
+            "budget": _text(record["budget"]),
+            "currency": _text(record["currency"]),
+            "summary": _text(record["summary"]),
+        }
+        for column in ("planned_start", "planned_end", "actual_start", "actual_end"):
+            specific[column] = _partial(record[column], record[f"{column}_precision"])
+    else:
+        specific = {
+            "text": record["text"],
+            "made_by": _joined([*record["made_by_organisations"], *record["made_by_countries"]]),
+            "meeting": _text(record["meeting"]),
+            "made_on": _partial(record["made_on"], record["made_on_precision"]),
+            "due": _partial(record["due_date"], record["due_precision"]),
+            "ahead_of": _text(record["ahead_of"]),
+            "status": record["status"],
+            "fulfilled_by": _text(record["fulfilled_by"]),
+        }
+    return {**common, **specific}
+
+
+def _partial(value: Any, precision: Any) -> str:
+    if not value or not precision:
+        return ""
+    return iso_text(date.fromisoformat(str(value)), str(precision))
+
+
+def validate(
+    kind: str, strings: dict[str, str], known: Known, where: str = "form"
+) -> tuple[Any, ...]:
+    """The table row for `strings`, checked exactly as the seed loader checks a CSV row."""
+    row = Row(where, 0, strings, known)
+    try:
+        return CONVERTERS[kind](row, known)
+    except SeedError as error:
+        raise InputError(f"{error.column}: {error.reason}") from None
+
+
+def _diff(before: Record | None, after: Record | None) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for every field that differs."""
+    old, new = before or {}, after or {}
+    return [
+        (k, old.get(k), new.get(k)) for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)
+    ]
+
+
+def field_changes(before: str | None, after: str | None) -> list[tuple[str, Any, Any]]:
+    """The fields a history line changed, from its stored JSON."""
+    return _diff(json.loads(before) if before else None, json.loads(after) if after else None)
+
+
+def _check_unchanged(
+    kind: Kind, ident: str, expected: Record | None, current: Record | None
+) -> None:
+    if expected != current:
+        label = f"{SINGULAR[kind].capitalize()} {ident!r}"
+        if current is None and expected is not None:
+            raise EditConflict(f"{label} was deleted meanwhile and", [])
+        raise EditConflict(label, _diff(expected, current))
+
+
+def _log(cursor: duckdb.DuckDBPyConnection, editor: str, change: Change, via: str) -> None:
+    cursor.execute(
+        """INSERT INTO history SELECT coalesce(max(change_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?
+           FROM history""",
+        [
+            datetime.now(UTC).replace(tzinfo=None),
+            editor,
+            change.kind,
+            change.record_id,
+            change.action,
+            json.dumps(change.before, ensure_ascii=False) if change.before else None,
+            json.dumps(change.after, ensure_ascii=False) if change.after else None,
+            via,
+        ],
+    )
+
+
+def _insert(cursor: duckdb.DuckDBPyConnection, table: str, values: tuple[Any, ...]) -> None:
+    marks = ", ".join("?" for _ in values)
+    cursor.execute(f"INSERT INTO {table} VALUES ({marks})", list(values))
+
+
+def write(
+    cursor: duckdb.DuckDBPyConnection,
+    editor: str,
+    kind: Kind,
+    strings: dict[str, str],
+    *,
+    expected: Record | None,
+    via: str,
+    action: str | None = None,
+) -> Change:
+    """Validate and write one record inside the caller's transaction, with its history line."""
+    ident = strings.get("id", "").strip()
+    current = fetch(cursor, kind, ident) if ident else None
+    _check_unchanged(kind, ident, expected, current)
+    values = validate(kind, strings, known_from(cursor, skip=(kind, ident)), via)
+    if current is not None:
+        cursor.execute(f"DELETE FROM {kind} WHERE id = ?", [ident])
+    _insert(cursor, kind, values)
+    if kind == "commitments" and current is not None:
+        _restore_followups(cursor, current)
+    after = fetch(cursor, kind, ident)
+    change = Change(kind, ident, action or ("change" if current else "add"), current, after)
+    if change.before != change.after:
+        _log(cursor, editor, change, via)
+    return change
+
+
+def _restore_followups(cursor: duckdb.DuckDBPyConnection, record: Record) -> None:
+    """Follow-ups belong to their commitment: put back the ones a record carried."""
+    for note in record.get("followups") or []:
+        exists = cursor.execute(
+            "SELECT 1 FROM followups WHERE commitment = ? AND seq = ?",
+            [note["commitment"], note["seq"]],
+        ).fetchone()
+        if not exists:
+            cursor.execute(
+                "INSERT INTO followups VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    note["commitment"],
+                    note["seq"],
+                    note["on_date"],
+                    note["on_precision"],
+                    note["note"],
+                    note["evidence_meeting"],
+                    note["status_after"],
+                    note["sources"],
+                ],
+            )
+
+
+def save(
+    store: Store,
+    editor: str,
+    kind: Kind,
+    strings: dict[str, str],
+    *,
+    expected: Record | None,
+    via: str = "form",
+) -> Change:
+    """Add (expected None) or change one record: all or nothing."""
+    with store.transaction() as cursor:
+        return write(cursor, editor, kind, strings, expected=expected, via=via)
+
+
+_REFERENCES = {
+    "meetings": (
+        ("commitments", "meeting"),
+        ("commitments", "ahead_of"),
+        ("commitments", "fulfilled_by"),
+        ("followups", "evidence_meeting"),
+    ),
+}
+
+
+def delete(store: Store, editor: str, kind: Kind, ident: str, expected: Record | None) -> Change:
+    """Delete a record (and a commitment's follow-ups); the history keeps it for restoring.
+    A meeting that commitments still point to is not deleted: they would lose their link."""
+    with store.transaction() as cursor:
+        current = fetch(cursor, kind, ident)
+        _check_unchanged(kind, ident, expected, current)
+        for table, column in _REFERENCES.get(kind, ()):
+            users = cursor.execute(
+                f"SELECT DISTINCT {'commitment' if table == 'followups' else 'id'} FROM {table} "
+                f"WHERE {column} = ?",
+                [ident],
+            ).fetchall()
+            if users:
+                names = ", ".join(sorted(str(u) for (u,) in users))
+                raise InputError(
+                    f"meeting {ident!r} is still linked from commitments ({names}); "
+                    "relink or delete them first"
+                )
+        if kind == "commitments":
+            cursor.execute("DELETE FROM followups WHERE commitment = ?", [ident])
+        cursor.execute(f"DELETE FROM {kind} WHERE id = ?", [ident])
+        change = Change(kind, ident, "delete", current, None)
+        _log(cursor, editor, change, "form")
+        return change
+
+
+def add_followup(
+    store: Store,
+    editor: str,
+    commitment: str,
+    strings: dict[str, str],
+    expected: Record | None,
+) -> Change:
+    """A dated note on a commitment; a note that sets a status also updates the commitment."""
+    with store.transaction() as cursor:
+        current = fetch(cursor, "commitments", commitment)
+        _check_unchanged("commitments", commitment, expected, current)
+        known = known_from(cursor)
+        known.followup_counts[commitment] = len((current or {}).get("followups") or [])
+        values = validate("followups", {**strings, "commitment": commitment}, known)
+        _insert(cursor, "followups", values)
+        status, evidence = values[6], values[5]
+        if status:
+            cursor.execute(
+                """UPDATE commitments SET status = ?,
+                       fulfilled_by = CASE WHEN ? = 'fulfilled' THEN coalesce(?, fulfilled_by)
+                                           ELSE fulfilled_by END
+                   WHERE id = ?""",
+                [status, status, evidence, commitment],
+            )
+        change = Change(
+            "commitments", commitment, "change", current, fetch(cursor, "commitments", commitment)
+        )
+        _log(cursor, editor, change, "follow-up")
+        return change
+
+
+def restore(store: Store, editor: str, change_id: int) -> Change:
+    """Bring back a deleted record as it was just before it was deleted."""
+    with store.transaction() as cursor:
+        found = cursor.execute(
+            "SELECT record_kind, record_id, before FROM history "
+            "WHERE change_id = ? AND action = 'delete'",
+            [change_id],
+        ).fetchone()
+        if found is None:
+            raise InputError(f"change {change_id} is not a deletion; nothing to restore")
+        kind, ident, before = found
+        record = json.loads(before)
+        if fetch(cursor, kind, ident) is not None:
+            raise InputError(f"{SINGULAR[kind]} {ident!r} exists again; nothing to restore")
+        change = write(
+            cursor,
+            editor,
+            kind,
+            to_strings(kind, record),
+            expected=None,
+            via="restore",
+            action="restore",
+        )
+        if kind == "commitments":
+            _restore_followups(cursor, record)
+        return change
+
+
+def history(
+    store: Store, kind: str | None = None, ident: str | None = None, limit: int = 200
+) -> pd.DataFrame:
+    """The newest changes first, optionally for one record."""
+    return store.frame(
+        """SELECT change_id, changed_at, editor, record_kind, record_id, action, via,
+                  before, after
+           FROM history
+           WHERE ($kind IS NULL OR record_kind = $kind) AND ($id IS NULL OR record_id = $id)
+           ORDER BY change_id DESC LIMIT $limit""",
+        {"kind": kind, "id": ident, "limit": limit},
+    )
+
+
+def deleted(store: Store) -> pd.DataFrame:
+    """Deletions whose record is still gone, newest first: what can be restored."""
+    return store.frame(
+        """SELECT h.change_id, h.changed_at, h.editor, h.record_kind, h.record_id
+           FROM history h
+           WHERE h.action = 'delete'
+             AND h.change_id = (SELECT max(change_id) FROM history x
+                                WHERE x.record_kind = h.record_kind AND x.record_id = h.record_id)
+           ORDER BY h.change_id DESC"""
+    )

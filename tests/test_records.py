@@ -1,0 +1,163 @@
+"""Editing: validation like the loader, one transaction per save, history, conflicts, restore."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cooptrack import records
+from cooptrack.errors import EditConflict, InputError
+from cooptrack.store import Store
+
+
+@pytest.fixture
+def writable(bundled_db, tmp_path):
+    path = tmp_path / "edit.duckdb"
+    path.write_bytes(bundled_db.read_bytes())
+    with Store.open(path, read_only=False) as store:
+        yield store
+
+
+def current(store, kind, ident):
+    with store.cursor() as cursor:
+        return records.fetch(cursor, kind, ident)
+
+
+def all_ids(store, kind):
+    return [i for (i,) in store.rows(f"SELECT id FROM {kind} ORDER BY id")]
+
+
+@pytest.mark.parametrize("kind", records.KINDS)
+def test_every_bundled_record_survives_the_form_format_unchanged(writable, kind):
+    with writable.cursor() as cursor:
+        for ident in all_ids(writable, kind):
+            record = records.fetch(cursor, kind, ident)
+            assert record is not None
+            strings = records.to_strings(kind, record)
+            known = records.known_from(cursor, skip=(kind, ident))
+            values = records.validate(kind, strings, known)
+            row = cursor.execute(f"SELECT * FROM {kind} WHERE id = ?", [ident]).fetchone()
+            assert values == row, ident
+
+
+def test_a_change_is_saved_with_its_history(writable):
+    before = current(writable, "commitments", "cc2-cop26-common-ground")
+    strings = records.to_strings("commitments", before)
+    strings["status"] = "dropped"
+    change = records.save(writable, "alice", "commitments", strings, expected=before)
+    assert change.action == "change"
+    assert current(writable, "commitments", "cc2-cop26-common-ground")["status"] == "dropped"
+    log = records.history(writable, "commitments", "cc2-cop26-common-ground")
+    assert list(log.editor) == ["alice"] and list(log.action) == ["change"]
+    assert records.field_changes(log.before[0], log.after[0]) == [("status", "proposed", "dropped")]
+
+
+def test_a_bad_value_is_refused_and_nothing_changes(writable):
+    before = current(writable, "meetings", "wgecc-9")
+    strings = records.to_strings("meetings", before)
+    strings["end"] = "2020-02-30"
+    with pytest.raises(InputError, match="end: '2020-02-30' does not exist"):
+        records.save(writable, "alice", "meetings", strings, expected=before)
+    assert current(writable, "meetings", "wgecc-9") == before
+    assert records.history(writable).empty
+
+
+def test_the_second_of_two_concurrent_saves_is_refused_showing_what_changed(writable):
+    opened_by_alice = current(writable, "meetings", "wgecc-9")
+    opened_by_bob = current(writable, "meetings", "wgecc-9")
+    alice = records.to_strings("meetings", opened_by_alice)
+    alice["city"] = "Bruxelles"
+    records.save(writable, "alice", "meetings", alice, expected=opened_by_alice)
+    bob = records.to_strings("meetings", opened_by_bob)
+    bob["summary"] = "Bob's summary"
+    with pytest.raises(EditConflict) as caught:
+        records.save(writable, "bob", "meetings", bob, expected=opened_by_bob)
+    assert caught.value.changes == [("city", "Brussels", "Bruxelles")]
+    assert current(writable, "meetings", "wgecc-9")["summary"] != "Bob's summary"
+
+
+def test_adding_needs_a_new_id_and_known_references(writable):
+    strings = records.to_strings("meetings", current(writable, "meetings", "wgecc-9"))
+    strings.update(
+        id="wgecc-11",
+        title="11th WGECC meeting",
+        short_title="11th WGECC",
+        ordinal="11",
+        start="2026-12",
+        end="",
+        status="planned",
+    )
+    records.save(writable, "alice", "meetings", strings, expected=None)
+    assert current(writable, "meetings", "wgecc-11")["start_precision"] == "month"
+    strings.update(id="wgecc-12", title="12th WGECC meeting", host_country="XX")
+    with pytest.raises(InputError, match="host_country: unknown country 'XX'"):
+        records.save(writable, "alice", "meetings", strings, expected=None)
+    strings.update(host_country="BE", title="11th WGECC meeting")
+    with pytest.raises(InputError, match="duplicate meeting title"):
+        records.save(writable, "alice", "meetings", strings, expected=None)
+
+
+def test_a_meeting_still_linked_from_commitments_is_not_deleted(writable):
+    record = current(writable, "meetings", "wgecc-10")
+    with pytest.raises(InputError, match="still linked from commitments"):
+        records.delete(writable, "alice", "meetings", "wgecc-10", expected=record)
+    assert current(writable, "meetings", "wgecc-10") == record
+
+
+def test_a_deleted_commitment_is_restored_with_its_follow_ups(writable):
+    record = current(writable, "commitments", "cc2-eu-climate-sessions")
+    assert len(record["followups"]) == 1
+    records.delete(writable, "alice", "commitments", "cc2-eu-climate-sessions", expected=record)
+    assert current(writable, "commitments", "cc2-eu-climate-sessions") is None
+    gone = records.deleted(writable)
+    assert list(gone.record_id) == ["cc2-eu-climate-sessions"]
+    records.restore(writable, "bob", int(gone.change_id[0]))
+    assert current(writable, "commitments", "cc2-eu-climate-sessions") == record
+    assert records.deleted(writable).empty
+    assert list(records.history(writable).action) == ["restore", "delete"]
+
+
+def test_a_follow_up_that_fulfils_sets_status_and_evidence(writable):
+    before = current(writable, "commitments", "cc2-cop26-common-ground")
+    records.add_followup(
+        writable,
+        "alice",
+        "cc2-cop26-common-ground",
+        {
+            "date": "2021-10-05",
+            "note": "Discussed in session 3.",
+            "evidence_meeting": "wgecc-10",
+            "status_after": "fulfilled",
+            "sources": "https://wecoop.eu/events/10wgecc/",
+        },
+        expected=before,
+    )
+    after = current(writable, "commitments", "cc2-cop26-common-ground")
+    assert (after["status"], after["fulfilled_by"]) == ("fulfilled", "wgecc-10")
+    assert [f["seq"] for f in after["followups"]] == [1]
+    logged = records.history(writable, "commitments", "cc2-cop26-common-ground")
+    changed = {name for name, _, _ in records.field_changes(logged.before[0], logged.after[0])}
+    assert changed == {"status", "fulfilled_by", "followups"}
+    assert json.loads(logged.after[0])["followups"][0]["note"] == "Discussed in session 3."
+
+
+def test_a_follow_up_without_a_source_is_refused(writable):
+    before = current(writable, "commitments", "cc2-cop26-common-ground")
+    with pytest.raises(InputError, match="sources: every record needs at least one source"):
+        records.add_followup(
+            writable,
+            "alice",
+            "cc2-cop26-common-ground",
+            {"date": "2021-10-05", "note": "x", "sources": ""},
+            expected=before,
+        )
+    assert current(writable, "commitments", "cc2-cop26-common-ground") == before
+
+
+def test_a_read_only_store_cannot_be_changed(store):
+    record = current(store, "meetings", "wgecc-9")
+    with pytest.raises(Exception, match="read-only"):
+        records.save(
+            store, "alice", "meetings", records.to_strings("meetings", record), expected=record
+        )
