@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEED_DIR
 from openpyxl import Workbook
 
 from cooptrack import accounts, backup, importer, records
@@ -18,7 +19,6 @@ from cooptrack.export import KINDS, export_bytes
 from cooptrack.filters import Filters
 from cooptrack.seed import build_database
 from cooptrack.store import Store
-from conftest import SEED_DIR
 
 CLI = [sys.executable, "-m", "cooptrack.cli"]
 
