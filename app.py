@@ -7,7 +7,7 @@ import logging
 import streamlit as st
 
 from cooptrack.errors import CooptrackError
-from cooptrack.ui import data
+from cooptrack.ui import auth, data
 from cooptrack.ui import filters as shared_filters
 
 st.set_page_config(page_title="cooptrack", page_icon=":material/handshake:", layout="wide")
@@ -30,10 +30,13 @@ PAGES = [
     ),
 ]
 
-page = st.navigation(PAGES)
+EDIT_PAGE = st.Page("pages/edit.py", title="Edit", icon=":material/edit:", url_path="edit")
+
+page = st.navigation(PAGES + ([EDIT_PAGE] if auth.current_editor() else []))
 try:
     data.store()
     st.session_state.filters = shared_filters.render()
+    auth.render_sign_in()
     page.run()
 except CooptrackError as error:
     st.error(f"**The record cannot be shown.** {error}", icon=":material/error:")

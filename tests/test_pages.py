@@ -66,7 +66,9 @@ def routed_by_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def new_app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets = {"cooptrack": {}}  # not empty: keeps any local secrets.toml out of the test
+    return at
 
 
 def url_values(at: AppTest, key: str) -> list[str]:

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -85,32 +86,27 @@ def today() -> str:
     return TODAY
 
 
-@pytest.fixture(scope="session")
-def server(browser_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the dashboard exactly as `make run` does; yield its base URL."""
+@contextmanager
+def serve(database: Path, logs: Path, *extra: str) -> Iterator[str]:
+    """Run the dashboard exactly as `make run` does on `database`; yield its base URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "COOPTRACK_DB": str(browser_db), "COOPTRACK_TODAY": TODAY}
-    logs = tmp_path_factory.mktemp("server")
+    env = {**os.environ, "COOPTRACK_DB": str(database), "COOPTRACK_TODAY": TODAY}
+    command = [
+        sys.executable,
+        "-m",
+        "cooptrack.ui.serve",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        *extra,
+    ]
     # Files, not pipes: a chatty server must never block on a full pipe buffer.
     with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cooptrack.ui.serve",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=err,
-        )
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not _healthy(url):
@@ -130,6 +126,17 @@ def server(browser_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(browser_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The read-only dashboard every visitor sees (no secrets: nobody can edit)."""
+    empty_secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    empty_secrets.write_text("", encoding="utf-8")
+    with serve(
+        browser_db, tmp_path_factory.mktemp("server"), "--secrets.files", str(empty_secrets)
+    ) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from cooptrack.export import Kind, export_bytes
 from cooptrack.filters import Filters
 from cooptrack.reference import Vocabulary
 from cooptrack.store import Store, default_path
+from cooptrack.ui import auth, forms
 
 
 def today() -> date:
@@ -27,13 +28,14 @@ def today() -> date:
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(path: str) -> Store:
-    return Store.open(path, read_only=True)
+def _open_store(path: str, writable: bool) -> Store:
+    return Store.open(path, read_only=not writable)
 
 
 def store() -> Store:
-    """The open store; raises StoreError (shown by the app) when it cannot be opened."""
-    return _open_store(str(default_path()))
+    """The open store, writable when editors are configured; raises StoreError (shown by the
+    app) when it cannot be opened."""
+    return _open_store(str(default_path()), auth.editing_configured())
 
 
 def version() -> str:
@@ -112,3 +114,8 @@ def convention_profile(
     db_version: str, code: str, filters: Filters, on: date
 ) -> profiles.ConventionProfile | None:
     return profiles.convention_profile(store(), code, filters, on)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def option_lists(db_version: str) -> dict[str, dict[str, str]]:
+    return forms.option_lists(store())

@@ -7,6 +7,7 @@ import streamlit as st
 
 from cooptrack.queries import meeting_detail
 from cooptrack.ui import data
+from cooptrack.ui.editing import history_panel
 from cooptrack.ui.widgets import source_links, table
 
 _PRECISION_NOTE = {"month": " (day not recorded)", "year": " (month and day not recorded)"}
@@ -43,6 +44,7 @@ def meeting_panel(meeting_id: str) -> None:
         _commitments("Commitments made here", detail.commitments_made)
         _commitments("Commitments this meeting fulfilled", detail.commitments_fulfilled)
         _commitments("Commitments that looked ahead to this meeting", detail.commitments_ahead)
+    history_panel("meetings", meeting_id)
 
 
 def _commitments(title: str, frame: pd.DataFrame) -> None:

@@ -1,0 +1,35 @@
+"""Edit: add, change and delete records, add follow-ups, import files, restore deletions."""
+
+import streamlit as st
+
+from cooptrack.ui import auth
+from cooptrack.ui.bulk import import_panel
+from cooptrack.ui.editing import record_editor, restore_panel
+
+editor = auth.current_editor()
+st.title("Edit the record")
+if editor is None:
+    st.warning("Only signed-in editors can change the record.", icon=":material/lock:")
+    st.stop()
+st.caption(
+    f"Signed in as {editor}. Every save is checked like the bundled data and kept in "
+    "the history with your name."
+)
+if flash := st.session_state.pop("flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+meetings, phases, commitments, bulk, deleted = st.tabs(
+    ["Meetings", "Project phases", "Commitments", "Import a file", "Restore"],
+    key="edit_tab",
+    on_change="rerun",  # remembered across reruns, so a save keeps the editor on the same tab
+)
+with meetings:
+    record_editor("meetings")
+with phases:
+    record_editor("phases")
+with commitments:
+    record_editor("commitments")
+with bulk:
+    import_panel()
+with deleted:
+    restore_panel()

@@ -1,0 +1,246 @@
+"""The editor's side of the dashboard: record forms, follow-ups, history and restore.
+
+The version of a record an editor opened is kept in the session; saving compares it with the
+database inside the write transaction, so a second editor's save is refused, never merged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from cooptrack import records
+from cooptrack.errors import CooptrackError, EditConflict
+from cooptrack.frames import rows
+from cooptrack.records import Kind, Record
+from cooptrack.ui import auth, data, forms
+from cooptrack.ui.widgets import table
+
+NEW = "__new__"
+_LABEL_SQL = {
+    "meetings": "SELECT id, short_title || ' — ' || id FROM meetings ORDER BY start_date DESC",
+    "phases": "SELECT id, title || ' — ' || id FROM phases ORDER BY project, phase",
+    "commitments": (
+        "SELECT id, left(text, 70) || ' — ' || id FROM commitments ORDER BY made_on DESC"
+    ),
+}
+_BLANK = {"status": "", "confidence": "M", "tentative": "false"}
+
+
+def _opened_key(kind: str, ident: str) -> str:
+    return f"opened::{kind}::{ident}"
+
+
+def _form_key(kind: str, ident: str, record: Record | None) -> str:
+    """Changes whenever the opened version does, so the form shows fresh values."""
+    digest = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+    return f"form::{kind}::{ident}::{digest[:10]}"
+
+
+def record_editor(kind: Kind) -> None:
+    store = data.store()
+    labels = {NEW: f"+ New {records.SINGULAR[kind]}", **dict(store.rows(_LABEL_SQL[kind]))}
+    pending = st.session_state.pop(f"pending::{kind}", None)
+    if pending in labels:  # chosen by the last save or delete, before the picker exists
+        st.session_state[f"pick::{kind}"] = pending
+    choice = st.selectbox(
+        f"Choose a {records.SINGULAR[kind]}",
+        list(labels),
+        format_func=labels.__getitem__,
+        key=f"pick::{kind}",
+    )
+    expected = _opened(kind, choice)
+    if choice != NEW and expected is None:
+        st.warning("This record no longer exists; it may have been deleted meanwhile.")
+        return
+    strings = records.to_strings(kind, expected) if expected else dict(_BLANK)
+    edited = forms.render(
+        kind,
+        strings,
+        data.option_lists(data.version()),
+        _form_key(kind, choice, expected),
+        new=choice == NEW,
+    )
+    if edited is not None:
+        _save(kind, edited, expected)
+    if choice != NEW:
+        if kind == "commitments":
+            _followup_form(choice)
+        _delete_control(kind, choice)
+        history_panel(kind, choice)
+
+
+def _opened(kind: Kind, ident: str) -> Record | None:
+    if ident == NEW:
+        return None
+    key = _opened_key(kind, ident)
+    if key not in st.session_state:
+        with data.store().cursor() as cursor:
+            st.session_state[key] = records.fetch(cursor, kind, ident)
+    value = st.session_state[key]
+    return value if isinstance(value, dict) else None
+
+
+def _after_write(change: records.Change) -> None:
+    st.session_state[_opened_key(change.kind, change.record_id)] = change.after
+    st.cache_data.clear()
+
+
+def _save(kind: Kind, edited: dict[str, str], expected: Record | None) -> None:
+    try:
+        change = records.save(data.store(), auth.require_editor(), kind, edited, expected=expected)
+    except EditConflict as conflict:
+        _show_conflict(kind, conflict)
+        return
+    except CooptrackError as error:
+        st.error(f"Not saved: {error}", icon=":material/error:")
+        return
+    _after_write(change)
+    st.session_state[f"pending::{kind}"] = change.record_id
+    st.session_state["flash"] = f"Saved {records.SINGULAR[kind]} {change.record_id!r}."
+    st.rerun()
+
+
+def _show_conflict(kind: Kind, conflict: EditConflict) -> None:
+    st.error(str(conflict), icon=":material/sync_problem:")
+    if conflict.changes:
+        st.table(_changes_frame(conflict.changes, "when you opened it", "now"), hide_index=True)
+    st.button(
+        "Load the current version (your edits are discarded)",
+        on_click=_forget_opened,
+        args=(kind,),
+        key=f"reload::{kind}",
+    )
+
+
+def _forget_opened(kind: Kind) -> None:
+    ident = st.session_state.get(f"pick::{kind}")
+    st.session_state.pop(_opened_key(kind, str(ident)), None)
+
+
+def _changes_frame(changes: list[tuple[str, Any, Any]], old: str, new: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(name, _short(before), _short(after)) for name, before, after in changes],
+        columns=["field", old, new],
+    )
+
+
+def _short(value: Any) -> str:
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(_short(v) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return f"{value.get('on_date', '')}: {value.get('note', '')}"
+    return str(value)
+
+
+def _followup_form(ident: str) -> None:
+    lists = data.option_lists(data.version())
+    with st.expander("Add a follow-up note"), st.form(f"followup::{ident}", clear_on_submit=True):
+        when = st.text_input("Date", placeholder="YYYY-MM-DD", help=forms.DATE_HELP)
+        note = st.text_area("What happened")
+        evidence = st.selectbox(
+            "Evidence: the meeting where it happened",
+            list(lists["meetings_or_none"]),
+            format_func=lists["meetings_or_none"].__getitem__,
+        )
+        status = st.selectbox(
+            "Status afterwards", list(lists["status_after"]), format_func=lambda s: s or "unchanged"
+        )
+        sources = st.text_area("Sources", help="one address per line, or: no public source")
+        if st.form_submit_button("Add note"):
+            _add_followup(
+                ident,
+                {
+                    "date": when,
+                    "note": note,
+                    "evidence_meeting": evidence,
+                    "status_after": status,
+                    "sources": ";".join(s.strip() for s in sources.splitlines() if s.strip()),
+                },
+            )
+
+
+def _add_followup(ident: str, strings: dict[str, str]) -> None:
+    try:
+        change = records.add_followup(
+            data.store(),
+            auth.require_editor(),
+            ident,
+            strings,
+            expected=_opened("commitments", ident),
+        )
+    except EditConflict as conflict:
+        _show_conflict("commitments", conflict)
+        return
+    except CooptrackError as error:
+        st.error(f"Not saved: {error}", icon=":material/error:")
+        return
+    _after_write(change)
+    st.session_state["flash"] = "Follow-up added."
+    st.rerun()
+
+
+def _delete_control(kind: Kind, ident: str) -> None:
+    with st.expander(f"Delete this {records.SINGULAR[kind]}"):
+        sure = st.checkbox(
+            "Yes, delete it (it can be restored from the history)", key=f"sure::{kind}::{ident}"
+        )
+        if st.button("Delete", disabled=not sure, key=f"delete::{kind}::{ident}"):
+            try:
+                change = records.delete(
+                    data.store(), auth.require_editor(), kind, ident, expected=_opened(kind, ident)
+                )
+            except CooptrackError as error:
+                st.error(f"Not deleted: {error}", icon=":material/error:")
+                return
+            _after_write(change)
+            st.session_state[f"pending::{kind}"] = NEW
+            st.session_state["flash"] = f"Deleted {records.SINGULAR[kind]} {ident!r}."
+            st.rerun()
+
+
+def history_panel(kind: str, ident: str) -> None:
+    """Every recorded change of one record: who, when, each field before and after."""
+    log = records.history(data.store(), kind, ident)
+    with st.expander(f"History ({len(log)} change{'s' if len(log) != 1 else ''})"):
+        if log.empty:
+            st.caption("No changes since the record was loaded from the bundled data.")
+        for entry in rows(log):
+            st.markdown(
+                f"**{entry.changed_at:%Y-%m-%d %H:%M} UTC** · {entry.editor} · "
+                f"{entry.action} · via {entry.via}"
+            )
+            changes = records.field_changes(entry.before, entry.after)
+            table(
+                _changes_frame(changes, "before", "after"),
+                {"field": "Field", "before": "Before", "after": "After"},
+            )
+
+
+def restore_panel() -> None:
+    gone = records.deleted(data.store())
+    if gone.empty:
+        st.caption("Nothing has been deleted.")
+        return
+    for entry in rows(gone):
+        left, right = st.columns([4, 1])
+        left.markdown(
+            f"{records.SINGULAR.get(entry.record_kind, entry.record_kind)} "
+            f"**{entry.record_id}**, deleted by {entry.editor} on "
+            f"{entry.changed_at:%Y-%m-%d %H:%M} UTC"
+        )
+        if right.button("Restore", key=f"restore::{entry.change_id}"):
+            try:
+                change = records.restore(data.store(), auth.require_editor(), int(entry.change_id))
+            except CooptrackError as error:
+                st.error(f"Not restored: {error}")
+                return
+            _after_write(change)
+            st.session_state["flash"] = f"Restored {entry.record_id!r}."
+            st.rerun()

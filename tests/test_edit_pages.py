@@ -1,0 +1,115 @@
+"""The edit page headless: viewers never see edit controls, editors' saves land with history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_pages import APP, routed_by_app_py  # noqa: F401 - the fixture routes like serve.py
+
+from cooptrack import accounts, records
+from cooptrack.store import Store
+
+SALT, HASH = accounts.hash_password("a long test password")
+SECRETS = {"cooptrack": {"accounts": {"alice": {"salt": SALT, "hash": HASH}}}}
+
+
+@pytest.fixture
+def writable_db(bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "edit.duckdb"
+    path.write_bytes(bundled_db.read_bytes())
+    monkeypatch.setenv("COOPTRACK_DB", str(path))
+    monkeypatch.setenv("COOPTRACK_TODAY", "2026-11-28")
+    return path
+
+
+def new_app(secrets: dict | None = None, user: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    # Always a non-empty dict: AppTest then ignores any .streamlit/secrets.toml on disk.
+    at.secrets = dict(secrets or {"cooptrack": {}})
+    if user is not None:
+        at.user = user
+    return at
+
+
+def sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.run()
+    at.text_input(key="sign_in_name").input(name)
+    at.text_input(key="sign_in_password").input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+def labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def test_viewers_see_no_edit_page_and_no_forms(writable_db):
+    at = new_app().run()
+    assert "Editor sign-in" not in [e.label for e in at.expander]
+    assert "Save" not in labels(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/edit.py")
+    assert "Save" not in labels(at)
+
+
+def test_a_wrong_password_does_not_sign_in(writable_db):
+    at = sign_in(new_app(SECRETS), "alice", "not the password")
+    assert "Unknown account or wrong password." in [e.value for e in at.error]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/edit.py")
+
+
+def test_an_editor_changes_a_commitment_and_the_history_shows_it(writable_db):
+    at = sign_in(new_app(SECRETS), "alice", "a long test password")
+    assert any("Signed in as **alice**" in c.value for c in at.caption)
+    at.switch_page("pages/edit.py").run()
+    at.selectbox(key="pick::commitments").set_value("cc2-cop26-common-ground").run()
+    status = next(
+        s
+        for s in at.selectbox
+        if str(s.key).endswith("_status") and str(s.key).startswith("form::commitments")
+    )
+    status.set_value("dropped")
+    save = [b for b in at.button if b.label == "Save"]
+    assert save
+    save[-1].click().run()
+    assert not at.exception
+    assert "Saved commitment 'cc2-cop26-common-ground'." in [s.value for s in at.success]
+    # Same process as the app's writable connection: DuckDB wants the same configuration.
+    with Store.open(writable_db, read_only=False) as store:
+        log = records.history(store, "commitments", "cc2-cop26-common-ground")
+    assert list(log.editor) == ["alice"]
+    assert records.field_changes(log.before[0], log.after[0]) == [("status", "proposed", "dropped")]
+    assert any(e.label.startswith("History (1 change)") for e in at.expander)
+
+
+def test_an_allow_listed_identity_provider_user_can_edit(writable_db):
+    secrets = {
+        "auth": {"redirect_uri": "http://localhost/oauth2callback", "cookie_secret": "x" * 32},
+        "cooptrack": {"editors": ["Editor@Example.org"]},
+    }
+    at = new_app(secrets, {"is_logged_in": True, "email": "editor@example.org"}).run()
+    at.switch_page("pages/edit.py").run()
+    assert "Edit the record" in [t.value for t in at.title]
+    assert "Save" in labels(at)
+    stranger = new_app(secrets, {"is_logged_in": True, "email": "someone@else.org"}).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        stranger.switch_page("pages/edit.py")
+
+
+def test_the_meeting_detail_shows_its_history_to_everyone(writable_db):
+    with Store.open(writable_db, read_only=False) as store, store.cursor() as cursor:
+        record = records.fetch(cursor, "meetings", "wgecc-9")
+        assert record is not None
+        strings = records.to_strings("meetings", record)
+    strings["city"] = "Bruxelles"
+    with Store.open(writable_db, read_only=False) as store:
+        records.save(store, "alice", "meetings", strings, expected=record)
+    at = new_app()
+    at.query_params["meeting"] = "wgecc-9"
+    at.run()
+    at.switch_page("pages/timeline.py").run()
+    assert any(e.label == "History (1 change)" for e in at.expander)
+    assert "Bruxelles" in " ".join(t.value.to_string() for t in at.table)
