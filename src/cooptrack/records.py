@@ -196,7 +196,7 @@ def _check_unchanged(
         raise EditConflict(label, _diff(expected, current))
 
 
-def _log(cursor: duckdb.DuckDBPyConnection, editor: str, change: Change, via: str) -> None:
+def log_change(cursor: duckdb.DuckDBPyConnection, editor: str, change: Change, via: str) -> None:
     cursor.execute(
         """INSERT INTO history SELECT coalesce(max(change_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?
            FROM history""",
@@ -241,7 +241,7 @@ def write(
     after = fetch(cursor, kind, ident)
     change = Change(kind, ident, action or ("change" if current else "add"), current, after)
     if change.before != change.after:
-        _log(cursor, editor, change, via)
+        log_change(cursor, editor, change, via)
     return change
 
 
@@ -314,7 +314,7 @@ def delete(store: Store, editor: str, kind: Kind, ident: str, expected: Record |
             cursor.execute("DELETE FROM followups WHERE commitment = ?", [ident])
         cursor.execute(f"DELETE FROM {kind} WHERE id = ?", [ident])
         change = Change(kind, ident, "delete", current, None)
-        _log(cursor, editor, change, "form")
+        log_change(cursor, editor, change, "form")
         return change
 
 
@@ -345,7 +345,7 @@ def add_followup(
         change = Change(
             "commitments", commitment, "change", current, fetch(cursor, "commitments", commitment)
         )
-        _log(cursor, editor, change, "follow-up")
+        log_change(cursor, editor, change, "follow-up")
         return change
 
 
