@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cooptrack import __version__, accounts, backup, importer
+from cooptrack import __version__, accounts, backup, extract, importer
 from cooptrack.accounts import DEFAULT_SECRETS
+from cooptrack.dates import PartialDate
 from cooptrack.errors import CooptrackError, InputError
 from cooptrack.export import KINDS, Kind, count_rows, export_bytes, export_to_file
 from cooptrack.filters import FilterInput, resolve_strict
 from cooptrack.queries import vocabulary
-from cooptrack.seed import build_database, default_seed_dir
+from cooptrack.seed import build_database, default_seed_dir, load_seed
 from cooptrack.store import Store, default_path
 
 EXIT_USAGE = 2
@@ -117,6 +119,13 @@ def _maintenance_commands(commands: Any, db_help: str) -> None:
         help="read the password from standard input (for scripts)",
     )
 
+    reader = commands.add_parser("extract", help="propose draft records from a press release")
+    reader.add_argument("file", help="a .txt or .html press release")
+    reader.add_argument("--published", metavar="DATE", help="publication date (for 'today')")
+    reader.add_argument("--source", metavar="URL", help="address of the release")
+    reader.add_argument("--format", choices=("text", "json"), default="text")
+    reader.add_argument("--db", help=db_help)
+
     synthetic = commands.add_parser(
         "synth", help="write a synthetic database for benchmarks", add_help=False
     )
@@ -208,6 +217,32 @@ def _add_editor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _extract(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"no file {path}")
+    try:
+        content = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text") from None
+    try:
+        published = PartialDate.parse(args.published).start if args.published else None
+    except ValueError as error:
+        raise InputError(f"--published: {error}") from None
+    target = default_path(args.db)
+    if target.exists():
+        with Store.open(target) as store:
+            context = extract.context_from_store(store)
+    else:
+        context = extract.context_from_seed(load_seed(default_seed_dir()))
+    draft = extract.extract(content, context, published, args.source)
+    if args.format == "json":
+        print(json.dumps(draft.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(extract.to_text(draft))
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     from cooptrack import synth  # noqa: PLC0415 - only benchmarks need it
 
@@ -227,6 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "restore": _restore,
         "add-editor": _add_editor,
         "synth": _synth,
+        "extract": _extract,
     }
     try:
         return handlers[args.command](args)

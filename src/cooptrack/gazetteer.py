@@ -1,0 +1,270 @@
+"""Names as press releases write them (English and Russian), mapped to the record's codes:
+countries, cities, organisations, conventions and topics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pycountry
+
+from cooptrack.reference import CENTRAL_ASIA
+
+REGIONS = {
+    r"Central Asia(?:n countries|n states|n partners)?|\bCA\b": CENTRAL_ASIA,
+    r"Центральн\w* Ази\w*": CENTRAL_ASIA,
+}
+COUNTRY_WORDS = {
+    "KZ": ["Kazakhstan", "Kazakh", "Казахстан\\w*", "казахстанск\\w*"],
+    "KG": [
+        "Kyrgyzstan",
+        "Kyrgyz Republic",
+        "Kyrgyz",
+        "Кыргызстан\\w*",
+        "Киргизи\\w*",
+        "Кыргызск\\w*",
+    ],
+    "TJ": ["Tajikistan", "Tajik", "Таджикистан\\w*", "таджикск\\w*"],
+    "TM": ["Turkmenistan", "Turkmen", "Туркменистан\\w*", "туркменск\\w*"],
+    "UZ": ["Uzbekistan", "Uzbek", "Узбекистан\\w*", "узбекск\\w*"],
+    "IT": ["Italy", "Итали\\w*"],
+    "BE": ["Belgium", "Бельги\\w*"],
+    "GB": ["United Kingdom", "UK", "Britain", "Великобритани\\w*"],
+    "CN": ["China", "Кита\\w*"],
+    "CA": ["Canada", "Канад\\w*"],
+    "DE": ["Germany", "Германи\\w*"],
+    "FR": ["France", "Франци\\w*"],
+    "AF": ["Afghanistan", "Афганистан\\w*"],
+    "RU": ["Russia", "Russian Federation", "Росси\\w*"],
+}
+CITIES = {
+    "Nur-Sultan": ("KZ", ["Nur-Sultan", "Nur Sultan", "Нур-Султан\\w*"]),
+    "Astana": ("KZ", ["Astana", "Астан\\w*"]),
+    "Almaty": ("KZ", ["Almaty", "Алмат\\w*"]),
+    "Bishkek": ("KG", ["Bishkek", "Бишкек\\w*"]),
+    "Osh": ("KG", ["Osh"]),
+    "Dushanbe": ("TJ", ["Dushanbe", "Душанбе"]),
+    "Khujand": ("TJ", ["Khujand", "Худжанд\\w*"]),
+    "Ashgabat": ("TM", ["Ashgabat", "Ashkhabad", "Ашхабад\\w*"]),
+    "Tashkent": ("UZ", ["Tashkent", "Ташкент\\w*"]),
+    "Samarkand": ("UZ", ["Samarkand", "Самарканд\\w*"]),
+    "Brussels": ("BE", ["Brussels", "Брюссел\\w*"]),
+    "Rome": ("IT", ["Rome", "Рим\\b", "Риме"]),
+    "Milan": ("IT", ["Milan", "Милан\\w*"]),
+    "Glasgow": ("GB", ["Glasgow", "Глазго"]),
+    "Kunming": ("CN", ["Kunming", "Куньмин\\w*"]),
+    "Montreal": ("CA", ["Montreal", "Монреал\\w*"]),
+    "Geneva": ("CH", ["Geneva", "Женев\\w*"]),
+    "Sharm El-Sheikh": ("EG", ["Sharm El[- ]Sheikh", "Шарм-эль-Шейх\\w*"]),
+    "Dubai": ("AE", ["Dubai", "Дубае?"]),
+    "Baku": ("AZ", ["Baku", "Баку"]),
+    "Belém": ("BR", ["Bel[ée]m"]),
+    "Cali": ("CO", ["Cali"]),
+    "Riyadh": ("SA", ["Riyadh", "Эр-Рияд\\w*"]),
+    "Berlin": ("DE", ["Berlin", "Берлин\\w*"]),
+    "Vienna": ("AT", ["Vienna", "Вен[аеы]\\b"]),
+}
+CONVENTIONS = {
+    "UNFCCC": [
+        r"UNFCCC",
+        r"(?:United Nations |UN )?Framework Convention on Climate Change",
+        r"РКИК(?: ООН)?",
+        r"Рамочн\w+ конвенци\w+ ООН об изменении климата",
+    ],
+    "PARIS": [r"Paris Agreement", r"Парижск\w+ соглашени\w*"],
+    "CBD": [
+        r"\bCBD\b",
+        r"Convention on Biological Diversity",
+        r"\bКБР\b",
+        r"Конвенци\w+ о биологическом разнообразии",
+    ],
+    "UNCCD": [
+        r"UNCCD",
+        r"Convention to Combat Desertification",
+        r"КБО ООН",
+        r"Конвенци\w+ ООН по борьбе с опустыниванием",
+    ],
+    "UNECE-WATER": [
+        r"(?:UNECE )?Water Convention",
+        r"Convention on the Protection and Use of Transboundary Watercourses",
+        r"Конвенци\w+ по охране и использованию трансграничных водотоков",
+    ],
+    "AARHUS": [r"Aarhus Convention", r"Орхусск\w+ конвенци\w*"],
+    "ESPOO": [r"Espoo Convention", r"Конвенци\w+ Эспо"],
+    "RAMSAR": [r"Ramsar", r"Рамсарск\w+ конвенци\w*"],
+    "CITES": [r"\bCITES\b", r"\bСИТЕС\b"],
+    "CMS": [r"Convention on Migratory Species", r"Bonn Convention"],
+    "BASEL": [r"Basel Convention", r"Базельск\w+ конвенци\w*"],
+    "MONTREAL": [r"Montreal Protocol", r"Монреальск\w+ протокол\w*"],
+}
+TOPICS = {
+    "climate": [r"climate", r"климат\w*"],
+    "biodiversity": [
+        r"biodiversity",
+        r"biological diversity",
+        r"биоразнообрази\w*",
+        r"биологическо\w+ разнообрази\w*",
+    ],
+    "circular-economy": [r"circular economy", r"циркулярн\w+ экономик\w*"],
+    "water": [r"\bwater\b", r"водн\w+ ресурс\w*", r"\bвод[аыу]\b"],
+    "air-quality": [r"cleaner air", r"air quality", r"air pollution", r"качеств\w+ воздуха"],
+    "renewable-energy": [r"renewable energy", r"renewables", r"возобновляем\w+ источник\w*"],
+    "green-finance": [
+        r"green invest\w*",
+        r"green finance",
+        r"climate finance",
+        r"зелен\w+ инвестиц\w*",
+    ],
+    "health": [r"\bhealth\b", r"здоровь\w*"],
+    "agenda-2030": [
+        r"Agenda 2030",
+        r"2030 Agenda",
+        r"Sustainable Development Goals",
+        r"\bSDGs?\b",
+        r"Повестк\w+ 2030",
+    ],
+    "green-deal": [r"Green Deal", r"Зелен\w+ сделк\w*"],
+    "green-recovery": [r"green recovery", r"зелен\w+ восстановлени\w*"],
+    "waste": [r"\bwaste\b", r"отход\w*"],
+    "adaptation": [r"adaptation", r"адаптаци\w*"],
+    "mitigation": [r"mitigation", r"смягчени\w*"],
+    "zero-pollution": [r"zero pollution"],
+    "environmental-governance": [r"environmental governance", r"environmental polic\w+"],
+}
+ORGANISATION_ALIASES = {
+    "eu": [
+        r"European Union",
+        r"\bEU\b",
+        r"Европейск\w+ (?:союз|Союз)\w*",
+        r"\bЕС\b",
+        r"Евросоюз\w*",
+    ],
+    "ec": [r"European Commission", r"Европейск\w+ комисси\w*", r"Еврокомисси\w*"],
+    "dg-env": [
+        r"General Directorate for (?:the )?Environment",
+        r"Directorate[- ]General for (?:the )?Environment",
+        r"DG (?:ENV|Environment)",
+    ],
+    "dg-clima": [r"Directorate[- ]General for Climate Action", r"DG (?:CLIMA|Climate Action)"],
+    "imels": [
+        r"\bIMELS\b",
+        r"Italian Ministry (?:for|of) (?:the )?Environment,? Land and Sea",
+        r"\bIMET\b",
+        r"Ministry (?:for|of) Ecological Transition",
+    ],
+    "eeas": [r"\bEEAS\b", r"European External Action Service"],
+    "eu-delegation-kz": [
+        r"EU Delegation to Kazakhstan",
+        r"Delegation of the European Union to Kazakhstan",
+    ],
+    "carec": [r"\bCAREC\b", r"Regional Environmental Cent(?:re|er) for Central Asia"],
+    "undp": [r"\bUNDP\b", r"United Nations Development Programme"],
+    "wecoop": [r"\bWECOOP\b"],
+    "wgecc": [r"\bWGECC\b", r"Working Group on Environment and Climate Change"],
+    "eu-ca-platform": [r"Platform for Environment and Water Cooperation"],
+    "gcf": [r"Green Climate Fund"],
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    code: str
+    start: int
+    end: int
+
+
+# Bodies that meetings belong to, not parties that make commitments.
+FORUMS = {"wgecc", "eu-ca-platform", "wecoop"}
+
+
+def _pattern(words: Iterable[str]) -> re.Pattern[str]:
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(ordered) + r")(?![\w-])", re.UNICODE)
+
+
+def _compiled(table: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
+    return {code: _pattern(words) for code, words in table.items()}
+
+
+_COUNTRIES = _compiled(COUNTRY_WORDS)
+_REGIONS = {re.compile(p): codes for p, codes in REGIONS.items()}
+_CITIES = {name: (country, _pattern(words)) for name, (country, words) in CITIES.items()}
+_CONVENTIONS = _compiled(CONVENTIONS)
+_TOPICS = {code: re.compile("|".join(words), re.IGNORECASE) for code, words in TOPICS.items()}
+
+
+def countries(text: str) -> list[Hit]:
+    hits = [
+        Hit(code, m.start(), m.end()) for code, p in _COUNTRIES.items() for m in p.finditer(text)
+    ]
+    for pattern, codes in _REGIONS.items():
+        for m in pattern.finditer(text):
+            hits += [Hit(code, m.start(), m.end()) for code in codes]
+    for country in pycountry.countries:
+        name = getattr(country, "common_name", None) or country.name
+        if country.alpha_2 not in COUNTRY_WORDS and len(name) > 4 and name in text:
+            hits += [
+                Hit(country.alpha_2, m.start(), m.end())
+                for m in re.finditer(rf"\b{re.escape(name)}\b", text)
+            ]
+    return sorted(hits, key=lambda h: h.start)
+
+
+def cities(text: str) -> list[tuple[str, str, int]]:
+    """(city, country code, position) for each known city named."""
+    found = [
+        (name, country, m.start())
+        for name, (country, p) in _CITIES.items()
+        for m in p.finditer(text)
+    ]
+    return sorted(found, key=lambda f: f[2])
+
+
+def city_named(word: str) -> tuple[str, str] | None:
+    """A dateline word ("NUR-SULTAN", "АСТАНА") as (city, country)."""
+    for name, (country, pattern) in _CITIES.items():
+        if pattern.fullmatch(word.strip().title()) or pattern.fullmatch(word.strip()):
+            return name, country
+    return None
+
+
+def conventions(text: str) -> list[Hit]:
+    hits = [
+        Hit(code, m.start(), m.end()) for code, p in _CONVENTIONS.items() for m in p.finditer(text)
+    ]
+    return sorted(hits, key=lambda h: h.start)
+
+
+def topics(text: str) -> list[Hit]:
+    hits = [Hit(code, m.start(), m.end()) for code, p in _TOPICS.items() for m in p.finditer(text)]
+    return sorted(hits, key=lambda h: h.start)
+
+
+class Organisations:
+    """Organisation names, short names and known aliases → organisation ids."""
+
+    def __init__(self, names: dict[str, tuple[str, str]]) -> None:
+        table: dict[str, list[str]] = {}
+        country_names = {c for words in COUNTRY_WORDS.values() for c in words}
+        for ident, (name, short) in names.items():
+            # "Italy" as a short name would turn every mention of the country into its government
+            usable = short if short and short not in country_names else None
+            words = {re.escape(name), re.escape(usable)} if usable else {re.escape(name)}
+            table[ident] = [w for w in words if len(w) > 2]
+        for ident, aliases in ORGANISATION_ALIASES.items():
+            if ident in names or not names:
+                table.setdefault(ident, []).extend(aliases)
+        self._patterns = _compiled(table)
+
+    def find(self, text: str) -> list[Hit]:
+        hits = [
+            Hit(code, m.start(), m.end())
+            for code, p in self._patterns.items()
+            for m in p.finditer(text)
+        ]
+        return sorted(hits, key=lambda h: h.start)
+
+
+def unique(hits: Iterable[Hit]) -> list[str]:
+    return list(dict.fromkeys(h.code for h in hits))
