@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cooptrack.ui import auth
+from cooptrack.ui.assistant import assistant_panel
 from cooptrack.ui.bulk import import_panel
 from cooptrack.ui.editing import record_editor, restore_panel
 
@@ -18,8 +19,15 @@ st.caption(
 if flash := st.session_state.pop("flash", None):
     st.success(flash, icon=":material/check_circle:")
 
-meetings, phases, commitments, bulk, deleted = st.tabs(
-    ["Meetings", "Project phases", "Commitments", "Import a file", "Restore"],
+meetings, phases, commitments, release, bulk, deleted = st.tabs(
+    [
+        "Meetings",
+        "Project phases",
+        "Commitments",
+        "From a press release",
+        "Import a file",
+        "Restore",
+    ],
     key="edit_tab",
     on_change="rerun",  # remembered across reruns, so a save keeps the editor on the same tab
 )
@@ -29,6 +37,8 @@ with phases:
     record_editor("phases")
 with commitments:
     record_editor("commitments")
+with release:
+    assistant_panel()
 with bulk:
     import_panel()
 with deleted:

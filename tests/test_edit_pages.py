@@ -113,3 +113,27 @@ def test_the_meeting_detail_shows_its_history_to_everyone(writable_db):
     at.switch_page("pages/timeline.py").run()
     assert any(e.label == "History (1 change)" for e in at.expander)
     assert "Bruxelles" in " ".join(t.value.to_string() for t in at.table)
+
+
+def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable_db):
+    release = (Path(__file__).parent / "fixtures" / "releases"
+               / "ninth-wgecc-brussels.txt").read_text(encoding="utf-8")
+    at = sign_in(new_app(SECRETS), "alice", "a long test password")
+    at.switch_page("pages/edit.py").run()
+    at.text_area(key="release_text").input(release)
+    at.text_input(key="release_source").input("https://example.org/news/9wgecc")
+    next(b for b in at.button if b.label == "Read the release").click().run()
+    assert not at.exception
+    infos = " ".join(i.value for i in at.info)
+    assert "Already in the record as `wgecc-9`" in infos
+    save = next(b for b in at.button if b.label.startswith("Save 2 commitments at wgecc-9"))
+    save.click().run()
+    assert "Saved 2 commitments." in [s.value for s in at.success]
+    with Store.open(writable_db, read_only=False) as store:
+        log = records.history(store, "commitments")
+        rows = store.rows("SELECT ahead_of, sources FROM commitments WHERE meeting = 'wgecc-9' "
+                          "ORDER BY id")
+    assert set(log.via) == {"extract https://example.org/news/9wgecc"}
+    assert list(log.editor) == ["alice", "alice"]
+    assert sorted(r[0] or "" for r in rows) == ["", "hlc-7"]
+    assert all(r[1] == ["https://example.org/news/9wgecc"] for r in rows)

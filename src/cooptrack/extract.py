@@ -755,3 +755,71 @@ def _meeting_lines(label: str, meeting: MeetingDraft) -> list[str]:
         lines.append(f"    chairs: {'; '.join(meeting.chairs)}")
     lines += [f"    {key} from: {text}" for key, text in meeting.evidence.items()]
     return lines
+
+
+def slug(text: str, limit: int = 48) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return words[:limit].rstrip("-") or "record"
+
+
+def meeting_strings(
+    meeting: MeetingDraft, source: str, current: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The draft meeting in the seed format, over the record it matched (kept where the
+    release says nothing), with the release added to the sources."""
+    found = {
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "series": meeting.series,
+        "ordinal": str(meeting.ordinal or ""),
+        "start": meeting.start or "",
+        "end": meeting.end or "",
+        "tentative": "true" if meeting.tentative else "false",
+        "city": meeting.city or "",
+        "host_country": meeting.host_country or "",
+        "format": meeting.format or "",
+        "status": meeting.status or "",
+        "chairs": ";".join(meeting.chairs),
+        "chair_organisations": ";".join(meeting.chair_organisations),
+    }
+    if current:
+        merged = dict(current)
+        merged |= {k: v for k, v in found.items() if v and k not in ("title", "series")}
+        if found["start"] and not found["end"]:
+            merged["end"] = ""
+        sources = [s for s in current.get("sources", "").split(";") if s]
+        merged["sources"] = ";".join(dict.fromkeys([*sources, source]))
+        return merged
+    return found | {
+        "id": slug(meeting.title),
+        "short_title": "",
+        "confidence": "M",
+        "sources": source,
+        "countries": "",
+        "conventions": "",
+        "topics": "",
+        "organisers": "",
+        "summary": "",
+    }
+
+
+def commitment_strings(
+    item: CommitmentDraft, meeting_id: str, source: str, conventions: list[str], topics: list[str]
+) -> dict[str, str]:
+    """A candidate commitment in the seed format, made at `meeting_id`."""
+    return {
+        "id": f"{meeting_id}-{slug(item.text, 32)}",
+        "text": item.text,
+        "made_by": ";".join(item.made_by),
+        "meeting": meeting_id,
+        "made_on": "",
+        "countries": ";".join(c for c in item.made_by if len(c) == 2 and c.isupper()),
+        "conventions": ";".join(conventions),
+        "topics": ";".join(topics),
+        "due": "",
+        "ahead_of": item.ahead_of or "",
+        "status": item.status,
+        "fulfilled_by": "",
+        "confidence": "M",
+        "sources": source,
+    }
