@@ -223,3 +223,32 @@ def test_add_editor_command_reads_the_password_without_echoing_it(tmp_path):
     assert "a long enough secret" not in result.stdout + result.stderr + secrets.read_text()
     table = __import__("tomllib").loads(secrets.read_text())["cooptrack"]["accounts"]
     assert accounts.check_password(table, "carol", "a long enough secret")
+
+
+IATI = Path(__file__).parent / "fixtures" / "iati"
+
+
+def test_cli_imports_an_iati_file_after_a_dry_run(writable, capsys):
+    xml = str(IATI / "ca-environment-2.03.xml")
+    assert main(["import", xml, "--db", str(writable), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "2 phases to add" in out and "0 problems" in out
+    assert main(["import", xml, "--db", str(writable), "--editor", "ed"]) == 0
+    assert "backup taken before" in capsys.readouterr().err
+    with Store.open(writable) as store:
+        phases = store.rows("SELECT count(*) FROM phases")[0][0]
+        vias = {v for (v,) in store.rows("SELECT DISTINCT via FROM history")}
+    assert phases == 5 and vias == {"iati ca-environment-2.03.xml"}
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("xxe.xml", "refused for safety"),
+    ("billion-laughs.xml", "refused for safety"),
+    ("malformed.xml", "not well-formed XML"),
+    ("not-iati.xml", "not an IATI"),
+])
+def test_cli_refuses_dangerous_or_wrong_xml(writable, capsys, name, message):
+    assert main(["import", str(IATI / name), "--db", str(writable)]) == 2
+    assert message in capsys.readouterr().err
+    with Store.open(writable) as store:
+        assert store.rows("SELECT count(*) FROM history")[0][0] == 0

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cooptrack import __version__, accounts, backup, extract, importer
+from cooptrack import __version__, accounts, backup, extract, iati, importer
 from cooptrack.accounts import DEFAULT_SECRETS
 from cooptrack.dates import PartialDate
 from cooptrack.errors import CooptrackError, InputError
@@ -86,8 +86,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _maintenance_commands(commands: Any, db_help: str) -> None:
     """import, backup, restore, add-editor, synth."""
-    bulk = commands.add_parser("import", help="add or change records from a CSV or .xlsx file")
-    bulk.add_argument("file", help="a file in the columns of `cooptrack export`")
+    bulk = commands.add_parser(
+        "import", help="add or change records from a CSV/.xlsx export or an IATI .xml file"
+    )
+    bulk.add_argument("file", help="columns of `cooptrack export`, or IATI activity XML")
+    bulk.add_argument(
+        "--source", metavar="URL", help="for IATI files: the address the file was published at"
+    )
     bulk.add_argument("--kind", choices=KINDS, help="what the file holds (default: by columns)")
     bulk.add_argument("--dry-run", action="store_true", help="list changes and problems only")
     bulk.add_argument(
@@ -168,6 +173,8 @@ def _import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"no file {path}")
+    if path.suffix.lower() == ".xml":
+        return _import_iati(args, path)
     with Store.open(default_path(args.db), read_only=args.dry_run) as store:
         result = importer.plan(store, path.name, path.read_bytes(), kind=args.kind)
         _print_plan(result)
@@ -176,6 +183,23 @@ def _import(args: argparse.Namespace) -> int:
         folder = backup.backup(store, reason="before-import")
         written = importer.apply(store, args.editor, result)
     print(f"imported {written} {result.kind}; backup taken before: {folder}", file=sys.stderr)
+    return 0
+
+
+def _import_iati(args: argparse.Namespace, path: Path) -> int:
+    """IATI activity XML: projects and phases, planned then applied like any import."""
+    with Store.open(default_path(args.db), read_only=args.dry_run) as store:
+        result = iati.plan(store, path.name, path.read_bytes(), source=args.source)
+        for line in iati.describe(result):
+            print(line)
+        if args.dry_run or result.problems:
+            return EXIT_USAGE if result.problems else 0
+        folder = backup.backup(store, reason="before-import")
+        written = iati.apply(store, args.editor, result)
+    print(
+        f"imported {written} records from {path.name}; backup taken before: {folder}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cooptrack import backup, importer
+from cooptrack import backup, iati, importer
 from cooptrack.errors import CooptrackError
 from cooptrack.ui import auth, data
 from cooptrack.ui.widgets import table
@@ -13,11 +13,15 @@ from cooptrack.ui.widgets import table
 
 def import_panel() -> None:
     st.caption(
-        "A CSV (UTF-8) or Excel file in the columns of a download from this dashboard. "
-        "Rows with a known id change that record; new ids are added."
+        "A CSV (UTF-8) or Excel file in the columns of a download from this dashboard "
+        "(rows with a known id change that record; new ids are added), or an IATI activity "
+        "file (.xml) whose activities become projects and phases."
     )
-    upload = st.file_uploader("File to import", type=["csv", "xlsx"], key="import_file")
+    upload = st.file_uploader("File to import", type=["csv", "xlsx", "xml"], key="import_file")
     if upload is None:
+        return
+    if upload.name.lower().endswith(".xml"):
+        _iati(upload.name, upload.getvalue())
         return
     try:
         plan = importer.plan(data.store(), upload.name, upload.getvalue())
@@ -72,3 +76,33 @@ def _apply(plan: importer.Plan) -> None:
         f"Imported {written} {plan.kind}. A backup was taken first: {folder}",
         icon=":material/check_circle:",
     )
+
+
+def _iati(name: str, content: bytes) -> None:
+    source = st.text_input(
+        "Where the file is published (optional)",
+        key="iati_source",
+        placeholder="https://iatiregistry.org/dataset/…",
+    )
+    try:
+        plan = iati.plan(data.store(), name, content, source=source or None)
+    except CooptrackError as error:
+        st.error(f"Cannot import {name}: {error}", icon=":material/error:")
+        return
+    st.code("\n".join(iati.describe(plan)), language=None)
+    if plan.problems:
+        st.error("Fix the problems above and upload the file again; nothing was written.")
+        return
+    if st.button("Apply the IATI file", type="primary"):
+        try:
+            editor = auth.require_editor()
+            folder = backup.backup(data.store(), reason="before-import")
+            written = iati.apply(data.store(), editor, plan)
+        except CooptrackError as error:
+            st.error(f"Nothing was imported: {error}", icon=":material/error:")
+            return
+        st.cache_data.clear()
+        st.success(
+            f"Imported {written} records. A backup was taken first: {folder}",
+            icon=":material/check_circle:",
+        )

@@ -1,0 +1,773 @@
+"""Import of IATI activity files (standard 2.01–2.03): publishers' own data on project phases.
+
+IATI files come from outside, so they are parsed with defusedxml and any DTD or entity
+declaration is refused: nothing in a file can make the parser read a local file or expand
+itself into gigabytes. Like the CSV import, a file is first turned into a plan that writes
+nothing and lists what would be added and changed, every problem (activity, element, reason)
+and every note about what was left out; applying writes it all in one transaction, phases
+through `records.write` so that they get exactly the seed loader's validation.
+
+Activities linked by `related-activity` (parent, child, sibling) become the phases of one
+project, numbered by their start date.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+from defusedxml import DefusedXmlException, ElementTree
+
+from cooptrack import records
+from cooptrack.dates import PartialDate
+from cooptrack.errors import InputError, SeedError
+from cooptrack.records import Record
+from cooptrack.reference import is_country_code
+from cooptrack.seed import CONVERTERS, Known, Row
+from cooptrack.store import Store
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element  # a type only; parsing is defused
+
+MAX_BYTES = 50 * 1024 * 1024
+VERSIONS = ("2.01", "2.02", "2.03")
+SUMMARY_CHARS = 600
+CONFIDENCE = "H"  # the publisher's own data
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DATE_TYPES = {"1": "planned_start", "2": "actual_start", "3": "planned_end", "4": "actual_end"}
+ROLE_FUNDING, ROLE_IMPLEMENTING = "1", "4"
+LINKS = {"1": "parent", "2": "child", "3": "sibling"}
+# OECD DAC (Rio) policy markers: 5 biodiversity, 6 climate mitigation, 7 climate adaptation,
+# 8 desertification; significance 1 and above means the activity targets it.
+MARKER_CONVENTIONS = {"5": "CBD", "6": "UNFCCC", "7": "UNFCCC", "8": "UNCCD"}
+# DAC 5-digit purpose codes → the record's topics; exact codes first, then 3-digit groups.
+# Small on purpose: a code missing here is listed as a note, never guessed.
+SECTOR_TOPICS: dict[str, tuple[str, ...]] = {
+    "41010": ("environmental-governance",),  # environmental policy and administration
+    "41020": ("air-quality", "climate"),  # biosphere protection: air pollution, ozone layer
+    "41030": ("biodiversity",),
+    "43060": ("adaptation",),  # disaster risk reduction
+    "23183": ("mitigation",),  # energy conservation and demand-side efficiency
+    "14050": ("waste",),  # waste management and disposal (in the water group)
+}
+SECTOR_GROUP_TOPICS: dict[str, tuple[str, ...]] = {
+    "140": ("water",),  # water supply, sanitation, water resources, river basins
+    "232": ("renewable-energy",),  # energy generation from renewable sources
+}
+_URL = re.compile(r"^https?://[^\s;]+$")
+_ISO_DATE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:\d{2})?$"
+)
+_POSITION = re.compile(r":\s*line \d+, column \d+$")
+NO_SOURCE = (
+    "no source address: the activity has no document-link with an http(s) url, and no "
+    "source address of the file was given"
+)
+# Where a seed-format column came from, so a validation failure names the IATI element.
+ELEMENTS = {
+    "id": "iati-identifier",
+    "title": "title/narrative",
+    "name": "title/narrative",
+    "summary": "description/narrative",
+    "implementers": "participating-org[@role='4']",
+    "donor": "participating-org[@role='1']",
+    "budget": "budget/value",
+    "currency": "budget/value/@currency",
+    **{column: f"activity-date[@type='{code}']" for code, column in DATE_TYPES.items()},
+    "countries": "recipient-country",
+    "conventions": "policy-marker",
+    "topics": "sector",
+    "sources": "document-link",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops the file from being applied, named the way the publisher sees it."""
+
+    activity: str
+    element: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"activity {self.activity!r}, <{self.element}>: {self.reason}"
+
+
+@dataclass
+class IatiPlan:
+    """What applying the file would do; nothing is written while making it.
+
+    `organisations` and `projects` are new rows in the seed files' format; `phases` are the
+    phases to write, each with the record as it was when planned (None for a new one)."""
+
+    source: str
+    version: str
+    activities: int = 0
+    organisations: list[dict[str, str]] = field(default_factory=list)
+    projects: list[dict[str, str]] = field(default_factory=list)
+    adds: list[tuple[str, str]] = field(default_factory=list)
+    changes: list[tuple[str, list[tuple[str, Any, Any]]]] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    phases: list[tuple[dict[str, str], Record | None]] = field(default_factory=list)
+
+    def problem(self, activity: str, element: str, reason: str) -> None:
+        found = Problem(activity, element, reason)
+        if found not in self.problems:
+            self.problems.append(found)
+
+    def note(self, activity: str, text: str) -> None:
+        self.notes.append(f"activity {activity!r}: {text}")
+
+    def summary(self) -> str:
+        return (
+            f"{self.source} (IATI {self.version}, {self.activities} activities): "
+            f"{len(self.projects)} projects, {len(self.organisations)} organisations and "
+            f"{len(self.adds)} phases to add, {len(self.changes)} phases to change, "
+            f"{self.unchanged} unchanged, {len(self.notes)} notes, {len(self.problems)} problems"
+        )
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """A participating organisation as the publisher names it: `ref` code and/or a name."""
+
+    ref: str | None
+    name: str | None
+
+
+@dataclass
+class Activity:
+    """The facts of one `<iati-activity>` this record keeps, before matching the database."""
+
+    identifier: str
+    phase_id: str
+    title: str | None = None
+    summary: str | None = None
+    dates: dict[str, PartialDate] = field(default_factory=dict)
+    funders: list[OrgRef] = field(default_factory=list)
+    implementers: list[OrgRef] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    conventions: set[str] = field(default_factory=set)
+    sectors: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    budget: Decimal | None = None
+    currency: str | None = None
+    related: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def start(self) -> date | None:
+        """When the phase began (actual), else was meant to (planned): the numbering order."""
+        found = self.dates.get("actual_start") or self.dates.get("planned_start")
+        return found.start if found else None
+
+
+def slug(text: str) -> str:
+    """An id from an IATI identifier or a name: ASCII, lowercase, other runs become '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+# --- reading the XML -------------------------------------------------------------------------
+
+
+def read_activities(name: str, content: bytes) -> tuple[str, list[Element]]:
+    """The file's IATI version and its `<iati-activity>` elements; InputError for anything
+    that is not a safe, well-formed IATI 2.01–2.03 activity file."""
+    if len(content) > MAX_BYTES:
+        raise InputError(
+            f"{name} is larger than {MAX_BYTES // 2**20} MB; import a smaller extract "
+            "(for instance the activities of one programme from the IATI Datastore)"
+        )
+    if not content.strip():
+        raise InputError(f"{name} is empty")
+    root = _parse(name, content)
+    if root.tag != "iati-activities":
+        raise InputError(
+            f"{name} is XML but not an IATI activity file: its root element is <{root.tag}>, "
+            "not <iati-activities>"
+        )
+    version = (root.get("version") or "").strip()
+    if version not in VERSIONS:
+        raise InputError(
+            f"{name} is IATI version {version or '(not stated)'}; only versions "
+            f"{', '.join(VERSIONS)} can be imported"
+        )
+    activities = root.findall("iati-activity")
+    if not activities:
+        raise InputError(f"{name} is not an IATI activity file: it holds no <iati-activity>")
+    return version, activities
+
+
+def _parse(name: str, content: bytes) -> Element:
+    try:
+        return ElementTree.fromstring(
+            content, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+    except DefusedXmlException:
+        raise InputError(
+            f"{name} declares a DTD or entities, which are refused for safety"
+        ) from None
+    except ElementTree.ParseError as error:
+        line, column = error.position
+        reason = _POSITION.sub("", str(error))
+        raise InputError(
+            f"{name} is not well-formed XML: {reason} at line {line}, column {column + 1}"
+        ) from None
+
+
+def _text(element: Element | None) -> str:
+    """An element's text with runs of white space made single spaces."""
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _narrative(parent: Element | None, default_lang: str) -> str | None:
+    """English if given, else the activity's default language, else the first narrative."""
+    if parent is None:
+        return None
+    found = [
+        ((n.get(XML_LANG) or default_lang).lower(), _text(n)) for n in parent.findall("narrative")
+    ]
+    found = [(lang, text) for lang, text in found if text]
+    for wanted in ("en", default_lang.lower()):
+        for lang, text in found:
+            if lang == wanted:
+                return text
+    return found[0][1] if found else None
+
+
+def _trim(text: str | None, limit: int = SUMMARY_CHARS) -> str | None:
+    """Descriptions can run to pages; a summary keeps the first ~600 characters, whole words."""
+    if not text or len(text) <= limit:
+        return text or None
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return f"{cut.rstrip(' ,;:.')}…"
+
+
+def _read_activity(
+    element: Element, number: int, result: IatiPlan, source: str | None
+) -> Activity | None:
+    identifier = _text(element.find("iati-identifier"))
+    if not identifier or not slug(identifier):
+        result.problem(f"#{number}", "iati-identifier", "is missing or has no letters or digits")
+        return None
+    lang = element.get(XML_LANG) or "en"
+    activity = Activity(identifier, slug(identifier))
+    activity.title = _narrative(element.find("title"), lang)
+    descriptions = element.findall("description")
+    general = [d for d in descriptions if (d.get("type") or "1") == "1"] or descriptions
+    activity.summary = _trim(_narrative(general[0], lang)) if general else None
+    _read_dates(element, activity, result)
+    _read_organisations(element, activity, lang)
+    _read_countries(element, activity, result)
+    _read_markers(element, activity, result)
+    _read_sectors(element, activity, result)
+    _read_sources(element, activity, result, source)
+    _read_budget(element, activity, result)
+    _read_related(element, activity)
+    return activity
+
+
+def _iso_date(text: str) -> PartialDate:
+    match = _ISO_DATE.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)")
+    return PartialDate.parse(match.group(1))
+
+
+def _read_dates(element: Element, activity: Activity, result: IatiPlan) -> None:
+    for item in element.findall("activity-date"):
+        kind = (item.get("type") or "").strip()
+        column = DATE_TYPES.get(kind)
+        where = f"activity-date[@type='{kind}']/@iso-date"
+        if column is None:
+            result.problem(activity.identifier, "activity-date/@type", f"{kind!r} is not 1–4")
+        elif column in activity.dates:
+            result.note(activity.identifier, f"a second {where} is ignored")
+        else:
+            try:
+                activity.dates[column] = _iso_date(item.get("iso-date") or "")
+            except ValueError as error:
+                result.problem(activity.identifier, where, str(error))
+
+
+def _read_organisations(element: Element, activity: Activity, lang: str) -> None:
+    for item in element.findall("participating-org"):
+        org = OrgRef((item.get("ref") or "").strip() or None, _narrative(item, lang))
+        role = (item.get("role") or "").strip()
+        if role == ROLE_FUNDING:
+            activity.funders.append(org)
+        elif role == ROLE_IMPLEMENTING:
+            activity.implementers.append(org)
+
+
+def _read_countries(element: Element, activity: Activity, result: IatiPlan) -> None:
+    for item in element.findall("recipient-country"):
+        code = (item.get("code") or "").strip().upper()
+        if not is_country_code(code):
+            reason = f"{code!r} is not an ISO 3166-1 alpha-2 country code"
+            result.problem(activity.identifier, "recipient-country/@code", reason)
+        elif code not in activity.countries:
+            activity.countries.append(code)
+    for item in element.findall("recipient-region"):
+        result.note(
+            activity.identifier,
+            f"recipient-region {item.get('code')!r} ignored: countries come from "
+            "recipient-country only",
+        )
+
+
+def _read_markers(element: Element, activity: Activity, result: IatiPlan) -> None:
+    for item in element.findall("policy-marker"):
+        convention = MARKER_CONVENTIONS.get((item.get("code") or "").strip())
+        if (item.get("vocabulary") or "1").strip() != "1" or convention is None:
+            continue
+        significance = (item.get("significance") or "0").strip()
+        if not significance.isdigit():
+            reason = f"{significance!r} is not a significance code (0–4)"
+            result.problem(activity.identifier, "policy-marker/@significance", reason)
+        elif int(significance) >= 1:
+            activity.conventions.add(convention)
+
+
+def _read_sectors(element: Element, activity: Activity, result: IatiPlan) -> None:
+    for item in element.findall("sector"):
+        code = (item.get("code") or "").strip()
+        vocabulary = (item.get("vocabulary") or "1").strip()
+        if vocabulary != "1":
+            result.note(
+                activity.identifier,
+                f"sector {code!r} of vocabulary {vocabulary} ignored: only DAC 5-digit "
+                "codes (vocabulary 1) are mapped to topics",
+            )
+        elif code:
+            activity.sectors.append(code)
+
+
+def _read_sources(
+    element: Element, activity: Activity, result: IatiPlan, source: str | None
+) -> None:
+    for item in element.findall("document-link"):
+        url = (item.get("url") or "").strip()
+        if not _URL.match(url):
+            result.note(activity.identifier, f"document-link {url!r} is not an http(s) address")
+        elif url not in activity.sources:
+            activity.sources.append(url)
+    if source and source not in activity.sources:
+        activity.sources.append(source)
+    if not activity.sources:
+        result.problem(activity.identifier, ELEMENTS["sources"], NO_SOURCE)
+
+
+def _read_budget(element: Element, activity: Activity, result: IatiPlan) -> None:
+    """Sum of the budgets per period; a revised budget (type 2) replaces the original one of
+    the same period, as the standard intends, instead of being added to it."""
+    periods: dict[str, dict[str, list[tuple[Decimal, str | None]]]] = {}
+    default = (element.get("default-currency") or "").strip() or None
+    for item in element.findall("budget"):
+        value = item.find("value")
+        try:
+            amount = Decimal(_text(value).replace(",", ""))
+        except InvalidOperation:
+            reason = f"{_text(value)!r} is not an amount"
+            result.problem(activity.identifier, ELEMENTS["budget"], reason)
+            continue
+        currency = ((value.get("currency") if value is not None else None) or default or "").strip()
+        period = item.find("period-start")
+        start = (period.get("iso-date") if period is not None else None) or ""
+        kind = "2" if item.get("type") == "2" else "1"
+        periods.setdefault(start, {}).setdefault(kind, []).append((amount, currency or None))
+    chosen = [entry for kinds in periods.values() for entry in kinds.get("2") or kinds["1"]]
+    if chosen:
+        _set_budget(activity, result, chosen)
+
+
+def _set_budget(
+    activity: Activity, result: IatiPlan, amounts: list[tuple[Decimal, str | None]]
+) -> None:
+    currencies = {currency for _, currency in amounts}
+    if None in currencies:
+        reason = "has no currency, and the activity has no default-currency"
+        result.problem(activity.identifier, ELEMENTS["currency"], reason)
+    elif len(currencies) > 1:
+        reason = f"budgets in {', '.join(sorted(str(c) for c in currencies))} cannot be added up"
+        result.problem(activity.identifier, ELEMENTS["currency"], reason)
+    else:
+        activity.budget = sum((amount for amount, _ in amounts), Decimal(0))
+        activity.currency = currencies.pop()
+
+
+def _read_related(element: Element, activity: Activity) -> None:
+    for item in element.findall("related-activity"):
+        ref = (item.get("ref") or "").strip()
+        link = LINKS.get((item.get("type") or "").strip())
+        if ref and link and ref != activity.identifier:
+            activity.related.setdefault(ref, link)
+
+
+def _read_all(elements: list[Element], result: IatiPlan, source: str | None) -> list[Activity]:
+    activities: list[Activity] = []
+    seen: dict[str, str] = {}
+    for number, element in enumerate(elements, start=1):
+        activity = _read_activity(element, number, result, source)
+        if activity is None:
+            continue
+        if activity.phase_id in seen:
+            other = seen[activity.phase_id]
+            reason = (
+                "appears twice in the file"
+                if other == activity.identifier
+                else f"gives the phase id {activity.phase_id!r}, as {other!r} does"
+            )
+            result.problem(activity.identifier, "iati-identifier", reason)
+            continue
+        seen[activity.phase_id] = activity.identifier
+        activities.append(activity)
+    return activities
+
+
+# --- grouping activities into projects ------------------------------------------------------
+
+
+def chains(activities: list[Activity]) -> list[list[Activity]]:
+    """Activities joined by related-activity links (directly or through a shared parent that
+    may be outside the file), in file order: each group becomes one project."""
+    parent: dict[str, str] = {}
+
+    def find(ident: str) -> str:
+        parent.setdefault(ident, ident)
+        while parent[ident] != ident:
+            parent[ident] = parent[parent[ident]]
+            ident = parent[ident]
+        return ident
+
+    for activity in activities:
+        for ref in activity.related:
+            parent[find(ref)] = find(activity.identifier)
+    groups: dict[str, list[Activity]] = {}
+    for activity in activities:
+        groups.setdefault(find(activity.identifier), []).append(activity)
+    return list(groups.values())
+
+
+def project_root(chain: list[Activity]) -> tuple[str, Activity]:
+    """The identifier the project is named after (the top parent, even when it is not in the
+    file; else the earliest-starting activity) and the activity whose title names it."""
+    parents, children = set(), set()
+    for activity in chain:
+        for ref, link in activity.related.items():
+            if link == "parent":
+                parents.add(ref)
+                children.add(activity.identifier)
+            elif link == "child":
+                parents.add(activity.identifier)
+                children.add(ref)
+    by_id = {a.identifier: a for a in chain}
+    earliest = min(chain, key=lambda a: (a.start or date.max, a.identifier))
+    tops = sorted(parents - children, key=lambda ident: (ident not in by_id, ident))
+    if not tops:
+        return earliest.identifier, earliest
+    return tops[0], by_id.get(tops[0], earliest)
+
+
+# --- planning against the database ------------------------------------------------------------
+
+
+class _Planner:
+    """Matches activities to the record and collects the plan; reads, never writes."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, result: IatiPlan) -> None:
+        self.cursor, self.result = cursor, result
+        self.known: Known = records.known_from(cursor)
+        self.names: dict[str, str] = {}
+        for ident, name, short in cursor.execute(
+            "SELECT id, name, short_name FROM organisations ORDER BY id"
+        ).fetchall():
+            self.names.setdefault(str(short).casefold(), str(ident))
+            self.names[str(name).casefold()] = str(ident)
+        self.new_organisations: dict[str, dict[str, str]] = {}
+        self.origins: dict[str, str] = {}
+        self.pending: list[tuple[str, dict[str, str]]] = []
+
+    def match(self, org: OrgRef) -> str | None:
+        """The organisation's id: an existing one whose id is the `ref`, or whose name, short
+        name or id equals the name (ignoring case and punctuation); else the slug of the name
+        it would get as a new organisation; None when it has neither a known ref nor a name."""
+        if org.ref and org.ref in self.known.ids["organisation"]:
+            return org.ref
+        if not org.name:
+            return None
+        return self.names.get(org.name.casefold()) or slug(org.name) or None
+
+    def organisation(self, org: OrgRef, activity: Activity) -> str | None:
+        """The organisation's id, planning it as a new organisation when it is not recorded."""
+        ident = self.match(org)
+        if ident is not None and ident in self.known.ids["organisation"]:
+            return ident
+        if ident is None or org.name is None:
+            self.result.note(
+                activity.identifier,
+                f"participating-org {org.ref!r} has no name and is not a known organisation; "
+                "left out",
+            )
+            return None
+        return self._new_organisation(ident, org.name, activity)
+
+    def _new_organisation(self, ident: str, name: str, activity: Activity) -> str:
+        row = self.new_organisations.get(ident)
+        if row is None:
+            row = {"id": ident, "name": name, "short_name": name, "kind": "other", "parent": ""}
+            row |= {"country": "", "sources": ""}
+            self.new_organisations[ident] = row
+            self.origins[f"organisations/{ident}"] = activity.identifier
+        sources = [s for s in row["sources"].split(";") if s]
+        row["sources"] = ";".join(dict.fromkeys([*sources, *activity.sources]))
+        self.names[name.casefold()] = ident
+        return ident
+
+    def topics(self, activity: Activity) -> list[str]:
+        found: list[str] = []
+        for code in activity.sectors:
+            mapped = SECTOR_TOPICS.get(code) or SECTOR_GROUP_TOPICS.get(code[:3], ())
+            usable = [t for t in mapped if t in self.known.ids["topic"]]
+            if not usable:
+                self.result.note(activity.identifier, f"sector {code} maps to no topic; left out")
+            found.extend(usable)
+        return sorted(set(found))
+
+    def conventions(self, activity: Activity) -> list[str]:
+        usable = {c for c in activity.conventions if c in self.known.ids["convention"]}
+        for missing in sorted(activity.conventions - usable):
+            self.result.note(activity.identifier, f"convention {missing} is not in the record")
+        return sorted(usable)
+
+    def chain(self, chain: list[Activity]) -> None:
+        root, named = project_root(chain)
+        project = self._project_of(chain, slug(root))
+        donor = self._donor(chain, named)
+        if project not in self.known.ids["project"] and all(
+            p["id"] != project for p in self.result.projects
+        ):
+            self._new_project(project, named, donor, chain)
+            if root != named.identifier:
+                self.result.note(
+                    named.identifier,
+                    f"project {project!r} is named after the parent activity {root!r}, which "
+                    "is not in the file; its name is this activity's title",
+                )
+        numbers = self._numbers(project, chain)
+        for activity in chain:
+            strings = self._phase(activity, project, numbers[activity.phase_id])
+            self.pending.append((activity.identifier, strings))
+
+    def _project_of(self, chain: list[Activity], computed: str) -> str:
+        """A chain whose phases are already recorded stays in their project, so that a later,
+        larger file (one that now includes the parent) does not move them."""
+        owners = {
+            str(row[0])
+            for a in chain
+            for row in self.cursor.execute(
+                "SELECT project FROM phases WHERE id = ?", [a.phase_id]
+            ).fetchall()
+        }
+        if len(owners) == 1 and computed not in owners:
+            owner = owners.pop()
+            self.result.note(chain[0].identifier, f"stays in project {owner!r}, as recorded")
+            return owner
+        return computed
+
+    def _donor(self, chain: list[Activity], named: Activity) -> str:
+        """A project has one donor: the first funding organisation of the activity it is named
+        after (else of the others); further funders are noted, not added."""
+        funders = [(f, a) for a in [named, *chain] for f in a.funders if self.match(f)]
+        if not funders:
+            return ""
+        donor = self.organisation(*funders[0]) or ""
+        others = {f.name or f.ref or "" for f, _ in funders if self.match(f) != donor}
+        if others:
+            also = "; ".join(sorted(others))
+            self.result.note(named.identifier, f"donor is {donor}; also funded by {also}")
+        return donor
+
+    def _new_project(
+        self, project: str, named: Activity, donor: str, chain: list[Activity]
+    ) -> None:
+        sources = dict.fromkeys(s for a in [named, *chain] for s in a.sources)
+        self.result.projects.append(
+            {
+                "id": project,
+                "name": named.title or "",
+                "donor": donor,
+                "summary": named.summary or "",
+                "sources": ";".join(sources),
+            }
+        )
+        self.origins[f"projects/{project}"] = named.identifier
+
+    def _numbers(self, project: str, chain: list[Activity]) -> dict[str, int]:
+        """Phases 1..n by start date among this file's activities and the project's recorded
+        phases; a recorded phase whose number moves is planned as a change too."""
+        starts: dict[str, date | None] = {a.phase_id: a.start for a in chain}
+        recorded = self.cursor.execute(
+            "SELECT id, coalesce(actual_start, planned_start) FROM phases WHERE project = ?",
+            [project],
+        ).fetchall()
+        for ident, start in recorded:
+            starts.setdefault(str(ident), start)
+        order = sorted(starts, key=lambda ident: (starts[ident] or date.max, ident))
+        numbers = {ident: number for number, ident in enumerate(order, start=1)}
+        for ident in sorted(set(numbers) - {a.phase_id for a in chain}):
+            current = records.fetch(self.cursor, "phases", ident)
+            if current is not None and current["phase"] != numbers[ident]:
+                strings = records.to_strings("phases", current) | {"phase": str(numbers[ident])}
+                self.pending.append((ident, strings))
+        return numbers
+
+    def _phase(self, activity: Activity, project: str, number: int) -> dict[str, str]:
+        implementers = (self.organisation(o, activity) for o in activity.implementers)
+        return {
+            "id": activity.phase_id,
+            "project": project,
+            "phase": str(number),
+            "title": activity.title or "",
+            "implementers": ";".join(sorted({i for i in implementers if i})),
+            "budget": f"{activity.budget:.2f}" if activity.budget is not None else "",
+            "currency": activity.currency or "",
+            **{c: d.iso() if (d := activity.dates.get(c)) else "" for c in DATE_TYPES.values()},
+            "countries": ";".join(activity.countries),
+            "conventions": ";".join(self.conventions(activity)),
+            "topics": ";".join(self.topics(activity)),
+            "summary": activity.summary or "",
+            "confidence": CONFIDENCE,
+            "sources": ";".join(activity.sources),
+        }
+
+    def check(self) -> None:
+        """Validate new organisations, then projects, then phases, exactly as the seed loader
+        does, and compare each phase with the record."""
+        self.result.organisations = list(self.new_organisations.values())
+        for kind in ("organisations", "projects"):
+            for strings in getattr(self.result, kind):
+                activity = self.origins[f"{kind}/{strings['id']}"]
+                self._convert(kind, strings, activity)
+        columns = [
+            d[0] for d in self.cursor.execute("SELECT * FROM phases LIMIT 0").description or []
+        ]
+        for activity, strings in self.pending:
+            self.known.ids["phase"].discard(strings["id"])
+            values = self._convert("phases", strings, activity)
+            if values is not None:
+                self._compare(strings, dict(zip(columns, map(records.plain, values), strict=True)))
+
+    def _convert(self, kind: str, strings: dict[str, str], activity: str) -> tuple[Any, ...] | None:
+        try:
+            return CONVERTERS[kind](Row(self.result.source, 0, strings, self.known), self.known)
+        except SeedError as error:
+            if error.column == "sources" and not strings.get("sources"):
+                return None  # already listed, with the reason, when the activity was read
+            element = ELEMENTS.get(error.column, error.column)
+            if kind == "organisations":
+                element = f"participating-org (new organisation {strings['id']!r})"
+            self.result.problem(activity, element, error.reason)
+            return None
+
+    def _compare(self, strings: dict[str, str], new: Record) -> None:
+        current = records.fetch(self.cursor, "phases", strings["id"])
+        if current is None:
+            self.result.adds.append((strings["id"], strings["title"]))
+            self.result.phases.append((strings, None))
+            return
+        changed = [(n, current.get(n), new[n]) for n in new if current.get(n) != new[n]]
+        if changed:
+            self.result.changes.append((strings["id"], changed))
+            self.result.phases.append((strings, current))
+        else:
+            self.result.unchanged += 1
+
+
+def plan(store: Store, name: str, content: bytes, source: str | None = None) -> IatiPlan:
+    """Read an IATI activity file and check it against the database; writes nothing.
+
+    `source` is the address the file was published at (e.g. its IATI Registry page), added to
+    every record's sources so that each stays traceable even without document links."""
+    if source is not None and not _URL.match(source.strip()):
+        raise InputError(f"source {source!r} is not an http(s) address")
+    version, elements = read_activities(name, content)
+    result = IatiPlan(name, version, activities=len(elements))
+    activities = _read_all(elements, result, source.strip() if source else None)
+    with store.cursor() as cursor:
+        planner = _Planner(cursor, result)
+        for chain in chains(activities):
+            planner.chain(chain)
+        planner.check()
+    return result
+
+
+# --- applying -----------------------------------------------------------------------------
+
+
+def _record(cursor: duckdb.DuckDBPyConnection, table: str, ident: str) -> Record:
+    cursor.execute(f"SELECT * FROM {table} WHERE id = ?", [ident])
+    names = [d[0] for d in cursor.description or []]
+    row = cursor.fetchone() or ()
+    return {n: records.plain(v) for n, v in zip(names, row, strict=True)}
+
+
+def _add(
+    cursor: duckdb.DuckDBPyConnection, editor: str, table: str, strings: dict[str, str], via: str
+) -> None:
+    """Insert one new organisation or project, validated again, with its history line."""
+    ident = strings["id"]
+    if cursor.execute(f"SELECT 1 FROM {table} WHERE id = ?", [ident]).fetchone():
+        raise InputError(
+            f"{table[:-1]} {ident!r} was added by someone else since the plan was made; "
+            "nothing was written, plan the import again"
+        )
+    values = records.validate(table, strings, records.known_from(cursor), via)
+    marks = ", ".join("?" for _ in values)
+    cursor.execute(f"INSERT INTO {table} VALUES ({marks})", list(values))
+    change = records.Change(table, ident, "add", None, _record(cursor, table, ident))
+    records.log_change(cursor, editor, change, via)
+
+
+def apply(store: Store, editor: str, result: IatiPlan) -> int:
+    """Write the whole plan in one transaction and return how many records it wrote; a plan
+    with problems is refused, and any failure while writing leaves the database untouched."""
+    if result.problems:
+        raise InputError(f"{result.summary()}; fix them first, nothing was written")
+    via = f"iati {result.source}"
+    written = 0
+    with store.transaction() as cursor:
+        for table, rows in (("organisations", result.organisations), ("projects", result.projects)):
+            for strings in rows:
+                _add(cursor, editor, table, strings, via)
+                written += 1
+        for strings, current in result.phases:
+            change = records.write(cursor, editor, "phases", strings, expected=current, via=via)
+            written += change.before != change.after
+    return written
+
+
+def describe(result: IatiPlan) -> Iterable[str]:
+    """The plan as lines of text, for the CLI and the dashboard alike."""
+    yield result.summary()
+    for row in result.organisations:
+        yield f"  add organisation {row['id']}: {row['name']}"
+    for row in result.projects:
+        yield f"  add project      {row['id']}: {row['name']}"
+    for ident, title in result.adds:
+        yield f"  add phase        {ident}: {title}"
+    for ident, fields in result.changes:
+        for name, before, after in fields:
+            yield f"  change phase     {ident}.{name}: {before!r} -> {after!r}"
+    for problem in result.problems:
+        yield f"  problem {problem}"
+    for note in result.notes:
+        yield f"  note    {note}"
