@@ -122,3 +122,11 @@ def test_status_figure_stacks_every_count(bundled):
     assert drawn == counts.commitments.sum()
     assert figure.layout.xaxis.type == "linear"
     assert figure.layout.barmode == "stack"
+
+
+def test_long_phase_labels_wrap_instead_of_squeezing_the_gantt():
+    label = "EU–Central Asia Environment and Resilience Programme (phase 1)"
+    wrapped = figures.wrap(label)
+    assert wrapped.replace("<br>", " ") == label
+    assert all(len(line) <= 30 for line in wrapped.split("<br>"))
+    assert figures.wrap("WECOOP (phase 1)") == "WECOOP (phase 1)"

@@ -207,11 +207,22 @@ def _range(first: Any, last: Any, today: date) -> tuple[pd.Timestamp, pd.Timesta
 _DAY_MS = 24 * 60 * 60 * 1000
 
 
+def wrap(label: str, width: int = 30) -> str:
+    """Break a long axis label over lines, so it does not squeeze the plot."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + len(word) < width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> go.Figure:
     """Planned and actual periods of each phase as paired bars, meetings as diamonds on their
     own row, and a line at today. A phase whose end is not recorded runs to today, hatched."""
     figure = go.Figure()
-    labels = list(phases.label)
+    labels = [wrap(label) for label in phases.label]
     for kind, start_col, end_col, colour, pattern in (
         ("Planned", "planned_start", "planned_until", "#c6dbef", ""),
         ("Actual", "actual_start", "actual_until", "#08519c", ""),
@@ -226,7 +237,7 @@ def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> g
             finish = pd.Timestamp(today) if open_ended else pd.Timestamp(end)
             starts.append(pd.Timestamp(start))
             lengths.append(max((finish - pd.Timestamp(start)).days + 1, 1) * _DAY_MS)
-            ys.append(row.label)
+            ys.append(wrap(row.label))
             text = getattr(row, kind.lower())
             hover.append(f"<b>{row.label}</b><br>{kind}: {text}")
             patterns.append("/" if open_ended else pattern)
@@ -284,7 +295,7 @@ def _milestones(figure: go.Figure, phases: pd.DataFrame) -> None:
     figure.add_trace(
         go.Scatter(
             x=same_day.actual_start,
-            y=same_day.label,
+            y=[wrap(label) for label in same_day.label],
             mode="markers",
             name="One-day phase",
             marker={"symbol": "diamond-wide", "size": 16, "color": "#08519c"},
