@@ -103,3 +103,29 @@ def test_cursors_give_correct_results_from_many_threads(store):
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = set(pool.map(count, tables))
     assert results == {("meetings", 15), ("phases", 3), ("commitments", 7), ("followups", 3)}
+
+
+def test_a_version_1_database_is_migrated_to_the_current_schema(bundled_db, tmp_path):
+    """A file made by the first release (no history table, older views) opens and gains them."""
+    path = copy_of(bundled_db, tmp_path)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("DROP TABLE history")
+        connection.execute("DROP VIEW label_maps")
+        connection.execute("DELETE FROM schema_meta WHERE key = 'derived'")
+        connection.execute("UPDATE schema_meta SET value = '1' WHERE key = 'schema_version'")
+    with Store.open(path) as store:
+        assert store.rows("SELECT count(*) FROM history") == [(0,)]
+        assert store.rows("SELECT value FROM schema_meta WHERE key = 'schema_version'") == [
+            (str(schema.SCHEMA_VERSION),)]
+        assert store.rows("SELECT count(*) FROM meeting_facts, label_maps") == [(15,)]
+
+
+def test_macros_and_views_from_another_release_are_recreated_on_open(bundled_db, tmp_path):
+    path = copy_of(bundled_db, tmp_path)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE OR REPLACE VIEW label_maps AS SELECT 1 AS stale")
+        connection.execute("UPDATE schema_meta SET value = 'old' WHERE key = 'derived'")
+    with Store.open(path) as store:
+        assert "country_names" in store.frame("SELECT * FROM label_maps").columns
+        assert store.rows("SELECT value FROM schema_meta WHERE key = 'derived'") == [
+            (schema.derived_digest(),)]

@@ -21,41 +21,43 @@ _SELECTS: dict[Kind, str] = {
         SELECT id, title, short_title, kind, series, ordinal,
             iso_partial(start_date, start_precision) AS start_date,
             iso_partial(end_date, end_precision) AS end_date,
-            tentative, city, country_labels([host_country]) AS host_country, format, status,
+            tentative, city, labels([host_country], country_names) AS host_country, format, status,
             nullif(array_to_string(chairs, '; '), '') AS chairs,
-            country_labels(countries) AS countries, code_labels(conventions) AS conventions,
-            topic_labels(topics) AS topics,
-            organisation_labels(match_organisations) AS organisations,
-            organisation_labels(chair_organisations) AS chair_organisations,
-            organisation_labels(organisers) AS organisers,
+            labels(countries, country_names) AS countries, code_labels(conventions) AS conventions,
+            labels(topics, topic_names) AS topics,
+            labels(match_organisations, organisation_names) AS organisations,
+            labels(chair_organisations, organisation_names) AS chair_organisations,
+            labels(organisers, organisation_names) AS organisers,
             summary, confidence, source_labels(sources) AS sources
-        FROM meeting_facts WHERE {where}
+        FROM meeting_facts, label_maps WHERE {where}
         ORDER BY alive_from, id""",
     "phases": """
         SELECT id, project_name AS project, phase, title,
-            organisation_labels(implementers) AS implementers,
+            labels(implementers, organisation_names) AS implementers,
             iso_partial(planned_start, planned_start_precision) AS planned_start,
             iso_partial(planned_end, planned_end_precision) AS planned_end,
             iso_partial(actual_start, actual_start_precision) AS actual_start,
             iso_partial(actual_end, actual_end_precision) AS actual_end,
             budget, currency,
-            country_labels(countries) AS countries, code_labels(conventions) AS conventions,
-            topic_labels(topics) AS topics, summary, confidence,
+            labels(countries, country_names) AS countries, code_labels(conventions) AS conventions,
+            labels(topics, topic_names) AS topics, summary, confidence,
             source_labels(sources) AS sources
-        FROM phase_facts WHERE {where}
+        FROM phase_facts, label_maps WHERE {where}
         ORDER BY project, alive_from, id""",
     "commitments": """
         SELECT c.id, c.text,
-            concat_ws('; ', organisation_labels(c.made_by_organisations),
-                      country_labels(c.made_by_countries)) AS made_by,
+            concat_ws('; ', labels(c.made_by_organisations, organisation_names),
+                      labels(c.made_by_countries, country_names)) AS made_by,
             m.title AS meeting,
             iso_partial(c.made_on, c.made_on_precision) AS made_on,
-            country_labels(c.countries) AS countries, code_labels(c.conventions) AS conventions,
-            topic_labels(c.topics) AS topics,
+            labels(c.countries, country_names) AS countries,
+            code_labels(c.conventions) AS conventions,
+            labels(c.topics, topic_names) AS topics,
             iso_partial(c.due_date, c.due_precision) AS due_date,
             ahead.title AS ahead_of, c.status, fulfilled.title AS fulfilled_by,
             c.confidence, source_labels(c.sources) AS sources
         FROM (SELECT * FROM commitment_facts WHERE {where}) c
+        CROSS JOIN label_maps
         LEFT JOIN meetings m ON m.id = c.meeting
         LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
         LEFT JOIN meetings fulfilled ON fulfilled.id = c.fulfilled_by

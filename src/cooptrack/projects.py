@@ -18,17 +18,17 @@ def phases_frame(store: Store, filters: Filters) -> pd.DataFrame:
     condition, params = where(filters)
     frame = store.frame(
         f"""SELECT id, project, project_name, phase, title,
-                coalesce(organisation_labels(implementers), 'not recorded') AS implementers,
+                coalesce(labels(implementers, organisation_names), 'not recorded') AS implementers,
                 budget, currency,
                 planned_start, planned_start_precision,
                 planned_end, planned_end_precision,
                 actual_start, actual_start_precision, actual_end, actual_end_precision,
                 period_end(planned_end, planned_end_precision) AS planned_until,
                 period_end(actual_end, actual_end_precision) AS actual_until,
-                country_short_labels(countries) AS countries,
+                short_country_labels(countries, country_names) AS countries,
                 code_labels(conventions) AS conventions,
                 summary, array_to_string(sources, ' ') AS sources, alive_from, alive_to
-            FROM phase_facts WHERE {condition}
+            FROM phase_facts, label_maps WHERE {condition}
             ORDER BY project, alive_from, id""",
         params,
     )

@@ -104,21 +104,21 @@ def overview_counts(store: Store, filters: Filters, today: date) -> OverviewCoun
 
 _MEETING_COLUMNS = """id, title, short_title, kind, series, ordinal, start_date, start_precision,
     end_date, end_precision, tentative, city, host_country,
-    country_labels([host_country]) AS host_name,
+    labels([host_country], country_names) AS host_name,
     format, status, alive_from, alive_to, code_labels(conventions) AS convention_codes,
-    topic_labels(topics) AS topic_labels, summary"""
+    labels(topics, topic_names) AS topic_labels, summary"""
 
 
 def meetings_frame(store: Store, filters: Filters, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
     """Meetings for the timeline and tables, oldest first, with a readable date and place."""
-    sql, params = _filtered("meeting_facts", filters, _MEETING_COLUMNS)
+    sql, params = _filtered("meeting_facts, label_maps", filters, _MEETING_COLUMNS)
     frame = store.frame(f"{sql} ORDER BY alive_from, id LIMIT $limit", {**params, "limit": limit})
     return _with_meeting_labels(frame)
 
 
 def upcoming_meetings(store: Store, filters: Filters, today: date, limit: int = 5) -> pd.DataFrame:
     """Meetings that have not ended yet, soonest first."""
-    sql, params = _filtered("meeting_facts", filters, _MEETING_COLUMNS)
+    sql, params = _filtered("meeting_facts, label_maps", filters, _MEETING_COLUMNS)
     query = f"{sql} AND alive_to >= $today AND status <> 'cancelled' ORDER BY alive_from LIMIT $n"
     return _with_meeting_labels(store.frame(query, {**params, "today": today, "n": limit}))
 
@@ -167,10 +167,10 @@ def meeting_detail(store: Store, meeting_id: str) -> MeetingDetail | None:
     looking ahead to it; None if there is no such meeting."""
     frame = store.frame(
         f"""SELECT {_MEETING_COLUMNS}, chairs, sources,
-                organisation_labels(chair_organisations) AS chair_names,
-                organisation_labels(organisers) AS organiser_names,
-                country_labels(countries) AS participant_names, confidence
-            FROM meeting_facts WHERE id = $id""",
+                labels(chair_organisations, organisation_names) AS chair_names,
+                labels(organisers, organisation_names) AS organiser_names,
+                labels(countries, country_names) AS participant_names, confidence
+            FROM meeting_facts, label_maps WHERE id = $id""",
         {"id": meeting_id},
     )
     if frame.empty:
@@ -198,10 +198,11 @@ def _plain(value: Any) -> Any:
 def _commitments_where(store: Store, condition: str, meeting_id: str) -> pd.DataFrame:
     return store.frame(
         f"""SELECT c.id, c.text, c.status,
-                concat_ws('; ', organisation_short_labels(c.made_by_organisations),
-                          country_short_labels(c.made_by_countries)) AS made_by,
+                concat_ws('; ', labels(c.made_by_organisations, organisation_short_names),
+                          short_country_labels(c.made_by_countries, country_names)) AS made_by,
                 m.short_title AS meeting, f.short_title AS fulfilled_by
             FROM commitments c
+            CROSS JOIN label_maps
             LEFT JOIN meetings m ON m.id = c.meeting
             LEFT JOIN meetings f ON f.id = c.fulfilled_by
             WHERE {condition} ORDER BY c.id""",

@@ -83,7 +83,7 @@ class Store:
         except BaseException:
             connection.close()
             raise
-        if version < schema.SCHEMA_VERSION:
+        if version < schema.SCHEMA_VERSION or _derived_outdated(connection):
             connection.close()
             _migrate_file(target)
             connection = _connect(target, read_only)
@@ -174,6 +174,11 @@ def _checked_version(connection: duckdb.DuckDBPyConnection, path: Path) -> int:
             f"{schema.SCHEMA_VERSION}); upgrade cooptrack to open it"
         )
     return version
+
+
+def _derived_outdated(connection: duckdb.DuckDBPyConnection) -> bool:
+    """True when the file's macros and views come from another release of cooptrack."""
+    return schema.stored_digest(connection) != schema.derived_digest()
 
 
 def _migrate_file(path: Path) -> None:

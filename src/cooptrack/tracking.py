@@ -37,8 +37,8 @@ def commitments_frame(
     frame = store.frame(
         f"""WITH latest AS ({_LATEST_FOLLOWUP})
             SELECT c.id, c.text AS commitment,
-                concat_ws('; ', organisation_short_labels(c.made_by_organisations),
-                          country_short_labels(c.made_by_countries)) AS made_by,
+                concat_ws('; ', labels(c.made_by_organisations, organisation_short_names),
+                          short_country_labels(c.made_by_countries, country_names)) AS made_by,
                 m.short_title AS meeting, c.meeting AS meeting_id, c.made_on, c.made_on_precision,
                 code_labels(c.conventions) AS conventions, c.due_by, c.due_date, c.due_precision,
                 ahead.short_title AS ahead_of, c.status,
@@ -46,6 +46,7 @@ def commitments_frame(
                 f.short_title AS fulfilled_by, latest.latest_note, latest.latest_on,
                 latest.latest_precision
             FROM (SELECT * FROM commitment_facts WHERE {condition}) c
+            CROSS JOIN label_maps
             LEFT JOIN meetings m ON m.id = c.meeting
             LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
             LEFT JOIN meetings f ON f.id = c.fulfilled_by
