@@ -12,15 +12,19 @@ version, today = data.version(), data.today()
 st.title("Commitments")
 caption(filters)
 
-everything = data.commitments(version, filters, today, False)
-if everything.empty:
+total = data.commitment_count(version, filters, today, False)
+if total == 0:
     empty_state("commitments", filters)
     st.stop()
 
+everything = data.commitments(version, filters, today, False)
 overdue = data.commitments(version, filters, today, True)
-show_all, show_overdue = st.tabs([f"All ({len(everything)})", f"Overdue ({len(overdue)})"])
+overdue_total = data.commitment_count(version, filters, today, True)
+show_all, show_overdue = st.tabs([f"All ({total:,})", f"Overdue ({overdue_total:,})"])
 with show_all:
-    record_table("commitments", everything, filters, what="commitments", key="commitments")
+    record_table(
+        "commitments", everything, filters, what="commitments", key="commitments", total=total
+    )
 with show_overdue:
     st.caption(
         "Open commitments whose due date, or the meeting they looked ahead to, has "
@@ -29,6 +33,8 @@ with show_overdue:
     if overdue.empty:
         st.success("Nothing is overdue under these filters.", icon=":material/check_circle:")
     else:
+        if overdue_total > len(overdue):
+            st.caption(f"Showing the {len(overdue)} most recent of {overdue_total:,}.")
         table(overdue, COMMITMENT_COLUMNS, key="overdue_commitments")
 
 left, right = st.columns(2)

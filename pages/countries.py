@@ -21,9 +21,12 @@ st.header(profile.name)
 party, hosted_count, concerned = st.columns(3)
 party.metric("Conventions it is party to", len(profile.parties), border=True)
 hosted_count.metric(
-    "Meetings hosted", int(hosted.sum()), border=True, help="under the current filters"
+    "Meetings hosted",
+    f"{profile.hosted_total:,}",
+    border=True,
+    help=f"of {profile.meetings_total:,} meetings with it, under the current filters",
 )
-concerned.metric("Commitments concerning it", len(profile.commitments), border=True)
+concerned.metric("Commitments concerning it", f"{profile.commitments_total:,}", border=True)
 
 st.subheader("Party to")
 if profile.parties.empty:
@@ -47,6 +50,7 @@ record_table(
     profile.filters,
     what=f"meetings with {profile.name}",
     key="country_meetings",
+    total=profile.meetings_total,
     columns={
         "when": "When",
         "short_title": "Meeting",
@@ -63,4 +67,5 @@ record_table(
     profile.filters,
     what=f"commitments concerning {profile.name}",
     key="country_commitments",
+    total=profile.commitments_total,
 )

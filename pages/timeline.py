@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from cooptrack.figures import timeline_figure
+from cooptrack.figures import density_figure, timeline_figure
+from cooptrack.queries import SHOWN_ROWS, TIMELINE_POINTS
 from cooptrack.ui import data
 from cooptrack.ui.detail import meeting_panel
 from cooptrack.ui.page import current_filters
@@ -10,26 +11,42 @@ from cooptrack.ui.widgets import caption, empty_state, record_table
 
 filters = current_filters()
 version, today = data.version(), data.today()
-meetings = data.meetings(version, filters)
+total = data.meeting_count(version, filters)
 
 st.title("Timeline of meetings")
 caption(filters)
-if meetings.empty:
+if total == 0:
     empty_state("meetings", filters)
     st.stop()
 
-st.caption(
-    "Filled markers: exact day known. Open markers with a pale bar: only the month or year is "
-    "known, and the bar spans it. Click a marker, or pick a meeting below, to read about it."
-)
-event = st.plotly_chart(
-    timeline_figure(meetings, today),
-    on_select="rerun",
-    selection_mode="points",
-    key="timeline_chart",
-    config={"displaylogo": False},
-)
-picked = [p["customdata"][0] for p in event.selection.points if p.get("customdata")]
+picked: list[str] = []
+if total > TIMELINE_POINTS:
+    st.info(
+        f"{total:,} meetings match: drawn as meetings per quarter. Narrow the filters to "
+        f"{TIMELINE_POINTS} or fewer to see each meeting on the chart.",
+        icon=":material/stacked_bar_chart:",
+    )
+    st.plotly_chart(
+        density_figure(data.meeting_density(version, filters), today),
+        key="density_chart",
+        config={"displaylogo": False},
+    )
+    meetings = data.meetings(version, filters, SHOWN_ROWS)
+else:
+    meetings = data.meetings(version, filters, TIMELINE_POINTS)
+    st.caption(
+        "Filled markers: exact day known. Open markers with a pale bar: only the month or year "
+        "is known, and the bar spans it. Click a marker, or pick a meeting below, to read it."
+    )
+    event = st.plotly_chart(
+        timeline_figure(meetings, today),
+        on_select="rerun",
+        selection_mode="points",
+        key="timeline_chart",
+        config={"displaylogo": False},
+    )
+    picked = [p["customdata"][0] for p in event.selection.points if p.get("customdata")]
+
 ids = list(meetings.id)
 labels = dict(zip(meetings.id, meetings.short_title + " — " + meetings["when"], strict=True))
 wanted = picked[0] if picked else st.query_params.get("meeting")
@@ -45,5 +62,12 @@ choice = st.selectbox("Meeting", ids, format_func=labels.__getitem__, key="meeti
 st.query_params["meeting"] = choice
 meeting_panel(choice)
 
-st.subheader(f"All {len(meetings)} meetings shown")
-record_table("meetings", meetings, filters, what="meetings", key="meetings")
+st.subheader(f"{total:,} meetings match")
+record_table(
+    "meetings",
+    meetings.iloc[::-1].head(SHOWN_ROWS).iloc[::-1],
+    filters,
+    what="meetings",
+    key="meetings",
+    total=total,
+)

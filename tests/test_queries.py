@@ -117,3 +117,22 @@ def test_profiles(small):
         "Uzbekistan": "party",
     }
     assert profiles.convention_profile(small, "NOPE", Filters(), date(2026, 1, 1)) is None
+
+
+def test_large_results_are_limited_and_counted_in_sql(small):
+    assert queries.count_meetings(small, Filters()) == 3
+    newest_two = queries.meetings_frame(small, Filters(), limit=2)
+    assert list(newest_two.id) == ["m-a", "m-c"]
+    density = queries.meeting_density(small, Filters())
+    assert density.meetings.sum() == 3 and set(density.kind) == {"wgecc-meeting",
+                                                                   "high-level-conference", "cop"}
+    assert tracking.count_commitments(small, Filters(), date(2032, 1, 1), True) == 1
+    assert list(tracking.commitments_frame(small, Filters(), date(2026, 1, 1), limit=1).id) == [
+        "c-2"]
+
+
+def test_status_bars_beyond_the_largest_are_summed(small, monkeypatch):
+    monkeypatch.setattr(tracking, "TOP_LABELS", 1)
+    counts = tracking.status_by(small, Filters(), "countries")
+    assert set(counts.label) == {"Kazakhstan", "all others (1)"}
+    assert counts.commitments.sum() == 3

@@ -123,6 +123,28 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
     return _layout(figure, height=140 + 90 * max(len(lanes), 1), clickmode="event+select")
 
 
+def density_figure(density: pd.DataFrame, today: date) -> go.Figure:
+    """Meetings per quarter, stacked by kind: thousands of meetings as a few hundred bars."""
+    figure = go.Figure()
+    for kind, label in KIND_LABELS.items():
+        group = density[density.kind == kind]
+        if group.empty:
+            continue
+        figure.add_trace(
+            go.Bar(
+                x=group.quarter,
+                y=group.meetings,
+                name=label,
+                marker={"color": KIND_COLOURS[kind]},
+                hovertemplate="%{x|%Y Q%q}: %{y} " + label.lower() + "<extra></extra>",
+            )
+        )
+    _today_line(figure, today)
+    _layout(figure, height=420, barmode="stack", bargap=0.1)
+    figure.update_yaxes(title_text="meetings per quarter", rangemode="tozero")
+    return figure
+
+
 def _lane_markers(
     group: pd.DataFrame,
     lane: str,

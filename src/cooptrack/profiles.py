@@ -7,10 +7,10 @@ from datetime import date
 
 import pandas as pd
 
-from cooptrack.filters import Filters
-from cooptrack.queries import meetings_frame
+from cooptrack.filters import Filters, where
+from cooptrack.queries import SHOWN_ROWS, meetings_frame
 from cooptrack.store import Store
-from cooptrack.tracking import commitments_frame
+from cooptrack.tracking import commitments_frame, count_commitments
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,9 @@ class CountryProfile:
     parties: pd.DataFrame
     meetings: pd.DataFrame
     commitments: pd.DataFrame
+    meetings_total: int = 0
+    hosted_total: int = 0
+    commitments_total: int = 0
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,22 @@ def country_profile(store: Store, code: str, filters: Filters, today: date) -> C
         [code],
     )
     scoped = replace(filters, countries=(code,))
-    meetings = meetings_frame(store, scoped)
+    condition, params = where(scoped)
+    hosted = store.rows(
+        f"SELECT count(*) FILTER (WHERE host_country = $code), count(*) FROM meeting_facts "
+        f"WHERE {condition}",
+        {**params, "code": code},
+    )[0]
     return CountryProfile(
-        code, name, scoped, parties, meetings, commitments_frame(store, scoped, today)
+        code,
+        name,
+        scoped,
+        parties,
+        meetings_frame(store, scoped, SHOWN_ROWS),
+        commitments_frame(store, scoped, today),
+        meetings_total=int(hosted[1]),
+        hosted_total=int(hosted[0]),
+        commitments_total=count_commitments(store, scoped, today, overdue_only=False),
     )
 
 
@@ -93,6 +109,6 @@ def convention_profile(
         url=str(found[0][1]) if found[0][1] else None,
         cops=meetings[meetings.kind == "cop"].reset_index(drop=True),
         parties=parties,
-        meetings=meetings[meetings.kind != "cop"].reset_index(drop=True),
+        meetings=meetings[meetings.kind != "cop"].tail(SHOWN_ROWS).reset_index(drop=True),
         commitments=commitments_frame(store, scoped, today),
     )

@@ -56,8 +56,10 @@ def dataset_info(store: Store) -> DatasetInfo:
     )
 
 
-TABLE_LIMIT = 500
-TIMELINE_LIMIT = 2000
+# Pages draw every meeting up to TIMELINE_POINTS; past that the chart shows counts per quarter
+# and tables the SHOWN_ROWS newest rows (the download holds them all).
+TIMELINE_POINTS = 600
+SHOWN_ROWS = 200
 
 
 def _filtered(view: str, filters: Filters, columns: str = "*") -> tuple[str, dict[str, Any]]:
@@ -109,11 +111,31 @@ _MEETING_COLUMNS = """id, title, short_title, kind, series, ordinal, start_date,
     labels(topics, topic_names) AS topic_labels, summary"""
 
 
-def meetings_frame(store: Store, filters: Filters, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
-    """Meetings for the timeline and tables, oldest first, with a readable date and place."""
+def meetings_frame(store: Store, filters: Filters, limit: int = TIMELINE_POINTS) -> pd.DataFrame:
+    """The newest `limit` meetings under the filters, shown oldest first, with readable dates
+    and places."""
     sql, params = _filtered("meeting_facts, label_maps", filters, _MEETING_COLUMNS)
-    frame = store.frame(f"{sql} ORDER BY alive_from, id LIMIT $limit", {**params, "limit": limit})
+    frame = store.frame(
+        f"SELECT * FROM ({sql} ORDER BY alive_from DESC, id DESC LIMIT $limit) "
+        "ORDER BY alive_from, id",
+        {**params, "limit": limit},
+    )
     return _with_meeting_labels(frame)
+
+
+def count_meetings(store: Store, filters: Filters) -> int:
+    sql, params = _filtered("meeting_facts", filters, "count(*)")
+    return int(store.rows(sql, params)[0][0])
+
+
+def meeting_density(store: Store, filters: Filters) -> pd.DataFrame:
+    """Meetings per quarter and kind: what the timeline draws when there are too many to mark."""
+    sql, params = _filtered(
+        "meeting_facts",
+        filters,
+        "date_trunc('quarter', alive_from) AS quarter, kind, count(*) AS meetings",
+    )
+    return store.frame(f"{sql} GROUP BY ALL ORDER BY quarter, kind", params)
 
 
 def upcoming_meetings(store: Store, filters: Filters, today: date, limit: int = 5) -> pd.DataFrame:

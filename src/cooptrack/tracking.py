@@ -12,7 +12,8 @@ from cooptrack.filters import Filters, where
 from cooptrack.frames import rows
 from cooptrack.store import Store
 
-TABLE_LIMIT = 500
+SHOWN_ROWS = 200
+TOP_LABELS = 15
 NONE_LABEL = "(none recorded)"
 
 _LATEST_FOLLOWUP = """
@@ -20,7 +21,7 @@ _LATEST_FOLLOWUP = """
         arg_max(note, (on_date, seq)) AS latest_note,
         arg_max(on_date, (on_date, seq)) AS latest_on,
         arg_max(on_precision, (on_date, seq)) AS latest_precision
-    FROM followups GROUP BY commitment"""
+    FROM followups WHERE commitment IN (SELECT id FROM page) GROUP BY commitment"""
 
 
 def commitments_frame(
@@ -28,14 +29,18 @@ def commitments_frame(
     filters: Filters,
     today: date,
     overdue_only: bool = False,
-    limit: int = TABLE_LIMIT,
+    limit: int = SHOWN_ROWS,
 ) -> pd.DataFrame:
-    """Commitments with who, where, due date, status and latest follow-up, oldest first."""
+    """The newest `limit` commitments with who, where, due date, status and latest follow-up,
+    shown oldest first. Follow-ups are read only for the rows shown."""
     condition, params = where(filters)
     if overdue_only:
         condition += " AND is_open AND due_by < $today"
     frame = store.frame(
-        f"""WITH latest AS ({_LATEST_FOLLOWUP})
+        f"""WITH page AS (
+                SELECT * FROM commitment_facts WHERE {condition}
+                ORDER BY made_on DESC, id DESC LIMIT $limit),
+            latest AS ({_LATEST_FOLLOWUP})
             SELECT c.id, c.text AS commitment,
                 concat_ws('; ', labels(c.made_by_organisations, organisation_short_names),
                           short_country_labels(c.made_by_countries, country_names)) AS made_by,
@@ -45,13 +50,13 @@ def commitments_frame(
                 coalesce(c.is_open AND c.due_by < $today, false) AS overdue,
                 f.short_title AS fulfilled_by, latest.latest_note, latest.latest_on,
                 latest.latest_precision
-            FROM (SELECT * FROM commitment_facts WHERE {condition}) c
+            FROM page c
             CROSS JOIN label_maps
             LEFT JOIN meetings m ON m.id = c.meeting
             LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
             LEFT JOIN meetings f ON f.id = c.fulfilled_by
             LEFT JOIN latest ON latest.commitment = c.id
-            ORDER BY c.made_on, c.id LIMIT $limit""",
+            ORDER BY c.made_on, c.id""",
         {**params, "today": today, "limit": limit},
     )
     frame["made"] = [_label(r.made_on, r.made_on_precision) for r in rows(frame)]
@@ -85,11 +90,20 @@ def _due_label(row: Any) -> str:
 Dimension = Literal["conventions", "countries"]
 
 
+def count_commitments(store: Store, filters: Filters, today: date, overdue_only: bool) -> int:
+    condition, params = where(filters)
+    if overdue_only:
+        condition += " AND is_open AND due_by < $today"
+        params = {**params, "today": today}
+    return int(store.rows(f"SELECT count(*) FROM commitment_facts WHERE {condition}", params)[0][0])
+
+
 def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFrame:
     """Commitments counted by status and by convention or country (aggregated in SQL).
 
     A commitment that names several conventions counts once under each. With a convention or
-    country filter set, only the filtered ones are shown, so bars answer the question asked.
+    country filter set, only the filtered ones are shown, so bars answer the question asked;
+    past the TOP_LABELS largest, the rest are summed as one bar.
     """
     condition, params = where(filters)
     column = "conventions" if dimension == "conventions" else "match_countries"
@@ -100,11 +114,21 @@ def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFr
                 SELECT unnest(CASE WHEN len({column}) = 0 THEN ['{NONE_LABEL}']
                                    ELSE {column} END) AS key, status
                 FROM commitment_facts WHERE {condition})
-            SELECT {label} AS label, k.status, count(*) AS commitments
-            FROM k LEFT JOIN countries cn ON cn.code = k.key
-            WHERE len($keep::VARCHAR[]) = 0 OR list_contains($keep::VARCHAR[], k.key)
-            GROUP BY ALL ORDER BY label, k.status""",
-        {**params, "keep": keep},
+            , counted AS (
+                SELECT {label} AS label, k.status, count(*) AS commitments
+                FROM k LEFT JOIN countries cn ON cn.code = k.key
+                WHERE len($keep::VARCHAR[]) = 0 OR list_contains($keep::VARCHAR[], k.key)
+                GROUP BY ALL)
+            , ranked AS (
+                SELECT label, dense_rank() OVER (ORDER BY total DESC, label) AS place
+                FROM (SELECT label, sum(commitments) AS total FROM counted GROUP BY label))
+            SELECT CASE WHEN r.place <= $top THEN c.label
+                        ELSE 'all others (' || (SELECT count(*) FROM ranked) - $top || ')'
+                   END AS label,
+                   c.status, sum(c.commitments)::BIGINT AS commitments
+            FROM counted c JOIN ranked r USING (label)
+            GROUP BY ALL ORDER BY label, c.status""",
+        {**params, "keep": keep, "top": TOP_LABELS},
     )
     return frame
 

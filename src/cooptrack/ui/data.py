@@ -68,8 +68,10 @@ def overview(db_version: str, filters: Filters, on: date) -> queries.OverviewCou
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def meetings(db_version: str, filters: Filters) -> pd.DataFrame:
-    return queries.meetings_frame(store(), filters)
+def meetings(
+    db_version: str, filters: Filters, limit: int = queries.TIMELINE_POINTS
+) -> pd.DataFrame:
+    return queries.meetings_frame(store(), filters, limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -119,3 +121,18 @@ def convention_profile(
 @st.cache_data(show_spinner=False, max_entries=16)
 def option_lists(db_version: str) -> dict[str, dict[str, str]]:
     return forms.option_lists(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def meeting_count(db_version: str, filters: Filters) -> int:
+    return queries.count_meetings(store(), filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def meeting_density(db_version: str, filters: Filters) -> pd.DataFrame:
+    return queries.meeting_density(store(), filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def commitment_count(db_version: str, filters: Filters, on: date, overdue_only: bool) -> int:
+    return tracking.count_commitments(store(), filters, on, overdue_only)

@@ -106,11 +106,17 @@ def record_table(
     what: str,
     key: str,
     columns: dict[str, str] | None = None,
+    total: int | None = None,
 ) -> None:
     """Records with their download button, or a note saying why there are none."""
     if frame.empty:
         empty_state(what, filters)
         return
+    if total is not None and total > len(frame):
+        st.caption(
+            f"Showing the {len(frame)} most recent of {total:,} {what}; the download "
+            "holds them all. Narrow the filters to see others here."
+        )
     default = MEETING_COLUMNS if kind == "meetings" else COMMITMENT_COLUMNS
     table(frame, columns or default, key=f"{key}_table")
     download_csv(kind, filters, key=f"{key}_download")
