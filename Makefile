@@ -10,7 +10,7 @@ PORT ?= 8501
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test check lint typecheck contracts install browser-deps screenshots clean
+.PHONY: run test check lint typecheck contracts install browser-deps bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,6 +42,12 @@ contracts: $(BIN)/.installed
 	$(BIN)/lint-imports
 
 check: lint typecheck contracts test
+
+# The benchmark: every page at the bundled data, 10k, 100k and 1M commitments, beside a naive
+# pandas baseline; writes docs/benchmarks.md. SCALES="small 10k" for a quicker run.
+SCALES ?= small 10k 100k 1m
+bench: $(BIN)/.installed
+	$(BIN)/python -m cooptrack.bench $(foreach s,$(SCALES),--scale $(s)) $(BENCH_FLAGS)
 
 # Debian's chromium for the browser tests (needs root; CI runs this).
 browser-deps:

@@ -14,7 +14,6 @@ import pandas as pd
 import streamlit as st
 
 from cooptrack import profiles, projects, queries, tracking
-from cooptrack.export import Kind, export_bytes
 from cooptrack.filters import Filters
 from cooptrack.reference import Vocabulary
 from cooptrack.store import Store, default_path
@@ -97,11 +96,6 @@ def commitments(db_version: str, filters: Filters, on: date, overdue_only: bool)
 @st.cache_data(show_spinner=False, max_entries=256)
 def status_by(db_version: str, filters: Filters, dimension: tracking.Dimension) -> pd.DataFrame:
     return tracking.status_by(store(), filters, dimension)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def csv_bytes(db_version: str, kind: Kind, filters: Filters) -> bytes:
-    return export_bytes(store(), kind, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from cooptrack.export import Kind, file_name
+from cooptrack.export import Kind, export_bytes, file_name
 from cooptrack.filters import Filters
 from cooptrack.ui import data
 
@@ -15,11 +15,13 @@ KIND_NAMES = {"meetings": "meetings", "phases": "project phases", "commitments":
 
 
 def download_csv(kind: Kind, filters: Filters, key: str | None = None) -> None:
-    """A button giving exactly the rows shown, produced by the same code as `cooptrack export`."""
-    payload = data.csv_bytes(data.version(), kind, filters)
+    """A button giving exactly the rows shown, produced by the same code as `cooptrack export`.
+    The file is made when the button is clicked, not at every rerun: at a million rows it is
+    hundreds of megabytes that most visits never ask for."""
+    store = data.store()
     st.download_button(
         f"Download CSV ({KIND_NAMES[kind]})",
-        data=payload,
+        data=lambda: export_bytes(store, kind, filters),
         file_name=file_name(kind, filters, data.today().isoformat()),
         mime="text/csv",
         key=key or f"download_{kind}",
