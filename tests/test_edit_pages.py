@@ -116,8 +116,9 @@ def test_the_meeting_detail_shows_its_history_to_everyone(writable_db):
 
 
 def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable_db):
-    release = (Path(__file__).parent / "fixtures" / "releases"
-               / "ninth-wgecc-brussels.txt").read_text(encoding="utf-8")
+    release = (
+        Path(__file__).parent / "fixtures" / "releases" / "ninth-wgecc-brussels.txt"
+    ).read_text(encoding="utf-8")
     at = sign_in(new_app(SECRETS), "alice", "a long test password")
     at.switch_page("pages/edit.py").run()
     at.text_area(key="release_text").input(release)
@@ -131,8 +132,9 @@ def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable
     assert "Saved 2 commitments." in [s.value for s in at.success]
     with Store.open(writable_db, read_only=False) as store:
         log = records.history(store, "commitments")
-        rows = store.rows("SELECT ahead_of, sources FROM commitments WHERE meeting = 'wgecc-9' "
-                          "ORDER BY id")
+        rows = store.rows(
+            "SELECT ahead_of, sources FROM commitments WHERE meeting = 'wgecc-9' ORDER BY id"
+        )
     assert set(log.via) == {"extract https://example.org/news/9wgecc"}
     assert list(log.editor) == ["alice", "alice"]
     assert sorted(r[0] or "" for r in rows) == ["", "hlc-7"]

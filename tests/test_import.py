@@ -241,12 +241,15 @@ def test_cli_imports_an_iati_file_after_a_dry_run(writable, capsys):
     assert phases == 5 and vias == {"iati ca-environment-2.03.xml"}
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("xxe.xml", "refused for safety"),
-    ("billion-laughs.xml", "refused for safety"),
-    ("malformed.xml", "not well-formed XML"),
-    ("not-iati.xml", "not an IATI"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("xxe.xml", "refused for safety"),
+        ("billion-laughs.xml", "refused for safety"),
+        ("malformed.xml", "not well-formed XML"),
+        ("not-iati.xml", "not an IATI"),
+    ],
+)
 def test_cli_refuses_dangerous_or_wrong_xml(writable, capsys, name, message):
     assert main(["import", str(IATI / name), "--db", str(writable)]) == 2
     assert message in capsys.readouterr().err

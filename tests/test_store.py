@@ -116,7 +116,8 @@ def test_a_version_1_database_is_migrated_to_the_current_schema(bundled_db, tmp_
     with Store.open(path) as store:
         assert store.rows("SELECT count(*) FROM history") == [(0,)]
         assert store.rows("SELECT value FROM schema_meta WHERE key = 'schema_version'") == [
-            (str(schema.SCHEMA_VERSION),)]
+            (str(schema.SCHEMA_VERSION),)
+        ]
         assert store.rows("SELECT count(*) FROM meeting_facts, label_maps") == [(15,)]
 
 
@@ -128,4 +129,5 @@ def test_macros_and_views_from_another_release_are_recreated_on_open(bundled_db,
     with Store.open(path) as store:
         assert "country_names" in store.frame("SELECT * FROM label_maps").columns
         assert store.rows("SELECT value FROM schema_meta WHERE key = 'derived'") == [
-            (schema.derived_digest(),)]
+            (schema.derived_digest(),)
+        ]
