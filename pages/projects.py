@@ -26,10 +26,17 @@ if phases.empty:
     empty_state("project phases", filters)
     st.stop()
 
+total = data.phase_count(version, filters)
 st.caption(
     "Pale bars: the planned period; dark bars: what actually happened. A hatched bar has no "
     "recorded end and runs to today. Red diamonds: meetings under the same filters."
 )
+if total > len(phases):
+    st.info(
+        f"Showing the {len(phases)} most recently started of {total:,} phases; narrow the "
+        "filters to see others, or download them all.",
+        icon=":material/filter_list:",
+    )
 st.plotly_chart(
     gantt_figure(phases, data.meetings(version, filters), today),
     config={"displaylogo": False},

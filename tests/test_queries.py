@@ -124,11 +124,15 @@ def test_large_results_are_limited_and_counted_in_sql(small):
     newest_two = queries.meetings_frame(small, Filters(), limit=2)
     assert list(newest_two.id) == ["m-a", "m-c"]
     density = queries.meeting_density(small, Filters())
-    assert density.meetings.sum() == 3 and set(density.kind) == {"wgecc-meeting",
-                                                                   "high-level-conference", "cop"}
+    assert density.meetings.sum() == 3 and set(density.kind) == {
+        "wgecc-meeting",
+        "high-level-conference",
+        "cop",
+    }
     assert tracking.count_commitments(small, Filters(), date(2032, 1, 1), True) == 1
     assert list(tracking.commitments_frame(small, Filters(), date(2026, 1, 1), limit=1).id) == [
-        "c-2"]
+        "c-2"
+    ]
 
 
 def test_status_bars_beyond_the_largest_are_summed(small, monkeypatch):
@@ -136,3 +140,8 @@ def test_status_bars_beyond_the_largest_are_summed(small, monkeypatch):
     counts = tracking.status_by(small, Filters(), "countries")
     assert set(counts.label) == {"Kazakhstan", "all others (1)"}
     assert counts.commitments.sum() == 3
+
+
+def test_the_gantt_takes_the_most_recent_phases_when_there_are_many(small):
+    assert projects.count_phases(small, Filters()) == 2
+    assert list(projects.phases_frame(small, Filters(), limit=1).id) == ["p-2"]

@@ -12,12 +12,20 @@ from cooptrack.filters import Filters, where
 from cooptrack.frames import rows
 from cooptrack.store import Store
 
+GANTT_PHASES = 40
 
-def phases_frame(store: Store, filters: Filters) -> pd.DataFrame:
-    """One row per phase: planned and actual periods as first/last day, plus readable labels."""
+
+def count_phases(store: Store, filters: Filters) -> int:
+    condition, params = where(filters)
+    return int(store.rows(f"SELECT count(*) FROM phase_facts WHERE {condition}", params)[0][0])
+
+
+def phases_frame(store: Store, filters: Filters, limit: int = GANTT_PHASES) -> pd.DataFrame:
+    """The `limit` most recently started phases, one row each, grouped by project: planned and
+    actual periods as first/last day, plus readable labels."""
     condition, params = where(filters)
     frame = store.frame(
-        f"""SELECT id, project, project_name, phase, title,
+        f"""SELECT * FROM (SELECT id, project, project_name, phase, title,
                 coalesce(labels(implementers, organisation_names), 'not recorded') AS implementers,
                 budget, currency,
                 planned_start, planned_start_precision,
@@ -29,8 +37,9 @@ def phases_frame(store: Store, filters: Filters) -> pd.DataFrame:
                 code_labels(conventions) AS conventions,
                 summary, array_to_string(sources, ' ') AS sources, alive_from, alive_to
             FROM phase_facts, label_maps WHERE {condition}
+            ORDER BY alive_from DESC, id DESC LIMIT $limit)
             ORDER BY project, alive_from, id""",
-        params,
+        {**params, "limit": limit},
     )
     frame["planned"] = [
         _span(r.planned_start, r.planned_start_precision, r.planned_end, r.planned_end_precision)

@@ -89,6 +89,11 @@ def phases(db_version: str, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def phase_count(db_version: str, filters: Filters) -> int:
+    return projects.count_phases(store(), filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def commitments(db_version: str, filters: Filters, on: date, overdue_only: bool) -> pd.DataFrame:
     return tracking.commitments_frame(store(), filters, on, overdue_only=overdue_only)
 

@@ -1,0 +1,92 @@
+"""The benchmark runs end to end at the smallest scale and writes every section of its report.
+
+A smoke check, not a timed test: no figure is asserted, only that each is measured, that the
+naive pages give the same rows as the core, and that the report says which target each meets.
+"""
+
+from __future__ import annotations
+
+import json
+
+from cooptrack import bench
+
+SECTIONS = (
+    "## Machine",
+    "## Data",
+    "## 1. Page reruns on the server",
+    "## 2. Data work: the core beside the naive way",
+    "## 3. CSV export beside the COPY floor",
+    "## 4. Bytes sent to the browser per page",
+    "## 5. Peak memory",
+    "## 6. In a browser",
+    "## Targets missed",
+)
+
+
+def test_the_smallest_benchmark_writes_a_full_report(tmp_path, capsys):
+    output, data = tmp_path / "benchmarks.md", tmp_path / "bench-data"
+    argv = ["--scale", "small", "--runs", "1", "--naive-runs", "1"]
+    assert bench.main([*argv, "--data-dir", str(data), "--output", str(output)]) == 0
+    report = output.read_text(encoding="utf-8")
+    printed = capsys.readouterr().out
+    assert report.startswith(printed.rstrip("\n")) and report.endswith(bench.NOTES_MARKER + "\n")
+    for section in SECTIONS:
+        assert section in report
+    for line in ("| CPU | ", "| memory | ", "duckdb ", "pandas ", "streamlit "):
+        assert line in report
+    for page in bench.PAGES:
+        for name in bench.FILTERS:
+            assert f"| small | {page} | {name} |" in report
+    for kind in ("meetings", "phases", "commitments"):
+        assert f"| small | {kind} | KZ+UNFCCC |" in report
+    assert "**no**" not in report, "a naive page gave other rows than the core"
+    assert " met" in report or "**missed**" in report
+
+    saved = json.loads((data / "results" / "small-seed0.json").read_text(encoding="utf-8"))
+    pages = saved["dashboard"]["pages"]
+    assert len(pages) == len(bench.PAGES) * len(bench.FILTERS)
+    assert all(not p["problem"] and p["bytes"] > 0 and p["cold"] and p["calls"] for p in pages)
+    assert saved["dashboard"]["peak_rss_mb"] > 0 and saved["naive"]["peak_rss_mb"] > 0
+
+
+def test_a_saved_result_is_reused_rather_than_measured_again(tmp_path):
+    data = tmp_path / "bench-data"
+    result = {
+        "scale": "small",
+        "seed": 0,
+        "db": "unused",
+        "db_bytes": 1,
+        "generated_s": None,
+        "counts": dict.fromkeys(("meetings", "phases", "commitments", "followups"), 1),
+        "dashboard": {"pages": [], "core": [], "exports": [], "peak_rss_mb": 3000.0},
+        "naive": {"naive": [], "peak_rss_mb": 1.0},
+    }
+    (data / "results").mkdir(parents=True)
+    (data / "results" / "small-seed0.json").write_text(json.dumps(result), encoding="utf-8")
+    output = tmp_path / "report.md"
+    argv = ["--scale", "small", "--reuse", "--data-dir", str(data), "--output", str(output)]
+    assert bench.main(argv) == 0
+    report = output.read_text(encoding="utf-8")
+    assert "peak memory, small: 3,000 MiB, 1.5× the 2 GiB target" in report
+
+
+def test_calls_that_differ_are_named():
+    call = bench.Call("queries.meetings_frame", {}, 0.1, ["a", "b"])
+    assert bench.difference([call], [["a", "b"]]) == ""
+    found = bench.difference([call], [["a", "c", "d"]])
+    assert found == "queries.meetings_frame: 2 rows from the core, 3 naive; first differs at 1"
+    unknown = bench.Call("queries.something_new", {}, 0.1, ["x"])
+    assert bench.difference([unknown], [[]]) == "no naive twin for queries.something_new"
+    assert bench._filter_name({}) == "none"
+
+
+def test_every_naive_twin_stands_for_a_data_function_of_the_core():
+    """A renamed core function leaves its twin behind: section 2 would then say so."""
+    assert set(bench.TWINS) <= set(bench.data_functions())
+
+
+def test_notes_below_the_marker_survive_a_rewrite(tmp_path):
+    output = tmp_path / "report.md"
+    assert bench._kept_notes(output) == "\n" + bench.NOTES_MARKER + "\n"
+    output.write_text(f"# old figures\n\n{bench.NOTES_MARKER}\n\n## Why\n\nbecause\n")
+    assert bench._kept_notes(output) == f"\n{bench.NOTES_MARKER}\n\n## Why\n\nbecause\n"
