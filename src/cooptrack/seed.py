@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -26,6 +26,7 @@ from cooptrack.dates import PartialDate
 from cooptrack.errors import SeedError, StoreError
 from cooptrack.reference import CENTRAL_ASIA, all_countries, is_country_code
 
+T = TypeVar("T")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
 _URL = re.compile(r"^https?://[^\s;]+$")
@@ -553,6 +554,13 @@ def build_database(
     data = load_seed(seed_dir)
     if empty:
         data.tables = {k: v for k, v in data.tables.items() if k not in RECORD_TABLES}
+    write_new_file(target, lambda connection: write(connection, data))
+    return data
+
+
+def write_new_file(target: Path, fill: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Build a database in a temporary file beside `target`, in one transaction, and move it
+    into place only when complete: a failure leaves nothing behind and `target` untouched."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(handle)
@@ -561,7 +569,7 @@ def build_database(
         connection = duckdb.connect(temporary)
         try:
             connection.execute("BEGIN TRANSACTION")
-            write(connection, data)
+            result = fill(connection)
             connection.execute("COMMIT")
             connection.execute("CHECKPOINT")
         finally:
@@ -573,4 +581,4 @@ def build_database(
         for leftover in (temporary, f"{temporary}.wal"):
             if os.path.exists(leftover):
                 os.unlink(leftover)
-    return data
+    return result

@@ -26,7 +26,6 @@ import argparse
 import math
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ import duckdb
 from cooptrack import schema
 from cooptrack.errors import CooptrackError, StoreError
 from cooptrack.reference import CENTRAL_ASIA
-from cooptrack.seed import SeedData, default_seed_dir, load_seed
+from cooptrack.seed import SeedData, default_seed_dir, load_seed, write_new_file
 
 # Bump when the generated rows change, so that cached benchmark databases are made again.
 VERSION = 1
@@ -485,34 +484,14 @@ def generate(
     if target.exists() and not force:
         raise StoreError(f"{target} already exists; add --force to replace it")
     data = load_seed(seed_dir or default_seed_dir())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    os.unlink(temporary)
-    try:
-        connection = duckdb.connect(temporary)
-        try:
-            connection.execute("BEGIN TRANSACTION")
-            _write(
-                connection,
-                data,
-                meetings=meetings,
-                phases=phases,
-                commitments=commitments,
-                seed=seed,
-            )
-            connection.execute("COMMIT")
-            connection.execute("CHECKPOINT")
-            counts = _counts(connection)
-        finally:
-            connection.close()
-        os.replace(temporary, target)
-    except duckdb.Error as error:
-        raise StoreError(f"could not write {target}: {str(error).splitlines()[0]}") from error
-    finally:
-        for leftover in (temporary, f"{temporary}.wal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+
+    def fill(connection: duckdb.DuckDBPyConnection) -> Counts:
+        _write(
+            connection, data, meetings=meetings, phases=phases, commitments=commitments, seed=seed
+        )
+        return _counts(connection)
+
+    counts = write_new_file(target, fill)
     return counts
 
 
