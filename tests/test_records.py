@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
-from cooptrack import records
+from cooptrack import records, schema
 from cooptrack.errors import EditConflict, InputError
 from cooptrack.store import Store
 
@@ -161,3 +162,76 @@ def test_a_read_only_store_cannot_be_changed(store):
         records.save(
             store, "alice", "meetings", records.to_strings("meetings", record), expected=record
         )
+
+
+# The stored facts follow every write (schema.refresh_facts), including the records a change
+# reaches through links: a meeting's date is the due date of commitments that look ahead to it.
+
+
+def stale_facts(store):
+    """Rows where a stored facts table and its source view disagree, both ways."""
+    return {
+        facts: store.rows(
+            f"SELECT count(*) FROM ((SELECT * FROM {facts} EXCEPT ALL SELECT * FROM "
+            f"{facts}_source) UNION ALL (SELECT * FROM {facts}_source EXCEPT ALL "
+            f"SELECT * FROM {facts}))"
+        )[0][0]
+        for facts in schema.FACTS
+    }
+
+
+def due_by(store, ident):
+    return store.rows("SELECT due_by FROM commitment_facts WHERE id = ?", [ident])[0][0]
+
+
+def test_moving_a_meeting_moves_the_due_date_of_what_looks_ahead_to_it(writable):
+    assert due_by(writable, "cc2-cop26-common-ground") == date(2021, 10, 31)
+    before = current(writable, "meetings", "unfccc-cop26")
+    strings = records.to_strings("meetings", before)
+    strings["start"], strings["end"] = "2021-11-01", "2021-11-12"
+    records.save(writable, "alice", "meetings", strings, expected=before)
+    assert due_by(writable, "cc2-cop26-common-ground") == date(2021, 11, 1)
+    assert writable.rows("SELECT alive_to FROM meeting_facts WHERE id = 'unfccc-cop26'") == [
+        (date(2021, 11, 12),)
+    ]
+    assert set(stale_facts(writable).values()) == {0}
+
+
+def test_a_follow_up_that_closes_a_commitment_closes_its_facts(writable):
+    ident = "cc2-cop26-common-ground"
+    assert writable.rows("SELECT is_open FROM commitment_facts WHERE id = ?", [ident]) == [(True,)]
+    before = current(writable, "commitments", ident)
+    records.add_followup(
+        writable,
+        "alice",
+        ident,
+        {"date": "2022-03", "note": "Dropped.", "status_after": "dropped",
+         "sources": "https://example.org/n"},
+        before,
+    )  # fmt: skip
+    assert writable.rows(
+        "SELECT is_open, alive_to FROM commitment_facts WHERE id = ?", [ident]
+    ) == [(False, date(2022, 3, 31))]
+    assert set(stale_facts(writable).values()) == {0}
+
+
+def test_deleting_and_restoring_a_record_follows_in_its_facts(writable):
+    ident = "cc2-eu-support"
+    before = current(writable, "commitments", ident)
+    change = records.delete(writable, "alice", "commitments", ident, before)
+    assert writable.rows("SELECT count(*) FROM commitment_facts WHERE id = ?", [ident]) == [(0,)]
+    deletion = records.history(writable, "commitments", ident).change_id[0]
+    records.restore(writable, "alice", int(deletion))
+    assert change.action == "delete"
+    assert writable.rows("SELECT count(*) FROM commitment_facts WHERE id = ?", [ident]) == [(1,)]
+    assert set(stale_facts(writable).values()) == {0}
+
+
+def test_a_refused_write_leaves_the_facts_as_they_were(writable):
+    facts = writable.frame("SELECT * FROM meeting_facts ORDER BY id")
+    before = current(writable, "meetings", "wgecc-9")
+    strings = records.to_strings("meetings", before)
+    strings["end"] = "2020-02-30"
+    with pytest.raises(InputError):
+        records.save(writable, "alice", "meetings", strings, expected=before)
+    assert writable.frame("SELECT * FROM meeting_facts ORDER BY id").equals(facts)

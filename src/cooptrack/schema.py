@@ -1,8 +1,12 @@
 """The database layout, its version, and the migrations that bring older files up to date.
 
-Tables hold what was recorded; the `*_facts` views add what filters need (alive-from/to dates,
+Tables hold what was recorded; the `*_facts` tables add what filters need (alive-from/to dates,
 one list of matching countries, lower-cased search text) so that every page and every export
-filters the same way. Views and macros are derived, so every migration re-creates them.
+filters the same way. They are derived by the `*_facts_source` views and stored, because
+deriving them on every read costs hundreds of milliseconds at a million commitments: a new file
+and a migration rebuild them whole, and every write transaction refreshes the records it logged
+in `history` (`refresh_facts`). Views, macros and facts are derived, so a release that changes
+them re-creates them on open.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 OPEN_END = "DATE '9999-12-31'"
 
 MEETING_KINDS = (
@@ -174,7 +178,7 @@ CREATE OR REPLACE VIEW organisation_tree AS
         SELECT tree.ancestor, o.id FROM tree JOIN organisations o ON o.parent = tree.id
     )
     SELECT ancestor, id FROM tree;
-CREATE OR REPLACE VIEW meeting_facts AS
+CREATE OR REPLACE VIEW meeting_facts_source AS
     SELECT m.*,
         list_distinct(list_concat(m.countries,
             CASE WHEN m.host_country IS NULL THEN [] ELSE [m.host_country] END)) AS match_countries,
@@ -185,7 +189,7 @@ CREATE OR REPLACE VIEW meeting_facts AS
             AS alive_to,
         lower(concat_ws(' ', m.title, m.series, m.city, m.summary)) AS search_text
     FROM meetings m;
-CREATE OR REPLACE VIEW phase_facts AS
+CREATE OR REPLACE VIEW phase_facts_source AS
     SELECT p.*, pr.name AS project_name,
         p.countries AS match_countries,
         list_distinct(list_concat(p.implementers,
@@ -198,7 +202,7 @@ CREATE OR REPLACE VIEW phase_facts AS
         END AS alive_to,
         lower(concat_ws(' ', pr.name, p.title, p.summary)) AS search_text
     FROM phases p LEFT JOIN projects pr ON pr.id = p.project;
-CREATE OR REPLACE VIEW commitment_facts AS
+CREATE OR REPLACE VIEW commitment_facts_source AS
     WITH closed AS (
         SELECT f.commitment, max(period_end(f.on_date, f.on_precision)) AS closed_on
         FROM followups f
@@ -222,9 +226,64 @@ CREATE OR REPLACE VIEW commitment_facts AS
 """
 
 
+FACTS = ("meeting_facts", "phase_facts", "commitment_facts")
+
+# The ids whose facts a write may have changed, from the records it logged in `touched`
+# (record_kind, record_id): a meeting's start date is the due date of the commitments that look
+# ahead to it; a project's name and donor are part of its phases' facts.
+_AFFECTED_IDS = {
+    "meeting_facts": "SELECT record_id FROM touched WHERE record_kind = 'meetings'",
+    "phase_facts": """SELECT record_id FROM touched WHERE record_kind = 'phases'
+        UNION SELECT id FROM phases
+        WHERE project IN (SELECT record_id FROM touched WHERE record_kind = 'projects')""",
+    "commitment_facts": """SELECT record_id FROM touched WHERE record_kind = 'commitments'
+        UNION SELECT id FROM commitments
+        WHERE ahead_of IN (SELECT record_id FROM touched WHERE record_kind = 'meetings')""",
+}
+
+
 def derived_digest() -> str:
-    """Fingerprint of the macros and views: when it changes, open() re-creates them."""
-    return hashlib.sha256((MACROS + VIEWS).encode()).hexdigest()[:16]
+    """Fingerprint of the macros, views and facts: when it changes, open() re-creates them."""
+    return hashlib.sha256((MACROS + VIEWS + repr(FACTS)).encode()).hexdigest()[:16]
+
+
+def rebuild_facts(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Store every facts table whole from its source view, in date order (so that DuckDB's
+    per-block min/max skip most blocks under a date filter). For new files and migrations."""
+    for table in FACTS:
+        cursor.execute(
+            f"CREATE OR REPLACE TABLE {table} AS "
+            f"SELECT * FROM {table}_source ORDER BY alive_from, id"
+        )
+
+
+def history_mark(cursor: duckdb.DuckDBPyConnection) -> int:
+    """The last history line so far: what a transaction logs after it is what it changed."""
+    row = cursor.execute("SELECT coalesce(max(change_id), 0) FROM history").fetchone()
+    return int(row[0]) if row else 0
+
+
+def refresh_facts(cursor: duckdb.DuckDBPyConnection, since: int) -> None:
+    """Re-derive the facts of every record logged in history after `since` (and of the
+    records that depend on them), inside the caller's transaction."""
+    cursor.execute(
+        "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT record_kind, record_id "
+        "FROM history WHERE change_id > ?",
+        [since],
+    )
+    try:
+        if cursor.execute("SELECT 1 FROM touched LIMIT 1").fetchone() is None:
+            return
+        for table, ids in _AFFECTED_IDS.items():
+            cursor.execute(f"CREATE OR REPLACE TEMP TABLE affected AS {ids}")
+            cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT * FROM affected)")
+            cursor.execute(
+                f"INSERT INTO {table} SELECT * FROM {table}_source "
+                "WHERE id IN (SELECT * FROM affected)"
+            )
+    finally:
+        cursor.execute("DROP TABLE IF EXISTS temp.affected")
+        cursor.execute("DROP TABLE IF EXISTS temp.touched")
 
 
 def stored_digest(cursor: duckdb.DuckDBPyConnection) -> str | None:
@@ -238,6 +297,7 @@ def create(cursor: duckdb.DuckDBPyConnection) -> None:
     cursor.execute(HISTORY)
     cursor.execute(MACROS)
     cursor.execute(VIEWS)
+    rebuild_facts(cursor)
     cursor.execute(
         "INSERT INTO schema_meta VALUES ('schema_version', ?), ('derived', ?)",
         [str(SCHEMA_VERSION), derived_digest()],
@@ -252,8 +312,20 @@ def _add_history(cursor: duckdb.DuckDBPyConnection) -> None:
     cursor.execute(HISTORY)
 
 
+def _store_facts(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Version 3 stores the facts (see the module's docstring); version 2 derived them in views
+    of the same names, dropped here so that the tables can take their place."""
+    views = cursor.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND list_contains(?, view_name)",
+        [list(FACTS)],
+    ).fetchall()
+    for (view,) in views:
+        cursor.execute(f"DROP VIEW {view}")
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _add_history,
+    2: _store_facts,
 }
 
 
@@ -278,6 +350,7 @@ def migrate(cursor: duckdb.DuckDBPyConnection, from_version: int) -> int:
             version += 1
         cursor.execute(MACROS)
         cursor.execute(VIEWS)
+        rebuild_facts(cursor)
         cursor.execute(
             "UPDATE schema_meta SET value = ? WHERE key = 'schema_version'", [str(version)]
         )

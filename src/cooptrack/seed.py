@@ -25,6 +25,7 @@ from cooptrack import schema
 from cooptrack.dates import PartialDate
 from cooptrack.errors import SeedError, StoreError
 from cooptrack.reference import CENTRAL_ASIA, all_countries, is_country_code
+from cooptrack.store import CONNECTION_CONFIG
 
 T = TypeVar("T")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -566,10 +567,11 @@ def write_new_file(target: Path, fill: Callable[[duckdb.DuckDBPyConnection], T])
     os.close(handle)
     os.unlink(temporary)
     try:
-        connection = duckdb.connect(temporary)
+        connection = duckdb.connect(temporary, config=CONNECTION_CONFIG)
         try:
             connection.execute("BEGIN TRANSACTION")
             result = fill(connection)
+            schema.rebuild_facts(connection)
             connection.execute("COMMIT")
             connection.execute("CHECKPOINT")
         finally:

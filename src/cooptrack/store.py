@@ -24,9 +24,10 @@ from cooptrack.errors import EditConflict, StoreError
 DEFAULT_DB = Path("data/cooptrack.duckdb")
 DB_ENV = "COOPTRACK_DB"
 Params = Sequence[Any] | Mapping[str, Any] | None
-_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": True,
+    "enable_progress_bar": False,  # a bar on stdout would break CSV written to it
 }
 
 
@@ -117,13 +118,16 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor inside one transaction: committed when the block ends, rolled back on any
-        error, so a write is all or nothing. Concurrent conflicting writes become EditConflict."""
+        error, so a write is all or nothing. Concurrent conflicting writes become EditConflict.
+        The facts of the records the block logged in history are refreshed before it commits."""
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; it cannot be changed here")
         with self.cursor() as cursor:
             cursor.execute("BEGIN TRANSACTION")
             try:
+                logged_before = schema.history_mark(cursor)
                 yield cursor
+                schema.refresh_facts(cursor, since=logged_before)
                 cursor.execute("COMMIT")
             except duckdb.TransactionException as error:
                 cursor.execute("ROLLBACK")
@@ -156,7 +160,7 @@ class Store:
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
+        return duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG)
     except duckdb.Error as error:
         raise explain(error, path) from error
 
