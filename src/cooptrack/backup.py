@@ -16,7 +16,7 @@ import duckdb
 
 from cooptrack import schema
 from cooptrack.errors import StoreError
-from cooptrack.store import CONNECTION_CONFIG, Store, explain
+from cooptrack.store import Store, explain, quiet
 
 MARKER = "cooptrack-backup.txt"
 
@@ -53,7 +53,7 @@ def restore(folder: Path, database: Path, force: bool = False) -> None:
     os.unlink(temporary)
     escaped = str(folder).replace("'", "''")
     try:
-        connection = duckdb.connect(temporary, config=CONNECTION_CONFIG)
+        connection = quiet(duckdb.connect(temporary))
         try:
             connection.execute(f"IMPORT DATABASE '{escaped}'")
             connection.execute("CHECKPOINT")

@@ -25,7 +25,7 @@ from cooptrack import schema
 from cooptrack.dates import PartialDate
 from cooptrack.errors import SeedError, StoreError
 from cooptrack.reference import CENTRAL_ASIA, all_countries, is_country_code
-from cooptrack.store import CONNECTION_CONFIG
+from cooptrack.store import quiet
 
 T = TypeVar("T")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -567,7 +567,7 @@ def write_new_file(target: Path, fill: Callable[[duckdb.DuckDBPyConnection], T])
     os.close(handle)
     os.unlink(temporary)
     try:
-        connection = duckdb.connect(temporary, config=CONNECTION_CONFIG)
+        connection = quiet(duckdb.connect(temporary))
         try:
             connection.execute("BEGIN TRANSACTION")
             result = fill(connection)

@@ -24,10 +24,9 @@ from cooptrack.errors import EditConflict, StoreError
 DEFAULT_DB = Path("data/cooptrack.duckdb")
 DB_ENV = "COOPTRACK_DB"
 Params = Sequence[Any] | Mapping[str, Any] | None
-CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": True,
-    "enable_progress_bar": False,  # a bar on stdout would break CSV written to it
 }
 
 
@@ -158,9 +157,15 @@ class Store:
             )
 
 
+def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No progress bar (its cursors inherit this): on stdout it would break CSV written there."""
+    connection.execute("SET enable_progress_bar = false")
+    return connection
+
+
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG)
+        return quiet(duckdb.connect(str(path), read_only=read_only, config=_CONFIG))
     except duckdb.Error as error:
         raise explain(error, path) from error
 
