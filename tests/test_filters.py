@@ -22,24 +22,26 @@ VOCABULARY = Vocabulary(
         (Filters(), "TRUE", {}),
         (
             Filters(countries=("KZ", "UZ")),
-            "list_has_any(match_countries, $countries::VARCHAR[])",
-            {"countries": ["KZ", "UZ"]},
+            "(list_contains(match_countries, $countries_0) OR "
+            "list_contains(match_countries, $countries_1))",
+            {"countries_0": "KZ", "countries_1": "UZ"},
         ),
         (
             Filters(countries=("KZ",), conventions=("CBD",)),
-            "list_has_any(match_countries, $countries::VARCHAR[]) AND "
-            "list_has_any(conventions, $conventions::VARCHAR[])",
-            {"countries": ["KZ"], "conventions": ["CBD"]},
+            "list_contains(match_countries, $countries_0) AND "
+            "list_contains(conventions, $conventions_0)",
+            {"countries_0": "KZ", "conventions_0": "CBD"},
         ),
         (
             Filters(topics=("climate",)),
-            "list_has_any(topics, $topics::VARCHAR[])",
-            {"topics": ["climate"]},
+            "list_contains(topics, $topics_0)",
+            {"topics_0": "climate"},
         ),
         (
             Filters(organisations=("ec",), organisation_scope=("dg-env", "ec")),
-            "list_has_any(match_organisations, $organisations::VARCHAR[])",
-            {"organisations": ["dg-env", "ec"]},
+            "(list_contains(match_organisations, $organisations_0) OR "
+            "list_contains(match_organisations, $organisations_1))",
+            {"organisations_0": "dg-env", "organisations_1": "ec"},
         ),
         (
             Filters(date_from=date(2018, 1, 1), date_to=date(2018, 12, 31)),
@@ -109,7 +111,11 @@ def test_typed_values_resolve_to_canonical_codes(raw, expected):
 def test_an_organisation_covers_the_bodies_below_it():
     filters, _ = resolve(FilterInput(organisations=("eu",)), VOCABULARY)
     assert filters.organisation_scope == ("dg-env", "ec", "eu")
-    assert where(filters)[1] == {"organisations": ["dg-env", "ec", "eu"]}
+    assert where(filters)[1] == {
+        "organisations_0": "dg-env",
+        "organisations_1": "ec",
+        "organisations_2": "eu",
+    }
 
 
 @pytest.mark.parametrize(

@@ -162,6 +162,16 @@ def _date(text: str | None, name: str, problems: list[Problem], end_of_period: b
     return parsed.end if end_of_period else parsed.start
 
 
+def _any_of(column: str, name: str, values: tuple[str, ...], params: dict[str, Any]) -> str:
+    """`column` (a list) holds one of `values`. One list_contains per value, because
+    list_has_any(column, [...]) is 4-6× slower over a million rows (DuckDB 2.0)."""
+    tests = []
+    for index, value in enumerate(values):
+        params[f"{name}_{index}"] = value
+        tests.append(f"list_contains({column}, ${name}_{index})")
+    return tests[0] if len(tests) == 1 else f"({' OR '.join(tests)})"
+
+
 def where(filters: Filters) -> tuple[str, dict[str, Any]]:
     """The WHERE condition (never empty: `TRUE` for no filter) and its named parameters."""
     clauses: list[str] = []
@@ -177,8 +187,7 @@ def where(filters: Filters) -> tuple[str, dict[str, Any]]:
         ),
     ):
         if values:
-            clauses.append(f"list_has_any({column}, ${name}::VARCHAR[])")
-            params[name] = list(values)
+            clauses.append(_any_of(column, name, values, params))
     if filters.date_to is not None:
         clauses.append("alive_from <= $date_to")
         params["date_to"] = filters.date_to

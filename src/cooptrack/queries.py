@@ -63,7 +63,8 @@ SHOWN_ROWS = 200
 
 
 def _filtered(view: str, filters: Filters, columns: str = "*") -> tuple[str, dict[str, Any]]:
-    """`SELECT columns FROM view WHERE <filters>` and its parameters."""
+    """`SELECT columns FROM view WHERE <filters>` and its parameters. Labels are added to the
+    rows shown only, after ORDER BY … LIMIT: DuckDB would otherwise make them for every row."""
     condition, params = where(filters)
     return f"SELECT {columns} FROM {view} WHERE {condition}", params
 
@@ -114,10 +115,10 @@ _MEETING_COLUMNS = """id, title, short_title, kind, series, ordinal, start_date,
 def meetings_frame(store: Store, filters: Filters, limit: int = TIMELINE_POINTS) -> pd.DataFrame:
     """The newest `limit` meetings under the filters, shown oldest first, with readable dates
     and places."""
-    sql, params = _filtered("meeting_facts, label_maps", filters, _MEETING_COLUMNS)
+    sql, params = _filtered("meeting_facts", filters)
     frame = store.frame(
-        f"SELECT * FROM ({sql} ORDER BY alive_from DESC, id DESC LIMIT $limit) "
-        "ORDER BY alive_from, id",
+        f"SELECT {_MEETING_COLUMNS} FROM ({sql} ORDER BY alive_from DESC, id DESC LIMIT $limit), "
+        "label_maps ORDER BY alive_from, id",
         {**params, "limit": limit},
     )
     return _with_meeting_labels(frame)
@@ -140,8 +141,11 @@ def meeting_density(store: Store, filters: Filters) -> pd.DataFrame:
 
 def upcoming_meetings(store: Store, filters: Filters, today: date, limit: int = 5) -> pd.DataFrame:
     """Meetings that have not ended yet, soonest first."""
-    sql, params = _filtered("meeting_facts, label_maps", filters, _MEETING_COLUMNS)
-    query = f"{sql} AND alive_to >= $today AND status <> 'cancelled' ORDER BY alive_from LIMIT $n"
+    sql, params = _filtered("meeting_facts", filters)
+    soonest = (
+        f"{sql} AND alive_to >= $today AND status <> 'cancelled' ORDER BY alive_from, id LIMIT $n"
+    )
+    query = f"SELECT {_MEETING_COLUMNS} FROM ({soonest}), label_maps ORDER BY alive_from, id"
     return _with_meeting_labels(store.frame(query, {**params, "today": today, "n": limit}))
 
 
