@@ -203,10 +203,16 @@ CREATE OR REPLACE VIEW phase_facts_source AS
         lower(concat_ws(' ', pr.name, p.title, p.summary)) AS search_text
     FROM phases p LEFT JOIN projects pr ON pr.id = p.project;
 CREATE OR REPLACE VIEW commitment_facts_source AS
-    WITH closed AS (
-        SELECT f.commitment, max(period_end(f.on_date, f.on_precision)) AS closed_on
+    WITH notes AS (
+        SELECT f.commitment,
+            max(period_end(f.on_date, f.on_precision))
+                FILTER (WHERE f.status_after IN ('fulfilled', 'superseded', 'dropped'))
+                AS closed_on,
+            arg_max(f.seq, (f.on_date, f.seq)) AS latest_seq,
+            max(f.on_date) AS latest_on,
+            arg_max(f.on_precision, (f.on_date, f.seq)) AS latest_precision,
+            arg_max(f.note, (f.on_date, f.seq)) AS latest_note
         FROM followups f
-        WHERE f.status_after IN ('fulfilled', 'superseded', 'dropped')
         GROUP BY f.commitment
     )
     SELECT c.*,
@@ -217,12 +223,13 @@ CREATE OR REPLACE VIEW commitment_facts_source AS
         c.made_by_organisations AS match_organisations,
         c.made_on AS alive_from,
         CASE WHEN c.status IN {tuple(OPEN_COMMITMENT_STATUSES)} THEN {OPEN_END}
-             ELSE coalesce(closed.closed_on, period_end(c.made_on, c.made_on_precision))
+             ELSE coalesce(notes.closed_on, period_end(c.made_on, c.made_on_precision))
         END AS alive_to,
-        lower(c.text) AS search_text
+        lower(c.text) AS search_text,
+        notes.latest_seq, notes.latest_on, notes.latest_precision, notes.latest_note
     FROM commitments c
     LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
-    LEFT JOIN closed ON closed.commitment = c.id;
+    LEFT JOIN notes ON notes.commitment = c.id;
 """
 
 

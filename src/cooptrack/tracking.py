@@ -16,14 +16,6 @@ SHOWN_ROWS = 200
 TOP_LABELS = 15
 NONE_LABEL = "(none recorded)"
 
-_LATEST_FOLLOWUP = """
-    SELECT commitment,
-        arg_max(note, (on_date, seq)) AS latest_note,
-        arg_max(on_date, (on_date, seq)) AS latest_on,
-        arg_max(on_precision, (on_date, seq)) AS latest_precision
-    FROM followups WHERE commitment IN (SELECT id FROM page) GROUP BY commitment"""
-
-
 def commitments_frame(
     store: Store,
     filters: Filters,
@@ -32,15 +24,14 @@ def commitments_frame(
     limit: int = SHOWN_ROWS,
 ) -> pd.DataFrame:
     """The newest `limit` commitments with who, where, due date, status and latest follow-up,
-    shown oldest first. Follow-ups are read only for the rows shown."""
+    shown oldest first."""
     condition, params = where(filters)
     if overdue_only:
         condition += " AND is_open AND due_by < $today"
     frame = store.frame(
         f"""WITH page AS (
                 SELECT * FROM commitment_facts WHERE {condition}
-                ORDER BY made_on DESC, id DESC LIMIT $limit),
-            latest AS ({_LATEST_FOLLOWUP})
+                ORDER BY made_on DESC, id DESC LIMIT $limit)
             SELECT c.id, c.text AS commitment,
                 concat_ws('; ', labels(c.made_by_organisations, organisation_short_names),
                           short_country_labels(c.made_by_countries, country_names)) AS made_by,
@@ -48,14 +39,12 @@ def commitments_frame(
                 code_labels(c.conventions) AS conventions, c.due_by, c.due_date, c.due_precision,
                 ahead.short_title AS ahead_of, c.status,
                 coalesce(c.is_open AND c.due_by < $today, false) AS overdue,
-                f.short_title AS fulfilled_by, latest.latest_note, latest.latest_on,
-                latest.latest_precision
+                f.short_title AS fulfilled_by, c.latest_note, c.latest_on, c.latest_precision
             FROM page c
             CROSS JOIN label_maps
             LEFT JOIN meetings m ON m.id = c.meeting
             LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
             LEFT JOIN meetings f ON f.id = c.fulfilled_by
-            LEFT JOIN latest ON latest.commitment = c.id
             ORDER BY c.made_on, c.id""",
         {**params, "today": today, "limit": limit},
     )
@@ -134,16 +123,21 @@ def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFr
 
 
 def recent_followups(store: Store, filters: Filters, limit: int = 5) -> pd.DataFrame:
-    """The latest dated notes on commitments matching the filters, newest first."""
+    """The latest dated notes on commitments matching the filters, newest first.
+
+    The newest `limit` notes belong to the `limit` commitments whose own latest note is newest
+    (the facts keep it), so only those commitments' notes are read, not every follow-up."""
     condition, params = where(filters)
     frame = store.frame(
-        f"""SELECT f.on_date, f.on_precision, f.note, f.status_after, c.text AS commitment,
+        f"""WITH recent AS (
+                SELECT id, text FROM commitment_facts
+                WHERE {condition} AND latest_on IS NOT NULL
+                ORDER BY latest_on DESC, latest_seq DESC, id DESC LIMIT $limit)
+            SELECT f.on_date, f.on_precision, f.note, f.status_after, c.text AS commitment,
                 e.title AS evidence
-            FROM followups f
-            JOIN (SELECT id, text FROM commitment_facts WHERE {condition}) c
-                ON c.id = f.commitment
+            FROM followups f JOIN recent c ON c.id = f.commitment
             LEFT JOIN meetings e ON e.id = f.evidence_meeting
-            ORDER BY f.on_date DESC, f.seq DESC LIMIT $limit""",
+            ORDER BY f.on_date DESC, f.seq DESC, f.commitment DESC LIMIT $limit""",
         {**params, "limit": limit},
     )
     frame["when"] = [_label(r.on_date, r.on_precision) for r in rows(frame)]
