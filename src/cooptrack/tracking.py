@@ -103,11 +103,13 @@ def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFr
                 SELECT unnest(CASE WHEN len({column}) = 0 THEN ['{NONE_LABEL}']
                                    ELSE {column} END) AS key, status
                 FROM commitment_facts WHERE {condition})
-            , counted AS (
-                SELECT {label} AS label, k.status, count(*) AS commitments
-                FROM k LEFT JOIN countries cn ON cn.code = k.key
-                WHERE len($keep::VARCHAR[]) = 0 OR list_contains($keep::VARCHAR[], k.key)
+            , by_key AS (
+                SELECT key, status, count(*) AS commitments FROM k
+                WHERE len($keep::VARCHAR[]) = 0 OR list_contains($keep::VARCHAR[], key)
                 GROUP BY ALL)
+            , counted AS (
+                SELECT {label} AS label, k.status, k.commitments
+                FROM by_key k LEFT JOIN countries cn ON cn.code = k.key)
             , ranked AS (
                 SELECT label, dense_rank() OVER (ORDER BY total DESC, label) AS place
                 FROM (SELECT label, sum(commitments) AS total FROM counted GROUP BY label))
