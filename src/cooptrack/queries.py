@@ -69,6 +69,24 @@ def _filtered(view: str, filters: Filters, columns: str = "*") -> tuple[str, dic
     return f"SELECT {columns} FROM {view} WHERE {condition}", params
 
 
+def newest_sql(view: str, condition: str) -> str:
+    """The `$limit` newest rows of a meetings or commitments facts table under `condition`,
+    newest first. The facts are stored in date order, so a lower bound on alive_from (the
+    oldest of those rows, found reading two columns) lets DuckDB skip most blocks when it then
+    reads whole rows: 4x faster at a million commitments. alive_from is never NULL there."""
+    return f"""SELECT * FROM {view} WHERE {condition} AND alive_from >= (
+            SELECT min(alive_from) FROM (SELECT alive_from FROM {view} WHERE {condition}
+                ORDER BY alive_from DESC, id DESC LIMIT $limit))
+        ORDER BY alive_from DESC, id DESC LIMIT $limit"""
+
+
+def titles_sql(page: str, *columns: str) -> str:
+    """The short titles of the meetings `page` links to in `columns`: joining these few rows
+    three times is cheaper than joining every meeting."""
+    linked = " UNION ALL ".join(f"SELECT {column} FROM {page}" for column in columns)
+    return f"SELECT id, short_title FROM meetings WHERE id IN ({linked})"
+
+
 @dataclass(frozen=True)
 class OverviewCounts:
     meetings_held: int
@@ -115,9 +133,9 @@ _MEETING_COLUMNS = """id, title, short_title, kind, series, ordinal, start_date,
 def meetings_frame(store: Store, filters: Filters, limit: int = TIMELINE_POINTS) -> pd.DataFrame:
     """The newest `limit` meetings under the filters, shown oldest first, with readable dates
     and places."""
-    sql, params = _filtered("meeting_facts", filters)
+    condition, params = where(filters)
     frame = store.frame(
-        f"SELECT {_MEETING_COLUMNS} FROM ({sql} ORDER BY alive_from DESC, id DESC LIMIT $limit), "
+        f"SELECT {_MEETING_COLUMNS} FROM ({newest_sql('meeting_facts', condition)}), "
         "label_maps ORDER BY alive_from, id",
         {**params, "limit": limit},
     )

@@ -10,6 +10,7 @@ import pandas as pd
 from cooptrack.dates import human_text
 from cooptrack.filters import Filters, where
 from cooptrack.frames import rows
+from cooptrack.queries import newest_sql, titles_sql
 from cooptrack.store import Store
 
 SHOWN_ROWS = 200
@@ -29,9 +30,8 @@ def commitments_frame(
     if overdue_only:
         condition += " AND is_open AND due_by < $today"
     frame = store.frame(
-        f"""WITH page AS (
-                SELECT * FROM commitment_facts WHERE {condition}
-                ORDER BY made_on DESC, id DESC LIMIT $limit)
+        f"""WITH page AS ({newest_sql("commitment_facts", condition)}),
+            titles AS ({titles_sql("page", "meeting", "ahead_of", "fulfilled_by")})
             SELECT c.id, c.text AS commitment,
                 concat_ws('; ', labels(c.made_by_organisations, organisation_short_names),
                           short_country_labels(c.made_by_countries, country_names)) AS made_by,
@@ -42,9 +42,9 @@ def commitments_frame(
                 f.short_title AS fulfilled_by, c.latest_note, c.latest_on, c.latest_precision
             FROM page c
             CROSS JOIN label_maps
-            LEFT JOIN meetings m ON m.id = c.meeting
-            LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
-            LEFT JOIN meetings f ON f.id = c.fulfilled_by
+            LEFT JOIN titles m ON m.id = c.meeting
+            LEFT JOIN titles ahead ON ahead.id = c.ahead_of
+            LEFT JOIN titles f ON f.id = c.fulfilled_by
             ORDER BY c.made_on, c.id""",
         {**params, "today": today, "limit": limit},
     )
