@@ -12,14 +12,13 @@ version, today = data.version(), data.today()
 st.title("Commitments")
 caption(filters)
 
-total = data.commitment_count(version, filters, today, False)
+total, overdue_total = data.commitment_counts(version, filters, today)
 if total == 0:
     empty_state("commitments", filters)
     st.stop()
 
 everything = data.commitments(version, filters, today, False)
 overdue = data.commitments(version, filters, today, True)
-overdue_total = data.commitment_count(version, filters, today, True)
 show_all, show_overdue = st.tabs([f"All ({total:,})", f"Overdue ({overdue_total:,})"])
 with show_all:
     record_table(

@@ -129,7 +129,7 @@ def test_large_results_are_limited_and_counted_in_sql(small):
         "high-level-conference",
         "cop",
     }
-    assert tracking.count_commitments(small, Filters(), date(2032, 1, 1), True) == 1
+    assert tracking.count_commitments(small, Filters(), date(2032, 1, 1)).overdue == 1
     assert list(tracking.commitments_frame(small, Filters(), date(2026, 1, 1), limit=1).id) == [
         "c-2"
     ]

@@ -377,6 +377,7 @@ CANON: dict[str, Callable[[Any], list[str]]] = {
     ],
     "projects.phases_frame": _ids,
     "tracking.commitments_frame": _ids,
+    "tracking.count_commitments": _text,
     "profiles.country_profile": _profile_canon,
     "profiles.convention_profile": _profile_canon,
 }
@@ -915,14 +916,11 @@ def naive_commitments_frame(
     return _text(_naive_commitments(t, filters, today, overdue_only, limit).id)
 
 
-def naive_count_commitments(
-    t: NaiveTables, filters: Filters, today: date, overdue_only: bool
-) -> list[str]:
+def naive_count_commitments(t: NaiveTables, filters: Filters, today: date) -> list[str]:
     c = t.commitments()
     mask = _mask(c, filters)
-    if overdue_only:
-        mask &= c.is_open & (c.due_by < pd.Timestamp(today))
-    return [str(int(mask.sum()))]
+    overdue = mask & c.is_open & (c.due_by < pd.Timestamp(today))
+    return [str(int(mask.sum())), str(int(overdue.sum()))]
 
 
 def naive_status_by(t: NaiveTables, filters: Filters, dimension: str) -> list[str]:
@@ -977,7 +975,7 @@ def naive_country_profile(t: NaiveTables, code: str, filters: Filters, today: da
         *(f"commitments:{v}" for v in commitments.id),
         f"meetings_total={len(matching)}",
         f"hosted_total={int((matching.host_country == code).sum())}",
-        f"commitments_total={naive_count_commitments(t, scoped, today, False)[0]}",
+        f"commitments_total={naive_count_commitments(t, scoped, today)[0]}",
     ]
 
 

@@ -77,7 +77,7 @@ def country_profile(store: Store, code: str, filters: Filters, today: date) -> C
         commitments_frame(store, scoped, today),
         meetings_total=int(hosted[1]),
         hosted_total=int(hosted[0]),
-        commitments_total=count_commitments(store, scoped, today, overdue_only=False),
+        commitments_total=count_commitments(store, scoped, today).total,
     )
 
 

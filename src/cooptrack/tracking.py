@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 
@@ -79,12 +79,20 @@ def _due_label(row: Any) -> str:
 Dimension = Literal["conventions", "countries"]
 
 
-def count_commitments(store: Store, filters: Filters, today: date, overdue_only: bool) -> int:
+class CommitmentCounts(NamedTuple):
+    total: int
+    overdue: int
+
+
+def count_commitments(store: Store, filters: Filters, today: date) -> CommitmentCounts:
+    """How many commitments match, and how many of them are overdue: one scan for both."""
     condition, params = where(filters)
-    if overdue_only:
-        condition += " AND is_open AND due_by < $today"
-        params = {**params, "today": today}
-    return int(store.rows(f"SELECT count(*) FROM commitment_facts WHERE {condition}", params)[0][0])
+    found = store.rows(
+        "SELECT count(*), count(*) FILTER (WHERE is_open AND due_by < $today) "
+        f"FROM commitment_facts WHERE {condition}",
+        {**params, "today": today},
+    )[0]
+    return CommitmentCounts(int(found[0]), int(found[1]))
 
 
 def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFrame:

@@ -133,5 +133,5 @@ def meeting_density(db_version: str, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def commitment_count(db_version: str, filters: Filters, on: date, overdue_only: bool) -> int:
-    return tracking.count_commitments(store(), filters, on, overdue_only)
+def commitment_counts(db_version: str, filters: Filters, on: date) -> tracking.CommitmentCounts:
+    return tracking.count_commitments(store(), filters, on)
