@@ -69,7 +69,6 @@ from cooptrack.reference import CENTRAL_ASIA
 from cooptrack.schema import MEETING_KIND_LABELS, OPEN_COMMITMENT_STATUSES
 from cooptrack.seed import default_seed_dir
 from cooptrack.store import Store
-from cooptrack.ui import data as ui_data
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -1231,6 +1230,9 @@ def worker_dashboard(pages: list[str], runs: int, calls_file: Path) -> Result:
             },
             handle,
         )
+    # Imported here: at import time its caches warn that no Streamlit runtime is running.
+    from cooptrack.ui import data as ui_data  # noqa: PLC0415
+
     store = ui_data.store()
     for (page, name), calls in recorded.items():
         print(f"  core {page} {name}", file=sys.stderr, flush=True)

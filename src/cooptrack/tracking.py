@@ -17,6 +17,7 @@ SHOWN_ROWS = 200
 TOP_LABELS = 15
 NONE_LABEL = "(none recorded)"
 
+
 def commitments_frame(
     store: Store,
     filters: Filters,
