@@ -32,9 +32,13 @@ with show_overdue:
     if overdue.empty:
         st.success("Nothing is overdue under these filters.", icon=":material/check_circle:")
     else:
-        if overdue_total > len(overdue):
-            st.caption(f"Showing the {len(overdue)} most recent of {overdue_total:,}.")
-        table(overdue, COMMITMENT_COLUMNS, key="overdue_commitments")
+        counted = overdue_total > len(overdue)
+        if counted:
+            st.caption(
+                f"Showing the {len(overdue)} most recent of {overdue_total:,} overdue "
+                "commitments (scroll the table)."
+            )
+        table(overdue, COMMITMENT_COLUMNS, key="overdue_commitments", counted=counted)
 
 left, right = st.columns(2)
 left.plotly_chart(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from cooptrack import figures, projects, queries, tracking
@@ -122,6 +123,20 @@ def test_status_figure_stacks_every_count(bundled):
     assert drawn == counts.commitments.sum()
     assert figure.layout.xaxis.type == "linear"
     assert figure.layout.barmode == "stack"
+
+
+def test_status_bars_put_the_largest_on_top_and_all_others_last():
+    counts = pd.DataFrame(
+        {
+            "label": ["all others (3)", "Kazakhstan", "Austria", "Kazakhstan", "Uzbekistan"],
+            "status": ["agreed", "agreed", "agreed", "fulfilled", "agreed"],
+            "commitments": [900, 40, 5, 30, 60],
+        }
+    )
+    figure = figures.status_figure(counts, "By country")
+    top_down = list(reversed(figure.layout.yaxis.categoryarray))
+    assert top_down == ["Kazakhstan", "Uzbekistan", "Austria", "all others (3)"]
+    assert figure.layout.uniformtext.mode == "hide"
 
 
 def test_long_phase_labels_wrap_instead_of_squeezing_the_gantt():

@@ -328,9 +328,11 @@ def _milestones(figure: go.Figure, phases: pd.DataFrame) -> None:
 
 
 def status_figure(counts: pd.DataFrame, title: str) -> go.Figure:
-    """Stacked horizontal bars: how many commitments are in each status, per label."""
+    """Stacked horizontal bars: how many commitments are in each status, per label, the
+    largest on top and "all others" last. Counts too long for their segment are left to hover."""
     figure = go.Figure()
-    labels = sorted(set(counts.label))
+    totals = counts.groupby("label").commitments.sum()
+    labels = sorted(totals.index, key=lambda x: (x.startswith("all others"), -totals[x], x))
     for status, colour in STATUS_COLOURS.items():
         group = counts[counts.status == status]
         if group.empty:
@@ -342,9 +344,10 @@ def status_figure(counts: pd.DataFrame, title: str) -> go.Figure:
                 orientation="h",
                 name=status,
                 marker={"color": colour},
-                text=group.commitments,
+                texttemplate="%{x:,}",
                 textposition="inside",
-                hovertemplate="%{y}: %{x} " + status + "<extra></extra>",
+                insidetextanchor="middle",
+                hovertemplate="%{y}: %{x:,} " + status + "<extra></extra>",
             )
         )
     figure.update_yaxes(
@@ -353,14 +356,26 @@ def status_figure(counts: pd.DataFrame, title: str) -> go.Figure:
         categoryarray=list(reversed(labels)),
         automargin=True,
     )
-    small = not counts.empty and counts.groupby("label").commitments.sum().max() <= 10
+    small = not counts.empty and totals.max() <= 10
     _layout(
         figure,
-        height=150 + 34 * max(len(labels), 1),
+        height=170 + 30 * max(len(labels), 1),
         date_axis=False,
         barmode="stack",
-        title={"text": title, "font": {"size": 14}, "x": 0, "y": 0.98},
+        title={
+            "text": title,
+            "font": {"size": 14},
+            "x": 0,
+            "xref": "container",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 6, "l": 6},
+        },
+        uniformtext={"minsize": 10, "mode": "hide"},
     )
-    figure.update_xaxes(title_text="commitments", dtick=1 if small else None, rangemode="tozero")
-    figure.update_layout(legend={"y": 1.08}, margin={"t": 70})
+    figure.update_xaxes(
+        title_text="commitments", dtick=1 if small else None, rangemode="tozero", tickformat=","
+    )
+    figure.update_layout(legend={"y": 1, "yanchor": "bottom"}, margin={"t": 90})
     return figure

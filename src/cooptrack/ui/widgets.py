@@ -71,13 +71,17 @@ def caption(filters: Filters) -> None:
 WRAPPED_ROWS_UP_TO = 60
 
 
-def table(frame: pd.DataFrame, columns: dict[str, str], key: str | None = None) -> None:
-    """A readable table: short results wrap their text in full; long ones scroll."""
+def table(
+    frame: pd.DataFrame, columns: dict[str, str], key: str | None = None, counted: bool = False
+) -> None:
+    """A readable table: short results wrap their text in full; long ones scroll (and say so,
+    unless the caller has `counted` them already)."""
     shown = frame[list(columns)].rename(columns=columns)
     if len(shown) <= WRAPPED_ROWS_UP_TO:
         st.table(shown.astype(object).where(shown.notna(), ""), hide_index=True)
     else:
-        st.caption(f"{len(shown)} rows; scroll the table, or download them.")
+        if not counted:
+            st.caption(f"{len(shown)} rows; scroll the table, or download them.")
         st.dataframe(shown, hide_index=True, key=key)
 
 
@@ -114,11 +118,12 @@ def record_table(
     if frame.empty:
         empty_state(what, filters)
         return
-    if total is not None and total > len(frame):
+    counted = total is not None and total > len(frame)
+    if counted:
         st.caption(
-            f"Showing the {len(frame)} most recent of {total:,} {what}; the download "
-            "holds them all. Narrow the filters to see others here."
+            f"Showing the {len(frame)} most recent of {total:,} {what} (scroll the table); "
+            "the download holds them all. Narrow the filters to see others here."
         )
     default = MEETING_COLUMNS if kind == "meetings" else COMMITMENT_COLUMNS
-    table(frame, columns or default, key=f"{key}_table")
+    table(frame, columns or default, key=f"{key}_table", counted=counted)
     download_csv(kind, filters, key=f"{key}_download")
