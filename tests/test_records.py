@@ -235,3 +235,16 @@ def test_a_refused_write_leaves_the_facts_as_they_were(writable):
     with pytest.raises(InputError):
         records.save(writable, "alice", "meetings", strings, expected=before)
     assert writable.frame("SELECT * FROM meeting_facts ORDER BY id").equals(facts)
+
+
+def test_known_identifiers_are_looked_up_in_the_database_with_local_changes_on_top(writable):
+    with writable.cursor() as cursor:
+        known = records.known_from(cursor, skip=("meetings", "wgecc-9"))
+        meetings = known.ids["meeting"]
+        assert "wgecc-10" in meetings and "no-such-meeting" not in meetings
+        assert "wgecc-9" not in meetings  # the record being saved is not its own duplicate
+        meetings.add("planned-meeting")
+        assert "planned-meeting" in meetings
+        assert len(meetings) == len(all_ids(writable, "meetings"))  # one out, one in
+        assert known.meeting_starts.get("wgecc-9") is not None
+        assert known.meeting_starts.get("no-such-meeting") is None

@@ -5,6 +5,7 @@ it was opened."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, MutableSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -66,24 +67,23 @@ def fetch(cursor: duckdb.DuckDBPyConnection, kind: Kind, ident: str) -> Record |
 
 
 def known_from(cursor: duckdb.DuckDBPyConnection, skip: tuple[str, str] | None = None) -> Known:
-    """Identifiers in the database, for validating references (minus the record being saved)."""
+    """Identifiers in the database, for validating references (minus the record being saved).
+    Looked up one at a time as validation asks: a form saves one record, and reading every id
+    of a million-commitment database first would take a second."""
     known = Known()
-    queries = {
-        "convention": "SELECT code FROM conventions",
-        "topic": "SELECT id FROM topics",
-        "organisation": "SELECT id FROM organisations",
-        "meeting": "SELECT id FROM meetings",
-        "project": "SELECT id FROM projects",
-        "phase": "SELECT id FROM phases",
-        "commitment": "SELECT id FROM commitments",
-        "meeting title": "SELECT lower(title) FROM meetings",
+    columns = {
+        "convention": ("conventions", "code"),
+        "topic": ("topics", "id"),
+        "organisation": ("organisations", "id"),
+        "meeting": ("meetings", "id"),
+        "project": ("projects", "id"),
+        "phase": ("phases", "id"),
+        "commitment": ("commitments", "id"),
+        "meeting title": ("meetings", "lower(title)"),
     }
-    for name, sql in queries.items():
-        known.ids[name] = {str(v) for (v,) in cursor.execute(sql).fetchall()}
-    for ident, start, precision in cursor.execute(
-        "SELECT id, start_date, start_precision FROM meetings"
-    ).fetchall():
-        known.meeting_starts[ident] = PartialDate(start, precision)
+    for name, (table, column) in columns.items():
+        known.ids[name] = StoredIds(cursor, table, column)
+    known.meeting_starts = StoredMeetingStarts(cursor)
     if skip is not None:
         kind, ident = skip
         known.ids[SINGULAR[kind]].discard(ident)
@@ -91,6 +91,65 @@ def known_from(cursor: duckdb.DuckDBPyConnection, skip: tuple[str, str] | None =
             title = cursor.execute("SELECT lower(title) FROM meetings WHERE id = ?", [ident])
             known.ids["meeting title"].discard(str((title.fetchone() or [""])[0]))
     return known
+
+
+class StoredIds(MutableSet[str]):
+    """A set of identifiers that asks the database for membership, with local additions and
+    removals on top (a record being saved is not its own duplicate; a planned one is known)."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, table: str, column: str) -> None:
+        self._cursor, self._table, self._column = cursor, table, column
+        self._added: set[str] = set()
+        self._removed: set[str] = set()
+
+    def __contains__(self, value: object) -> bool:
+        if value in self._added:
+            return True
+        if value in self._removed or not isinstance(value, str):
+            return False
+        found = self._cursor.execute(
+            f"SELECT 1 FROM {self._table} WHERE {self._column} = ? LIMIT 1", [value]
+        )
+        return found.fetchone() is not None
+
+    def __iter__(self) -> Iterator[str]:
+        rows = self._cursor.execute(f"SELECT {self._column} FROM {self._table}").fetchall()
+        stored = {str(v) for (v,) in rows}
+        return iter(sorted((stored - self._removed) | self._added))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def add(self, value: str) -> None:
+        self._added.add(value)
+        self._removed.discard(value)
+
+    def discard(self, value: str) -> None:
+        self._removed.add(value)
+        self._added.discard(value)
+
+
+class StoredMeetingStarts(dict[str, PartialDate]):
+    """Meeting start dates read when asked for (a commitment made at a meeting takes its date)."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        super().__init__()
+        self._cursor = cursor
+
+    def __missing__(self, ident: str) -> PartialDate:
+        found = self._cursor.execute(
+            "SELECT start_date, start_precision FROM meetings WHERE id = ?", [ident]
+        ).fetchone()
+        if found is None:
+            raise KeyError(ident)
+        self[ident] = PartialDate(found[0], found[1])
+        return self[ident]
+
+    def get(self, ident: str, default: PartialDate | None = None) -> PartialDate | None:  # type: ignore[override]
+        try:
+            return self[ident]
+        except KeyError:
+            return default
 
 
 def _joined(values: Any) -> str:

@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableSet
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -49,7 +49,7 @@ def default_seed_dir() -> Path:
 class Known:
     """Identifiers seen so far, by kind, for checking references between files."""
 
-    ids: dict[str, set[str]] = field(default_factory=dict)
+    ids: dict[str, MutableSet[str]] = field(default_factory=dict)
     deferred: list[tuple[str, int, str, str, str]] = field(default_factory=list)
     meeting_starts: dict[str, PartialDate] = field(default_factory=dict)
     followup_counts: dict[str, int] = field(default_factory=dict)

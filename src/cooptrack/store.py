@@ -130,6 +130,8 @@ class Store:
                 cursor.execute("COMMIT")
             except duckdb.TransactionException as error:
                 cursor.execute("ROLLBACK")
+                if "conflict" not in str(error).lower():
+                    raise  # an aborted transaction, say: not someone else's edit
                 raise EditConflict("the record", []) from error
             except BaseException:
                 cursor.execute("ROLLBACK")
