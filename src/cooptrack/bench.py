@@ -1325,6 +1325,25 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def _visit(context: Any, link: str, close: bool = True) -> tuple[float, float, float]:
+    """Seconds from `goto` to the load event, to the page's heading, to its first chart."""
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    started = time.perf_counter()
+    page.goto(link, timeout=BROWSER_TIMEOUT_MS)
+    loaded = time.perf_counter() - started
+    page.locator('[data-testid="stMain"] h1').first.wait_for(
+        state="visible", timeout=BROWSER_TIMEOUT_MS
+    )
+    titled = time.perf_counter() - started
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(
+        state="visible", timeout=BROWSER_TIMEOUT_MS
+    )
+    drawn = time.perf_counter() - started
+    (context.close if close else page.close)()
+    return loaded, titled, drawn
+
+
 def _vm_hwm_mb(pid: int) -> float:
     """Peak resident memory of another process, from /proc (0 when unreadable)."""
     try:
@@ -1373,9 +1392,10 @@ def _server(db: Path, logs: Path, code: Path) -> Iterator[tuple[str, subprocess.
 
 
 def measure_browser(db: Path, runs: int, logs: Path, code: Path) -> Result:
-    """From `page.goto(link)` to the first Plotly chart's `.main-svg` being visible, in fresh
-    browser contexts (new sessions). A new server per path, so the first visit finds its
-    result caches empty; the later visits find them warm."""
+    """From `page.goto(link)` to the first Plotly chart's `.main-svg` being visible. Fresh
+    browser contexts (new sessions, empty HTTP cache) against a new server per path, so the
+    first visit finds its result caches empty and the later ones warm; then visits in one
+    context, as a returning user whose browser has cached Streamlit's and Plotly's scripts."""
     # Imported here: playwright is a development dependency, needed only with --browser.
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
@@ -1390,30 +1410,20 @@ def measure_browser(db: Path, runs: int, logs: Path, code: Path) -> Result:
             for path in BROWSER_PATHS:
                 print(f"  browser {path}{query}", file=sys.stderr, flush=True)
                 with _server(db, logs, code) as (url, process):
-                    times, loads, titles = [], [], []
-                    for _ in range(max(runs, 2)):
-                        context = browser.new_context(viewport={"width": 1280, "height": 800})
-                        page = context.new_page()
-                        started = time.perf_counter()
-                        page.goto(f"{url}{path}{query}", timeout=BROWSER_TIMEOUT_MS)
-                        loads.append(time.perf_counter() - started)
-                        page.locator('[data-testid="stMain"] h1').first.wait_for(
-                            state="visible", timeout=BROWSER_TIMEOUT_MS
-                        )
-                        titles.append(time.perf_counter() - started)
-                        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(
-                            state="visible", timeout=BROWSER_TIMEOUT_MS
-                        )
-                        times.append(time.perf_counter() - started)
-                        context.close()
+                    link = f"{url}{path}{query}"
+                    visits = [_visit(browser.new_context(), link) for _ in range(max(runs, 2))]
+                    returning = browser.new_context()
+                    cached = [_visit(returning, link, close=False) for _ in range(runs + 1)][1:]
+                    returning.close()
                     peak = max(peak, _vm_hwm_mb(process.pid))
                 measured.append(
                     {
                         "path": path + query,
-                        "first": times[0],
-                        "later": times[1:],
-                        "loads": loads,
-                        "titles": titles,
+                        "first": visits[0][2],
+                        "later": [v[2] for v in visits[1:]],
+                        "loads": [v[0] for v in visits],
+                        "titles": [v[1] for v in visits],
+                        "cached": [v[2] for v in cached],
                     }
                 )
         finally:
@@ -1570,8 +1580,20 @@ def _size(count: float) -> str:
     return f"{count:.0f} B"
 
 
-def _mark(met: bool) -> str:
+# The issue sets its targets at a million commitments; smaller scales are shown for reference,
+# where fixed costs (a query's planning, Streamlit's own work) weigh more than the data.
+TARGET_SCALE = "1m"
+_REFERENCE = "(reference) "
+
+
+def _mark(met: bool, scale: str = TARGET_SCALE) -> str:
+    if scale != TARGET_SCALE:
+        return "met" if met else "below"
     return "met" if met else "**missed**"
+
+
+def _note_miss(misses: list[str], scale: str, text: str) -> None:
+    misses.append(text if scale == TARGET_SCALE else _REFERENCE + text)
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -1633,8 +1655,21 @@ def render(results: list[Result], command: str, when: datetime, runs: str) -> st
     out += _render_bytes(results, misses)
     out += _render_memory(results, misses)
     out += _render_browser(results)
-    out += ["## Targets missed", ""]
-    out += [f"- {m}" for m in misses] or ["- none"]
+    judged = [m for m in misses if not m.startswith(_REFERENCE)]
+    below = [m.removeprefix(_REFERENCE) for m in misses if m.startswith(_REFERENCE)]
+    out += [f"## Targets missed at {TARGET_SCALE}", ""]
+    if not any(r["scale"] == TARGET_SCALE for r in results):
+        out += [f"- not judged: this run did not measure {TARGET_SCALE}", ""]
+    else:
+        out += [f"- {m}" for m in judged] or ["- none"]
+        out += [""]
+    out += [
+        "## Below the targets at smaller scales (for reference)",
+        "",
+        f"The targets apply at {TARGET_SCALE}; cells marked *below* in the tables above.",
+        "",
+    ]
+    out += [f"- {m}" for m in below] or ["- none"]
     return "\n".join(out) + "\n"
 
 
@@ -1662,10 +1697,12 @@ def _render_pages(results: list[Result], misses: list[str]) -> list[str]:
             cold = _median(e["cold"])
             met = cold <= PAGE_TARGET_S and not e["problem"]
             if not met:
-                misses.append(
+                _note_miss(
+                    misses,
+                    r["scale"],
                     f"page rerun, {r['scale']} {e['page']} ({e['filter']}): cold median "
                     f"{_duration(cold)}, {cold / PAGE_TARGET_S:.1f}× the 300 ms target"
-                    + (f"; {e['problem']}" if e["problem"] else "")
+                    + (f"; {e['problem']}" if e["problem"] else ""),
                 )
             rows.append(
                 (
@@ -1678,7 +1715,7 @@ def _render_pages(results: list[Result], misses: list[str]) -> list[str]:
                     _duration(_max(e["warm"])),
                     _duration(_median(e["cold_apptest"])),
                     _slowest_call(e),
-                    _mark(met) + (f" ({e['problem']})" if e["problem"] else ""),
+                    _mark(met, r["scale"]) + (f" ({e['problem']})" if e["problem"] else ""),
                 )
             )
     return [
@@ -1724,10 +1761,12 @@ def _render_naive(results: list[Result], misses: list[str]) -> list[str]:
             same = not e.get("difference")
             met = ratio >= SPEEDUP_TARGET and same
             if not met:
-                misses.append(
+                _note_miss(
+                    misses,
+                    r["scale"],
                     f"speed-up over naive, {r['scale']} {e['page']} ({e['filter']}): "
                     f"{ratio:.1f}× (target ≥ {SPEEDUP_TARGET:.0f}×)"
-                    + ("" if same else f"; {e['difference']}")
+                    + ("" if same else f"; {e['difference']}"),
                 )
             rows.append(
                 (
@@ -1740,7 +1779,7 @@ def _render_naive(results: list[Result], misses: list[str]) -> list[str]:
                     f"{page_ratio:.1f}×",
                     str(len(pages[key]["calls"])) if key in pages else "–",
                     "yes" if same else f"**no**: {e['difference']}",
-                    _mark(met),
+                    _mark(met, r["scale"]),
                 )
             )
     return [
@@ -1782,9 +1821,11 @@ def _render_exports(results: list[Result], misses: list[str]) -> list[str]:
             ratio = export_s / copy_s if copy_s else float("inf")
             met = ratio <= EXPORT_RATIO_TARGET
             if not met:
-                misses.append(
+                _note_miss(
+                    misses,
+                    r["scale"],
                     f"export, {r['scale']} {e['kind']} ({e['filter']}): {_duration(export_s)}"
-                    f" = {ratio:.1f}× the COPY floor's {_duration(copy_s)} (target ≤ 1.5×)"
+                    f" = {ratio:.1f}× the COPY floor's {_duration(copy_s)} (target ≤ 1.5×)",
                 )
             rows.append(
                 (
@@ -1798,7 +1839,7 @@ def _render_exports(results: list[Result], misses: list[str]) -> list[str]:
                     _size(e["copy_bytes"]),
                     f"{ratio:.2f}×",
                     _bare_ratio(e),
-                    _mark(met),
+                    _mark(met, r["scale"]),
                 )
             )
     return [
@@ -1844,9 +1885,11 @@ def _render_bytes(results: list[Result], misses: list[str]) -> list[str]:
             met = e["bytes"] <= PAGE_BYTES_TARGET
             largest = sorted(e["bytes_by_kind"].items(), key=lambda kv: -kv[1])[:2]
             if not met:
-                misses.append(
+                _note_miss(
+                    misses,
+                    r["scale"],
                     f"bytes to the browser, {r['scale']} {e['page']} ({e['filter']}): "
-                    f"{_size(e['bytes'])}, {e['bytes'] / PAGE_BYTES_TARGET:.1f}× the 2 MiB target"
+                    f"{_size(e['bytes'])}, {e['bytes'] / PAGE_BYTES_TARGET:.1f}× the 2 MiB target",
                 )
             rows.append(
                 (
@@ -1855,7 +1898,7 @@ def _render_bytes(results: list[Result], misses: list[str]) -> list[str]:
                     e["filter"],
                     _size(e["bytes"]),
                     ", ".join(f"{k} {_size(v)}" for k, v in largest),
-                    _mark(met),
+                    _mark(met, r["scale"]),
                 )
             )
     return [
@@ -1876,9 +1919,11 @@ def _render_memory(results: list[Result], misses: list[str]) -> list[str]:
         peak = float(r["dashboard"]["peak_rss_mb"])
         met = peak <= MEMORY_TARGET_MB
         if not met:
-            misses.append(
+            _note_miss(
+                misses,
+                r["scale"],
                 f"peak memory, {r['scale']}: {peak:,.0f} MiB, "
-                f"{peak / MEMORY_TARGET_MB:.1f}× the 2 GiB target"
+                f"{peak / MEMORY_TARGET_MB:.1f}× the 2 GiB target",
             )
         server = r.get("browser", {}).get("server_peak_rss_mb")
         rows.append(
@@ -1887,7 +1932,7 @@ def _render_memory(results: list[Result], misses: list[str]) -> list[str]:
                 f"{peak:,.0f} MiB",
                 f"{float(r['naive']['peak_rss_mb']):,.0f} MiB",
                 f"{server:,.0f} MiB" if server else "–",
-                _mark(met),
+                _mark(met, r["scale"]),
             )
         )
     return [
@@ -1919,6 +1964,7 @@ def _render_browser(results: list[Result]) -> list[str]:
             _duration(_max(e["later"])),
             _duration(_median(e["loads"])) if e.get("loads") else "–",
             _duration(_median(e["titles"])) if e.get("titles") else "–",
+            _duration(_median(e["cached"])) if e.get("cached") else "–",
         )
         for r in measured
         for e in r["browser"]["visits"]
@@ -1932,7 +1978,9 @@ def _render_browser(results: list[Result]) -> list[str]:
         "until the browser's load event (the HTML and Streamlit's scripts, before any data "
         "arrives); *title drawn*: until the page's heading shows (the server has run the "
         "page and its first elements are drawn); medians of all visits. What follows the title "
-        "is drawing the elements, the chart last (Plotly's script is loaded on first use).",
+        "is drawing the elements, the chart last (Plotly's script is loaded on first use). "
+        "*Returning visitor*: the same link opened again in one browser context (a new "
+        "session, but Streamlit's and Plotly's scripts in the browser's cache), median.",
         "",
         *_table(
             [
@@ -1943,6 +1991,7 @@ def _render_browser(results: list[Result]) -> list[str]:
                 "later max",
                 "page load",
                 "title drawn",
+                "returning visitor",
             ],
             rows,
         ),
