@@ -10,6 +10,7 @@ from test_pages import APP, routed_by_app_py  # noqa: F401 - the fixture routes 
 
 from cooptrack import accounts, records
 from cooptrack.store import Store
+from cooptrack.ui import forms
 
 SALT, HASH = accounts.hash_password("a long test password")
 SECRETS = {"cooptrack": {"accounts": {"alice": {"salt": SALT, "hash": HASH}}}}
@@ -139,3 +140,25 @@ def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable
     assert list(log.editor) == ["alice", "alice"]
     assert sorted(r[0] or "" for r in rows) == ["", "hlc-7"]
     assert all(r[1] == ["https://example.org/news/9wgecc"] for r in rows)
+
+
+def test_past_the_limits_records_are_searched_for_and_meetings_typed(writable_db, monkeypatch):
+    """At a million commitments neither the record picker nor the meeting fields can list all:
+    the picker holds the newest with a search box, meeting fields take an identifier."""
+    monkeypatch.setattr(records, "PICK_LIMIT", 3)
+    monkeypatch.setattr(forms, "MEETING_CHOICES_LIMIT", 5)
+    at = sign_in(new_app(SECRETS), "alice", "a long test password")
+    at.switch_page("pages/edit.py").run()
+    assert len(at.selectbox(key="pick::commitments").options) == 1 + 3  # "+ New" and 3 newest
+    assert any("7 commitments match" in c.value for c in at.caption)
+    at.text_input(key="find::commitments").input("cop26").run()
+    at.selectbox(key="pick::commitments").set_value("cc2-cop26-common-ground").run()
+    ahead = next(t for t in at.text_input if str(t.key).endswith("_ahead_of"))
+    assert ahead.value == "unfccc-cop26"
+    ahead.input("no-such-meeting")
+    next(b for b in at.button if "form::commitments" in str(b.key)).click().run()
+    assert any("no-such-meeting" in e.value for e in at.error)
+    with Store.open(writable_db, read_only=False) as store:  # as the app's connection
+        assert store.rows(
+            "SELECT ahead_of FROM commitments WHERE id = 'cc2-cop26-common-ground'"
+        ) == [("unfccc-cop26",)]

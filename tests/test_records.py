@@ -248,3 +248,15 @@ def test_known_identifiers_are_looked_up_in_the_database_with_local_changes_on_t
         assert len(meetings) == len(all_ids(writable, "meetings"))  # one out, one in
         assert known.meeting_starts.get("wgecc-9") is not None
         assert known.meeting_starts.get("no-such-meeting") is None
+
+
+def test_the_record_picker_lists_the_newest_and_finds_the_rest_by_words(writable, monkeypatch):
+    monkeypatch.setattr(records, "PICK_LIMIT", 2)
+    labels, matching = records.pick_labels(writable, "meetings")
+    newest = writable.rows("SELECT id FROM meetings ORDER BY start_date DESC, id LIMIT 2")
+    assert matching == len(all_ids(writable, "meetings")) and list(labels) == [i for (i,) in newest]
+    labels, matching = records.pick_labels(writable, "commitments", "COP26  common")
+    assert (list(labels), matching) == (["cc2-cop26-common-ground"], 1)
+    assert records.pick_labels(writable, "commitments", "no such words") == ({}, 0)
+    labels, _ = records.pick_labels(writable, "meetings", include="wgecc-9")
+    assert "wgecc-9" in labels and len(labels) == 3

@@ -436,6 +436,41 @@ def restore(store: Store, editor: str, change_id: int) -> Change:
         return change
 
 
+PICK_LIMIT = 200
+# label, what a search looks in, and the order (newest first) for each kind's record picker.
+_PICK = {
+    "meetings": ("short_title || ' — ' || id", "lower(title || ' ' || id)", "start_date DESC"),
+    "phases": ("title || ' — ' || id", "lower(title || ' ' || id)", "project, phase"),
+    "commitments": ("left(text, 70) || ' — ' || id", "lower(text || ' ' || id)", "made_on DESC"),
+}
+
+
+def pick_labels(
+    store: Store, kind: Kind, search: str = "", include: str | None = None
+) -> tuple[dict[str, str], int]:
+    """id → label of the records an editor can pick: the first PICK_LIMIT (newest meetings and
+    commitments first, phases by project) that hold every word of `search`, plus `include`
+    (the one picked already), and how many match.
+    A million commitments do not fit in a drop-down; a search narrows them."""
+    label, searched, order = _PICK[kind]
+    clauses: list[str] = []
+    params: dict[str, Any] = {"limit": PICK_LIMIT}
+    for index, word in enumerate(search.lower().split()):
+        clauses.append(f"contains({searched}, $word_{index})")
+        params[f"word_{index}"] = word
+    condition = " AND ".join(clauses) or "TRUE"
+    found = store.rows(
+        f"""SELECT id, {label}, count(*) OVER () FROM {kind} WHERE {condition}
+            ORDER BY {order}, id LIMIT $limit""",
+        params,
+    )
+    labels = {str(ident): str(text) for ident, text, _ in found}
+    if include is not None and include not in labels:
+        extra = store.rows(f"SELECT id, {label} FROM {kind} WHERE id = ?", [include])
+        labels |= {str(ident): str(text) for ident, text in extra}
+    return labels, int(found[0][2]) if found else 0
+
+
 def history(
     store: Store, kind: str | None = None, ident: str | None = None, limit: int = 200
 ) -> pd.DataFrame:

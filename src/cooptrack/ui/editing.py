@@ -21,13 +21,6 @@ from cooptrack.ui import auth, data, forms
 from cooptrack.ui.widgets import table
 
 NEW = "__new__"
-_LABEL_SQL = {
-    "meetings": "SELECT id, short_title || ' — ' || id FROM meetings ORDER BY start_date DESC",
-    "phases": "SELECT id, title || ' — ' || id FROM phases ORDER BY project, phase",
-    "commitments": (
-        "SELECT id, left(text, 70) || ' — ' || id FROM commitments ORDER BY made_on DESC"
-    ),
-}
 _BLANK = {"status": "", "confidence": "M", "tentative": "false"}
 
 
@@ -42,9 +35,8 @@ def _form_key(kind: str, ident: str, record: Record | None) -> str:
 
 
 def record_editor(kind: Kind) -> None:
-    store = data.store()
-    labels = {NEW: f"+ New {records.SINGULAR[kind]}", **dict(store.rows(_LABEL_SQL[kind]))}
     pending = st.session_state.pop(f"pending::{kind}", None)
+    labels = {NEW: f"+ New {records.SINGULAR[kind]}", **_pick_labels(kind, pending)}
     if pending in labels:  # chosen by the last save or delete, before the picker exists
         st.session_state[f"pick::{kind}"] = pending
     choice = st.selectbox(
@@ -72,6 +64,30 @@ def record_editor(kind: Kind) -> None:
             _followup_form(choice)
         _delete_control(kind, choice)
         history_panel(kind, choice)
+
+
+def _pick_labels(kind: Kind, pending: str | None) -> dict[str, str]:
+    """The records to pick from; past PICK_LIMIT of them, a search box narrows the list."""
+    store, singular = data.store(), records.SINGULAR[kind]
+    picked = pending or st.session_state.get(f"pick::{kind}")
+    include = picked if isinstance(picked, str) and picked != NEW else None
+    labels, matching = records.pick_labels(store, kind, "", include)
+    if matching <= records.PICK_LIMIT:
+        return labels
+    search = st.text_input(
+        f"Find a {singular}",
+        key=f"find::{kind}",
+        placeholder="words from its title or text, or its identifier",
+    )
+    labels, matching = records.pick_labels(store, kind, search, include)
+    if matching > records.PICK_LIMIT:
+        st.caption(
+            f"{matching:,} {kind} match; the list holds the {records.PICK_LIMIT} newest. "
+            "Type words to narrow it."
+        )
+    elif search.strip() and matching == 0:
+        st.caption(f"No {singular} holds all of: {search.strip()}")
+    return labels
 
 
 def _opened(kind: Kind, ident: str) -> Record | None:
@@ -144,11 +160,7 @@ def _followup_form(ident: str) -> None:
     with st.expander("Add a follow-up note"), st.form(f"followup::{ident}", clear_on_submit=True):
         when = st.text_input("Date", placeholder="YYYY-MM-DD", help=forms.DATE_HELP)
         note = st.text_area("What happened")
-        evidence = st.selectbox(
-            "Evidence: the meeting where it happened",
-            list(lists["meetings_or_none"]),
-            format_func=lists["meetings_or_none"].__getitem__,
-        )
+        evidence = _meeting_choice("Evidence: the meeting where it happened", lists)
         status = st.selectbox(
             "Status afterwards", list(lists["status_after"]), format_func=lambda s: s or "unchanged"
         )
@@ -164,6 +176,13 @@ def _followup_form(ident: str) -> None:
                     "sources": ";".join(s.strip() for s in sources.splitlines() if s.strip()),
                 },
             )
+
+
+def _meeting_choice(label: str, lists: dict[str, dict[str, str]]) -> str:
+    meetings = lists.get("meetings_or_none")
+    if meetings is None:  # too many to list
+        return st.text_input(label, help=forms.MEETING_ID_HELP).strip()
+    return str(st.selectbox(label, list(meetings), format_func=meetings.__getitem__))
 
 
 def _add_followup(ident: str, strings: dict[str, str]) -> None:

@@ -92,6 +92,12 @@ FIELDS: dict[str, list[Field]] = {
 }
 
 
+# More meetings than this are not offered in a drop-down (a hundred thousand would make every
+# form megabytes long): the form asks for the meeting's identifier, which saving checks.
+MEETING_CHOICES_LIMIT = 1000
+MEETING_ID_HELP = "the meeting's identifier, as the Timeline shows it; empty for none"
+
+
 def option_lists(store: Store) -> dict[str, dict[str, str]]:
     """code → label for every list a form offers."""
 
@@ -100,8 +106,11 @@ def option_lists(store: Store) -> dict[str, dict[str, str]]:
 
     countries = pairs("SELECT code, name FROM countries ORDER BY NOT tracked, name")
     organisations = pairs("SELECT id, name FROM organisations ORDER BY name")
-    meetings = pairs(
-        "SELECT id, short_title || ' (' || id || ')' FROM meetings ORDER BY start_date"
+    many = store.rows("SELECT count(*) FROM meetings")[0][0] > MEETING_CHOICES_LIMIT
+    meetings = (
+        {}
+        if many
+        else pairs("SELECT id, short_title || ' (' || id || ')' FROM meetings ORDER BY start_date")
     )
     lists = {
         "countries": countries,
@@ -111,8 +120,9 @@ def option_lists(store: Store) -> dict[str, dict[str, str]]:
         "conventions": pairs("SELECT code, code || ' — ' || name FROM conventions ORDER BY code"),
         "topics": pairs("SELECT id, label FROM topics ORDER BY label"),
         "projects": pairs("SELECT id, name FROM projects ORDER BY name"),
-        "meetings_or_none": {"": "—", **meetings},
     }
+    if not many:  # past the limit, forms ask for a meeting's identifier instead
+        lists["meetings_or_none"] = {"": "—", **meetings}
     lists |= {name: {c: c or "—" for c in choices} for name, choices in CHOICES.items()}
     return lists
 
@@ -140,29 +150,7 @@ def _widget(spec: Field, value: str, lists: dict[str, dict[str, str]], key: str)
     if spec.widget == "check":
         return "true" if st.checkbox(spec.label, value=value == "true", key=wid) else "false"
     if spec.widget in ("select", "multi"):
-        choices = lists[spec.options]
-        current = [v for v in value.split(";") if v] if value else []
-        if spec.widget == "multi":
-            picked = st.multiselect(
-                spec.label,
-                list(choices),
-                default=[c for c in current if c in choices],
-                format_func=choices.__getitem__,
-                key=wid,
-            )
-            return ";".join(picked)
-        options = list(choices)
-        index = options.index(value) if value in options else 0
-        return str(
-            st.selectbox(
-                spec.label,
-                options,
-                index=index,
-                format_func=choices.__getitem__,
-                key=wid,
-                help=spec.help or None,
-            )
-        )
+        return _choice(spec, value, lists, wid)
     if spec.widget in ("area", "lines"):
         shown = value.replace(";", "\n") if spec.widget == "lines" else value
         text = st.text_area(spec.label, value=shown, key=wid, help=spec.help or None)
@@ -175,4 +163,33 @@ def _widget(spec: Field, value: str, lists: dict[str, dict[str, str]], key: str)
         key=wid,
         help=spec.help or None,
         placeholder="YYYY-MM-DD" if spec.widget == "date" else "",
+    )
+
+
+def _choice(spec: Field, value: str, lists: dict[str, dict[str, str]], wid: str) -> str:
+    """A drop-down or multi-select; a text box for a list too long to offer (meetings)."""
+    if spec.options not in lists:
+        return st.text_input(spec.label, value=value, key=wid, help=MEETING_ID_HELP).strip()
+    choices = lists[spec.options]
+    current = [v for v in value.split(";") if v] if value else []
+    if spec.widget == "multi":
+        picked = st.multiselect(
+            spec.label,
+            list(choices),
+            default=[c for c in current if c in choices],
+            format_func=choices.__getitem__,
+            key=wid,
+        )
+        return ";".join(picked)
+    options = list(choices)
+    index = options.index(value) if value in options else 0
+    return str(
+        st.selectbox(
+            spec.label,
+            options,
+            index=index,
+            format_func=choices.__getitem__,
+            key=wid,
+            help=spec.help or None,
+        )
     )
