@@ -91,6 +91,13 @@ def test_status_counts_keep_to_the_filtered_conventions(small):
     assert set(by_country.label) == {"Kazakhstan", "Uzbekistan"}
 
 
+@pytest.mark.parametrize("dimension", ["conventions", "countries"])
+def test_unfiltered_status_counts_come_from_stored_totals_that_match_a_count(store, dimension):
+    stored = tracking.status_by(store, Filters(), dimension)
+    counted = tracking.status_by(store, Filters(date_from=date(1900, 1, 1)), dimension)
+    assert len(stored) > 1 and stored.equals(counted)
+
+
 def test_phases_show_planned_and_actual_spans(small):
     frame = projects.phases_frame(small, Filters()).set_index("id")
     assert frame.loc["p-1", "planned"] == "not recorded"

@@ -176,7 +176,7 @@ def stale_facts(store):
             f"{facts}_source) UNION ALL (SELECT * FROM {facts}_source EXCEPT ALL "
             f"SELECT * FROM {facts}))"
         )[0][0]
-        for facts in schema.FACTS
+        for facts in schema.FACTS + schema.TOTALS
     }
 
 

@@ -61,7 +61,7 @@ from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
-from cooptrack import projects, queries, synth, tracking
+from cooptrack import projects, queries, schema, synth, tracking
 from cooptrack.dates import human_text, iso_text, span_label
 from cooptrack.export import KINDS, Kind, export_bytes, export_query
 from cooptrack.filters import FilterInput, Filters, resolve_strict, where
@@ -108,7 +108,7 @@ PAGE_BYTES_TARGET = 2 * 1024 * 1024
 MEMORY_TARGET_MB = 2048.0
 APPTEST_TIMEOUT_S = 1800.0
 BROWSER_TIMEOUT_MS = 600_000
-NONE_LABEL = tracking.NONE_LABEL
+NONE_LABEL = schema.NONE_LABEL
 CLOSED = ("fulfilled", "superseded", "dropped")
 OPEN_END = pd.Timestamp("9999-12-31")
 

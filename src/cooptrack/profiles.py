@@ -42,7 +42,7 @@ def tracked_countries(store: Store) -> list[tuple[str, str]]:
     """(code, name) of the countries the record follows, then every other one it mentions."""
     rows = store.rows(
         """SELECT code, name FROM countries
-           WHERE tracked OR code IN (SELECT unnest(match_countries) FROM meeting_facts)
+           WHERE tracked OR code IN (SELECT DISTINCT unnest(match_countries) FROM meeting_facts)
            ORDER BY NOT tracked, name"""
     )
     return [(str(code), str(name)) for code, name in rows]

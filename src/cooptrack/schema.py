@@ -18,6 +18,7 @@ import duckdb
 
 SCHEMA_VERSION = 3
 OPEN_END = "DATE '9999-12-31'"
+NONE_LABEL = "(none recorded)"  # the key of commitments that name no convention or country
 
 MEETING_KINDS = (
     "high-level-conference",
@@ -238,7 +239,24 @@ CREATE OR REPLACE VIEW commitment_facts_source AS SELECT * FROM commitment_facts
 """
 
 
+TOTALS_VIEWS = f"""
+-- Commitments by status and convention or country, unfiltered: the commitments page's first
+-- view. Counted from the stored facts (so made after them); every write counts them again.
+CREATE OR REPLACE VIEW commitment_status_totals_source AS
+    SELECT 'conventions' AS dimension, key, status, count(*) AS commitments FROM (
+        SELECT unnest(CASE WHEN len(conventions) = 0 THEN ['{NONE_LABEL}'] ELSE conventions END)
+            AS key, status FROM commitment_facts)
+    GROUP BY ALL
+    UNION ALL
+    SELECT 'countries', key, status, count(*) FROM (
+        SELECT unnest(CASE WHEN len(match_countries) = 0 THEN ['{NONE_LABEL}']
+                           ELSE match_countries END) AS key, status FROM commitment_facts)
+    GROUP BY ALL;
+"""
+
 FACTS = ("meeting_facts", "phase_facts", "commitment_facts")
+# Derived from the facts as a whole (no id to refresh by): made again after any change.
+TOTALS = ("commitment_status_totals",)
 
 # The ids whose facts a write may have changed, from the records it logged in `touched`
 # (record_kind, record_id): a meeting's start date is the due date of the commitments that look
@@ -264,7 +282,8 @@ _SOURCE_OF_AFFECTED = {
 
 def derived_digest() -> str:
     """Fingerprint of the macros, views and facts: when it changes, open() re-creates them."""
-    return hashlib.sha256((MACROS + VIEWS + repr(FACTS)).encode()).hexdigest()[:16]
+    derived = MACROS + VIEWS + TOTALS_VIEWS + repr(FACTS + TOTALS)
+    return hashlib.sha256(derived.encode()).hexdigest()[:16]
 
 
 def rebuild_facts(cursor: duckdb.DuckDBPyConnection) -> None:
@@ -275,6 +294,14 @@ def rebuild_facts(cursor: duckdb.DuckDBPyConnection) -> None:
             f"CREATE OR REPLACE TABLE {table} AS "
             f"SELECT * FROM {table}_source ORDER BY alive_from, id"
         )
+    cursor.execute(TOTALS_VIEWS)
+    count_totals(cursor)
+
+
+def count_totals(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Make the TOTALS tables again from the facts as they now are."""
+    for table in TOTALS:
+        cursor.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table}_source")
 
 
 def history_mark(cursor: duckdb.DuckDBPyConnection) -> int:
@@ -299,6 +326,7 @@ def refresh_facts(cursor: duckdb.DuckDBPyConnection, since: int) -> None:
             cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT * FROM affected)")
             cursor.execute(f"INSERT INTO {table} {_SOURCE_OF_AFFECTED[table]}")
         cursor.execute("DROP TABLE temp.affected")
+        count_totals(cursor)
     cursor.execute("DROP TABLE temp.touched")
 
 

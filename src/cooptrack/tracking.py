@@ -11,11 +11,11 @@ from cooptrack.dates import human_text
 from cooptrack.filters import Filters, where
 from cooptrack.frames import rows
 from cooptrack.queries import newest_sql, titles_sql
+from cooptrack.schema import NONE_LABEL
 from cooptrack.store import Store
 
 SHOWN_ROWS = 200
 TOP_LABELS = 15
-NONE_LABEL = "(none recorded)"
 
 
 def commitments_frame(
@@ -104,18 +104,11 @@ def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFr
     past the TOP_LABELS largest, the rest are summed as one bar.
     """
     condition, params = where(filters)
-    column = "conventions" if dimension == "conventions" else "match_countries"
     keep = list(filters.conventions if dimension == "conventions" else filters.countries)
     label = "k.key" if dimension == "conventions" else "coalesce(cn.name, k.key)"
+    by_key, by_key_params = _counted_by_key(condition, dimension, keep)
     frame = store.frame(
-        f"""WITH k AS (
-                SELECT unnest(CASE WHEN len({column}) = 0 THEN ['{NONE_LABEL}']
-                                   ELSE {column} END) AS key, status
-                FROM commitment_facts WHERE {condition})
-            , by_key AS (
-                SELECT key, status, count(*) AS commitments FROM k
-                WHERE len($keep::VARCHAR[]) = 0 OR list_contains($keep::VARCHAR[], key)
-                GROUP BY ALL)
+        f"""WITH by_key AS ({by_key})
             , counted AS (
                 SELECT {label} AS label, k.status, k.commitments
                 FROM by_key k LEFT JOIN countries cn ON cn.code = k.key)
@@ -128,9 +121,27 @@ def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFr
                    c.status, sum(c.commitments)::BIGINT AS commitments
             FROM counted c JOIN ranked r USING (label)
             GROUP BY ALL ORDER BY label, c.status""",
-        {**params, "keep": keep, "top": TOP_LABELS},
+        {**params, **by_key_params, "top": TOP_LABELS},
     )
     return frame
+
+
+def _counted_by_key(
+    condition: str, dimension: Dimension, keep: list[str]
+) -> tuple[str, dict[str, Any]]:
+    """(key, status, commitments) under a filter; with none, the stored totals (a million
+    commitments name 3.4 million countries: counting them takes ~60 ms)."""
+    if condition == "TRUE":
+        totals = "SELECT key, status, commitments FROM commitment_status_totals"
+        return f"{totals} WHERE dimension = $dimension", {"dimension": dimension}
+    column = "conventions" if dimension == "conventions" else "match_countries"
+    sql = f"""SELECT key, status, count(*) AS commitments FROM (
+                SELECT unnest(CASE WHEN len({column}) = 0 THEN ['{NONE_LABEL}']
+                                   ELSE {column} END) AS key, status
+                FROM commitment_facts WHERE {condition})
+            WHERE len($keep::VARCHAR[]) = 0 OR list_contains($keep::VARCHAR[], key)
+            GROUP BY ALL"""
+    return sql, {"keep": keep}
 
 
 def recent_followups(store: Store, filters: Filters, limit: int = 5) -> pd.DataFrame:
