@@ -36,14 +36,11 @@ import pickle
 import platform
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field, replace
@@ -69,6 +66,7 @@ from cooptrack.reference import CENTRAL_ASIA
 from cooptrack.schema import MEETING_KIND_LABELS, OPEN_COMMITMENT_STATUSES
 from cooptrack.seed import default_seed_dir
 from cooptrack.store import Store
+from cooptrack.ui.launch import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -1311,20 +1309,6 @@ def _worker_main(args: argparse.Namespace) -> int:
 # In a real browser, against a real server
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
-            return bool(response.read().decode().strip() == "ok")
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def _visit(context: Any, link: str, close: bool = True) -> tuple[float, float, float]:
     """Seconds from `goto` to the load event, to the page's heading, to its first chart."""
     page = context.new_page()
@@ -1358,37 +1342,10 @@ def _vm_hwm_mb(pid: int) -> float:
 
 @contextmanager
 def _server(db: Path, logs: Path, code: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`python -m cooptrack.ui.serve` on a free port, as `make run` starts it."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = _environment(code, db)
-    command = [
-        sys.executable,
-        "-m",
-        "cooptrack.ui.serve",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-    ]
-    with (logs / "server.out").open("ab") as out, (logs / "server.err").open("ab") as err:
-        process = subprocess.Popen(command, cwd=code, env=env, stdout=out, stderr=err)
-    try:
-        deadline = time.monotonic() + 120
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start; see {logs / 'server.err'}")
-            time.sleep(0.25)
+    """`python -m cooptrack.ui.serve` on the copied code, as `make run` starts it."""
+    streams = (logs / "server.out", logs / "server.err")
+    with running_server(_environment(code, db), code, streams, 120.0) as (url, process):
         yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def measure_browser(db: Path, runs: int, logs: Path, code: Path) -> Result:

@@ -9,12 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Error, Page, Playwright, sync_playwright
 
 from cooptrack.seed import build_database
+from cooptrack.ui.launch import ServerDidNotStart, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 # Computed, not imported: `from conftest import …` here would import this very file.
@@ -58,20 +53,6 @@ def _unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return bool(response.read().decode().strip() == "ok")
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def browser_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled record in a temporary file, so the server never touches data/."""
@@ -89,43 +70,13 @@ def today() -> str:
 @contextmanager
 def serve(database: Path, logs: Path, *extra: str) -> Iterator[str]:
     """Run the dashboard exactly as `make run` does on `database`; yield its base URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "COOPTRACK_DB": str(database), "COOPTRACK_TODAY": TODAY}
-    command = [
-        sys.executable,
-        "-m",
-        "cooptrack.ui.serve",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        *extra,
-    ]
-    # Files, not pipes: a chatty server must never block on a full pipe buffer.
-    with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
+    streams = (logs / "stdout.log", logs / "stderr.log")
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                stderr = (logs / "stderr.log").read_text(errors="replace")
-                pytest.fail(
-                    f"dashboard did not become healthy at {url} "
-                    f"(exit code {process.poll()}); stderr:\n{stderr}",
-                    pytrace=False,
-                )
-            time.sleep(0.25)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with running_server(env, ROOT, streams, STARTUP_SECONDS, *extra) as (url, _):
+            yield url
+    except ServerDidNotStart as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="session")
