@@ -10,7 +10,7 @@ PORT ?= 8501
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test check lint typecheck contracts install browser-deps bench clean
+.PHONY: run test check lint typecheck contracts install browser-deps bench fuzz soak clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,6 +42,14 @@ contracts: $(BIN)/.installed
 	$(BIN)/lint-imports
 
 check: lint typecheck contracts test
+
+# Long property runs, kept out of `make test`: generated hostile input at every entry point
+# (1,000+ per test) and the write-invariant state machine over thousands of sequences.
+fuzz: $(BIN)/.installed
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz
+
+soak: $(BIN)/.installed
+	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -m soak
 
 # The benchmark: every page at the bundled data, 10k, 100k and 1M commitments, beside a naive
 # pandas baseline; writes docs/benchmarks.md. SCALES="small 10k" for a quicker run.

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cooptrack.seed import build_database
 from cooptrack.store import Store
+
+# How hard the property tests work: "ci" (the default, what `make test` runs), "fuzz"
+# (`make fuzz`: at least 1,000 generated inputs per entry point) and "soak" (`make soak`).
+# Tests never set max_examples themselves, so one switch scales them all.
+_SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=_SLOW)
+settings.register_profile("fuzz", max_examples=1000, deadline=None, suppress_health_check=_SLOW)
+settings.register_profile("soak", max_examples=5000, deadline=None, suppress_health_check=_SLOW)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = ROOT / "data" / "seed"

@@ -276,7 +276,9 @@ _AFFECTED_IDS = {
 _SOURCE_OF_AFFECTED = {
     "meeting_facts": "SELECT * FROM meeting_facts_source WHERE id IN (SELECT * FROM affected)",
     "phase_facts": "SELECT * FROM phase_facts_source WHERE id IN (SELECT * FROM affected)",
-    "commitment_facts": "SELECT * FROM commitment_facts_of((SELECT list(a.i) FROM affected a(i)))",
+    # coalesce: list() of no rows is NULL, which the macro reads as "every commitment".
+    "commitment_facts": "SELECT * FROM commitment_facts_of("
+    "(SELECT coalesce(list(a.i), []::VARCHAR[]) FROM affected a(i)))",
 }
 
 
