@@ -78,8 +78,8 @@ def test_an_editor_changes_a_commitment_and_the_history_shows_it(writable_db):
     save[-1].click().run()
     assert not at.exception
     assert "Saved commitment 'cc2-cop26-common-ground'." in [s.value for s in at.success]
-    # Same process as the app's writable connection: DuckDB wants the same configuration.
-    with Store.open(writable_db, read_only=False) as store:
+    # Same process as the app: Store.open_shared hands out the app's own store.
+    with Store.open_shared(writable_db) as store:
         log = records.history(store, "commitments", "cc2-cop26-common-ground")
     assert list(log.editor) == ["alice"]
     assert records.field_changes(log.before[0], log.after[0]) == [("status", "proposed", "dropped")]
@@ -101,12 +101,12 @@ def test_an_allow_listed_identity_provider_user_can_edit(writable_db):
 
 
 def test_the_meeting_detail_shows_its_history_to_everyone(writable_db):
-    with Store.open(writable_db, read_only=False) as store, store.cursor() as cursor:
+    with Store.open_shared(writable_db) as store, store.cursor() as cursor:
         record = records.fetch(cursor, "meetings", "wgecc-9")
         assert record is not None
         strings = records.to_strings("meetings", record)
     strings["city"] = "Bruxelles"
-    with Store.open(writable_db, read_only=False) as store:
+    with Store.open_shared(writable_db) as store:
         records.save(store, "alice", "meetings", strings, expected=record)
     at = new_app()
     at.query_params["meeting"] = "wgecc-9"
@@ -131,7 +131,7 @@ def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable
     save = next(b for b in at.button if b.label.startswith("Save 2 commitments at wgecc-9"))
     save.click().run()
     assert "Saved 2 commitments." in [s.value for s in at.success]
-    with Store.open(writable_db, read_only=False) as store:
+    with Store.open_shared(writable_db) as store:
         log = records.history(store, "commitments")
         rows = store.rows(
             "SELECT ahead_of, sources FROM commitments WHERE meeting = 'wgecc-9' ORDER BY id"
@@ -158,7 +158,7 @@ def test_past_the_limits_records_are_searched_for_and_meetings_typed(writable_db
     ahead.input("no-such-meeting")
     next(b for b in at.button if "form::commitments" in str(b.key)).click().run()
     assert any("no-such-meeting" in e.value for e in at.error)
-    with Store.open(writable_db, read_only=False) as store:  # as the app's connection
+    with Store.open_shared(writable_db) as store:  # as the app's connection
         assert store.rows(
             "SELECT ahead_of FROM commitments WHERE id = 'cc2-cop26-common-ground'"
         ) == [("unfccc-cop26",)]

@@ -32,7 +32,7 @@ def test_a_database_from_a_newer_release_is_refused_untouched(bundled_db, tmp_pa
     assert path.read_bytes() == before
 
 
-def test_an_older_database_is_migrated_on_open(bundled_db, tmp_path, monkeypatch):
+def test_an_older_database_is_migrated_on_a_writable_open(bundled_db, tmp_path, monkeypatch):
     path = copy_of(bundled_db, tmp_path)
     applied = []
 
@@ -42,7 +42,7 @@ def test_an_older_database_is_migrated_on_open(bundled_db, tmp_path, monkeypatch
 
     monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
     monkeypatch.setitem(schema.MIGRATIONS, schema.SCHEMA_VERSION - 1, add_column)
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         assert store.rows("SELECT value FROM schema_meta WHERE key = 'schema_version'") == [
             (str(schema.SCHEMA_VERSION),)
         ]
@@ -63,7 +63,7 @@ def test_a_failed_migration_changes_nothing(bundled_db, tmp_path, monkeypatch):
     monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
     monkeypatch.setitem(schema.MIGRATIONS, schema.SCHEMA_VERSION - 1, broken)
     with pytest.raises(StoreError, match="no_such_table"):
-        Store.open(path)
+        Store.open(path, read_only=False)
     with duckdb.connect(str(path), read_only=True) as connection:
         columns = [c[0] for c in connection.execute("DESCRIBE meetings").fetchall()]
         version = connection.execute(
@@ -71,6 +71,21 @@ def test_a_failed_migration_changes_nothing(bundled_db, tmp_path, monkeypatch):
         ).fetchone()
     assert "half_done" not in columns
     assert version == (str(schema.SCHEMA_VERSION - 1),)
+
+
+def test_a_read_only_open_of_an_older_file_writes_nothing_and_says_how_to_migrate(
+    bundled_db, tmp_path
+):
+    path = copy_of(bundled_db, tmp_path)
+    set_version(path, schema.SCHEMA_VERSION - 1)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="cooptrack migrate --db"):
+        Store.open(path)
+    assert path.read_bytes() == before
+    with Store.open_shared(path) as store:  # a server is a writer: it migrates
+        assert store.rows("SELECT value FROM schema_meta WHERE key = 'schema_version'") == [
+            (str(schema.SCHEMA_VERSION),)
+        ]
 
 
 def test_a_duckdb_file_of_another_application_is_named(tmp_path):
@@ -117,7 +132,7 @@ def test_a_version_1_database_is_migrated_to_the_current_schema(bundled_db, tmp_
             connection.execute(f"CREATE VIEW {facts} AS SELECT 1 AS stale")
         connection.execute("DELETE FROM schema_meta WHERE key = 'derived'")
         connection.execute("UPDATE schema_meta SET value = '1' WHERE key = 'schema_version'")
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         assert store.rows("SELECT count(*) FROM history") == [(0,)]
         assert store.rows("SELECT value FROM schema_meta WHERE key = 'schema_version'") == [
             (str(schema.SCHEMA_VERSION),)
@@ -131,7 +146,7 @@ def test_macros_and_views_from_another_release_are_recreated_on_open(bundled_db,
     with duckdb.connect(str(path)) as connection:
         connection.execute("CREATE OR REPLACE VIEW label_maps AS SELECT 1 AS stale")
         connection.execute("UPDATE schema_meta SET value = 'old' WHERE key = 'derived'")
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         assert "country_names" in store.frame("SELECT * FROM label_maps").columns
         assert store.rows("SELECT value FROM schema_meta WHERE key = 'derived'") == [
             (schema.derived_digest(),)

@@ -284,7 +284,8 @@ _SOURCE_OF_AFFECTED = {
 
 def derived_digest() -> str:
     """Fingerprint of the macros, views and facts: when it changes, open() re-creates them."""
-    derived = MACROS + VIEWS + TOTALS_VIEWS + repr(FACTS + TOTALS)
+    derived = MACROS + VIEWS + TOTALS_VIEWS + repr((FACTS, TOTALS, _AFFECTED_IDS))
+    derived += repr(_SOURCE_OF_AFFECTED)  # a fixed refresh also repairs what the old one broke
     return hashlib.sha256(derived.encode()).hexdigest()[:16]
 
 

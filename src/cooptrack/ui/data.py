@@ -17,7 +17,7 @@ from cooptrack import profiles, projects, queries, tracking
 from cooptrack.filters import Filters
 from cooptrack.reference import Vocabulary
 from cooptrack.store import Store, default_path
-from cooptrack.ui import auth, forms
+from cooptrack.ui import forms
 
 
 def today() -> date:
@@ -27,14 +27,16 @@ def today() -> date:
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(path: str, writable: bool) -> Store:
-    return Store.open(path, read_only=not writable)
+def _open_store(path: str) -> Store:
+    return Store.open_shared(path)
 
 
 def store() -> Store:
-    """The open store, writable when editors are configured; raises StoreError (shown by the
-    app) when it cannot be opened."""
-    return _open_store(str(default_path()), auth.editing_configured())
+    """The process's one store, opened shared (read-only, read-write only while a write runs)
+    whether or not editors are configured: adding an editor to a running dashboard must not
+    open a second connection with another configuration. Raises StoreError (shown by the app)
+    when it cannot be opened."""
+    return _open_store(str(default_path()))
 
 
 def version() -> str:
