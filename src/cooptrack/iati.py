@@ -13,9 +13,10 @@ project, numbered by their start date.
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -24,18 +25,21 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 from defusedxml import DefusedXmlException, ElementTree
 
-from cooptrack import records
+from cooptrack import importer, records
 from cooptrack.dates import PartialDate
-from cooptrack.errors import InputError, SeedError
+from cooptrack.errors import EditConflict, InputError, SeedError
+from cooptrack.importer import Progress
 from cooptrack.records import Record
 from cooptrack.reference import is_country_code
-from cooptrack.seed import CONVERTERS, Known, Row
+from cooptrack.seed import CONVERTERS, Known, Row, quoted, url_problem
 from cooptrack.store import Store
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element  # a type only; parsing is defused
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_ACTIVITIES = 100_000
+MAX_DEPTH = 64  # IATI nests about six levels deep; a deeper file is not IATI
 VERSIONS = ("2.01", "2.02", "2.03")
 SUMMARY_CHARS = 600
 CONFIDENCE = "H"  # the publisher's own data
@@ -60,7 +64,6 @@ SECTOR_GROUP_TOPICS: dict[str, tuple[str, ...]] = {
     "140": ("water",),  # water supply, sanitation, water resources, river basins
     "232": ("renewable-energy",),  # energy generation from renewable sources
 }
-_URL = re.compile(r"^https?://[^\s;]+$")
 _ISO_DATE = re.compile(
     r"^(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:\d{2})?$"
 )
@@ -96,7 +99,7 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"activity {self.activity!r}, <{self.element}>: {self.reason}"
+        return f"activity {quoted(self.activity)}, <{self.element}>: {self.reason}"
 
 
 @dataclass
@@ -117,14 +120,16 @@ class IatiPlan:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     phases: list[tuple[dict[str, str], Record | None]] = field(default_factory=list)
+    _listed: set[Problem] = field(default_factory=set, repr=False, compare=False)
 
     def problem(self, activity: str, element: str, reason: str) -> None:
         found = Problem(activity, element, reason)
-        if found not in self.problems:
+        if found not in self._listed:
+            self._listed.add(found)
             self.problems.append(found)
 
     def note(self, activity: str, text: str) -> None:
-        self.notes.append(f"activity {activity!r}: {text}")
+        self.notes.append(f"activity {quoted(activity)}: {text}")
 
     def summary(self) -> str:
         return (
@@ -178,9 +183,15 @@ def slug(text: str) -> str:
 # --- reading the XML -------------------------------------------------------------------------
 
 
-def read_activities(name: str, content: bytes) -> tuple[str, list[Element]]:
-    """The file's IATI version and its `<iati-activity>` elements; InputError for anything
-    that is not a safe, well-formed IATI 2.01–2.03 activity file."""
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def read_activities(name: str, content: bytes) -> tuple[str, Iterator[Element]]:
+    """The file's IATI version and its `<iati-activity>` elements, one at a time as the file
+    is read (each is dropped from the tree once handed over, so memory stays small); an
+    InputError, at once or while iterating, for anything that is not a safe, well-formed IATI
+    2.01–2.03 activity file."""
     if len(content) > MAX_BYTES:
         raise InputError(
             f"{name} is larger than {MAX_BYTES // 2**20} MB; import a smaller extract "
@@ -188,28 +199,33 @@ def read_activities(name: str, content: bytes) -> tuple[str, list[Element]]:
         )
     if not content.strip():
         raise InputError(f"{name} is empty")
-    root = _parse(name, content)
+    events = _events(name, content)
+    root = next((element for event, element in events if event == "start"), None)
+    if root is None:
+        raise InputError(f"{name} is not well-formed XML: no element found")
     if root.tag != "iati-activities":
         raise InputError(
-            f"{name} is XML but not an IATI activity file: its root element is <{root.tag}>, "
-            "not <iati-activities>"
+            f"{name} is XML but not an IATI activity file: its root element is "
+            f"<{_short(root.tag)}>, not <iati-activities>"
         )
     version = (root.get("version") or "").strip()
     if version not in VERSIONS:
         raise InputError(
-            f"{name} is IATI version {version or '(not stated)'}; only versions "
+            f"{name} is IATI version {_short(version, 20) or '(not stated)'}; only versions "
             f"{', '.join(VERSIONS)} can be imported"
         )
-    activities = root.findall("iati-activity")
-    if not activities:
-        raise InputError(f"{name} is not an IATI activity file: it holds no <iati-activity>")
-    return version, activities
+    return version, _activities(name, events, root)
 
 
-def _parse(name: str, content: bytes) -> Element:
+def _events(name: str, content: bytes) -> Iterator[tuple[str, Element]]:
+    """The parser's start and end events, with its errors turned into messages."""
     try:
-        return ElementTree.fromstring(
-            content, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        yield from ElementTree.iterparse(
+            io.BytesIO(content),
+            events=("start", "end"),
+            forbid_dtd=True,
+            forbid_entities=True,
+            forbid_external=True,
         )
     except DefusedXmlException:
         raise InputError(
@@ -221,6 +237,32 @@ def _parse(name: str, content: bytes) -> Element:
         raise InputError(
             f"{name} is not well-formed XML: {reason} at line {line}, column {column + 1}"
         ) from None
+
+
+def _activities(
+    name: str, events: Iterator[tuple[str, Element]], root: Element
+) -> Iterator[Element]:
+    depth, count = 1, 0
+    for event, element in events:
+        if event == "start":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(f"{name} nests elements more than {MAX_DEPTH} levels deep")
+            continue
+        depth -= 1
+        if depth != 1:
+            continue
+        if element.tag == "iati-activity":
+            count += 1
+            if count > MAX_ACTIVITIES:
+                raise InputError(
+                    f"{name} holds more than {MAX_ACTIVITIES:,} activities; import a smaller "
+                    "extract"
+                )
+            yield element
+        root.remove(element)
+    if count == 0:
+        raise InputError(f"{name} is not an IATI activity file: it holds no <iati-activity>")
 
 
 def _text(element: Element | None) -> str:
@@ -260,7 +302,8 @@ def _read_activity(
         return None
     lang = element.get(XML_LANG) or "en"
     activity = Activity(identifier, slug(identifier))
-    activity.title = _narrative(element.find("title"), lang)
+    title = _narrative(element.find("title"), lang)
+    activity.title = _trimmed(title, Row.MAX_SHORT, result, activity, "title") if title else None
     descriptions = element.findall("description")
     general = [d for d in descriptions if (d.get("type") or "1") == "1"] or descriptions
     activity.summary = _trim(_narrative(general[0], lang)) if general else None
@@ -278,7 +321,7 @@ def _read_activity(
 def _iso_date(text: str) -> PartialDate:
     match = _ISO_DATE.match(text.strip())
     if not match:
-        raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)")
+        raise ValueError(f"{quoted(text)} is not an ISO date (YYYY-MM-DD)")
     return PartialDate.parse(match.group(1))
 
 
@@ -286,9 +329,9 @@ def _read_dates(element: Element, activity: Activity, result: IatiPlan) -> None:
     for item in element.findall("activity-date"):
         kind = (item.get("type") or "").strip()
         column = DATE_TYPES.get(kind)
-        where = f"activity-date[@type='{kind}']/@iso-date"
+        where = f"activity-date[@type={quoted(kind, 10)}]/@iso-date"
         if column is None:
-            result.problem(activity.identifier, "activity-date/@type", f"{kind!r} is not 1–4")
+            result.problem(activity.identifier, "activity-date/@type", f"{quoted(kind)} is not 1–4")
         elif column in activity.dates:
             result.note(activity.identifier, f"a second {where} is ignored")
         else:
@@ -312,14 +355,14 @@ def _read_countries(element: Element, activity: Activity, result: IatiPlan) -> N
     for item in element.findall("recipient-country"):
         code = (item.get("code") or "").strip().upper()
         if not is_country_code(code):
-            reason = f"{code!r} is not an ISO 3166-1 alpha-2 country code"
+            reason = f"{quoted(code)} is not an ISO 3166-1 alpha-2 country code"
             result.problem(activity.identifier, "recipient-country/@code", reason)
         elif code not in activity.countries:
             activity.countries.append(code)
     for item in element.findall("recipient-region"):
         result.note(
             activity.identifier,
-            f"recipient-region {item.get('code')!r} ignored: countries come from "
+            f"recipient-region {quoted(item.get('code') or '')} ignored: countries come from "
             "recipient-country only",
         )
 
@@ -331,7 +374,7 @@ def _read_markers(element: Element, activity: Activity, result: IatiPlan) -> Non
             continue
         significance = (item.get("significance") or "0").strip()
         if not significance.isdigit():
-            reason = f"{significance!r} is not a significance code (0–4)"
+            reason = f"{quoted(significance)} is not a significance code (0–4)"
             result.problem(activity.identifier, "policy-marker/@significance", reason)
         elif int(significance) >= 1:
             activity.conventions.add(convention)
@@ -344,8 +387,8 @@ def _read_sectors(element: Element, activity: Activity, result: IatiPlan) -> Non
         if vocabulary != "1":
             result.note(
                 activity.identifier,
-                f"sector {code!r} of vocabulary {vocabulary} ignored: only DAC 5-digit "
-                "codes (vocabulary 1) are mapped to topics",
+                f"sector {quoted(code)} of vocabulary {_short(vocabulary, 10)} ignored: only DAC "
+                "5-digit codes (vocabulary 1) are mapped to topics",
             )
         elif code:
             activity.sectors.append(code)
@@ -356,10 +399,15 @@ def _read_sources(
 ) -> None:
     for item in element.findall("document-link"):
         url = (item.get("url") or "").strip()
-        if not _URL.match(url):
-            result.note(activity.identifier, f"document-link {url!r} is not an http(s) address")
+        problem = url_problem(url)
+        if problem is not None:
+            result.note(activity.identifier, f"document-link left out: {problem}")
         elif url not in activity.sources:
             activity.sources.append(url)
+    room = Row.MAX_ITEMS - 1 if source else Row.MAX_ITEMS  # the file's address is kept
+    activity.sources = _first_sources(
+        activity.sources, result, activity.identifier, activity.phase_id, room
+    )
     if source and source not in activity.sources:
         activity.sources.append(source)
     if not activity.sources:
@@ -376,7 +424,7 @@ def _read_budget(element: Element, activity: Activity, result: IatiPlan) -> None
         try:
             amount = Decimal(_text(value).replace(",", ""))
         except InvalidOperation:
-            reason = f"{_text(value)!r} is not an amount"
+            reason = f"{quoted(_text(value))} is not an amount"
             result.problem(activity.identifier, ELEMENTS["budget"], reason)
             continue
         currency = ((value.get("currency") if value is not None else None) or default or "").strip()
@@ -412,10 +460,19 @@ def _read_related(element: Element, activity: Activity) -> None:
             activity.related.setdefault(ref, link)
 
 
-def _read_all(elements: list[Element], result: IatiPlan, source: str | None) -> list[Activity]:
+def _read_all(
+    elements: Iterator[Element],
+    result: IatiPlan,
+    source: str | None,
+    expected: int,
+    progress: Progress | None = None,
+) -> list[Activity]:
     activities: list[Activity] = []
     seen: dict[str, str] = {}
     for number, element in enumerate(elements, start=1):
+        result.activities = number
+        if progress is not None and number % 2000 == 0:
+            progress(min(number, expected), expected)
         activity = _read_activity(element, number, result, source)
         if activity is None:
             continue
@@ -424,7 +481,7 @@ def _read_all(elements: list[Element], result: IatiPlan, source: str | None) -> 
             reason = (
                 "appears twice in the file"
                 if other == activity.identifier
-                else f"gives the phase id {activity.phase_id!r}, as {other!r} does"
+                else f"gives the phase id {quoted(activity.phase_id)}, as {quoted(other)} does"
             )
             result.problem(activity.identifier, "iati-identifier", reason)
             continue
@@ -481,20 +538,31 @@ def project_root(chain: list[Activity]) -> tuple[str, Activity]:
 
 
 class _Planner:
-    """Matches activities to the record and collects the plan; reads, never writes."""
+    """Matches activities to the record and collects the plan; reads, never writes. What it
+    needs of the record is read once: ids, organisation names and the recorded phases."""
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection, result: IatiPlan) -> None:
         self.cursor, self.result = cursor, result
-        self.known: Known = records.known_from(cursor)
+        self.known = stored_known(cursor)
         self.names: dict[str, str] = {}
         for ident, name, short in cursor.execute(
             "SELECT id, name, short_name FROM organisations ORDER BY id"
         ).fetchall():
             self.names.setdefault(str(short).casefold(), str(ident))
             self.names[str(name).casefold()] = str(ident)
+        self.recorded: dict[str, str] = {}
+        self.by_project: dict[str, list[tuple[str, date | None]]] = {}
+        for ident, project, start in cursor.execute(
+            "SELECT id, project, coalesce(actual_start, planned_start) FROM phases"
+        ).fetchall():
+            self.recorded[str(ident)] = str(project)
+            self.by_project.setdefault(str(project), []).append((str(ident), start))
         self.new_organisations: dict[str, dict[str, str]] = {}
+        self.new_projects: set[str] = set()
+        self.org_sources: dict[str, dict[str, None]] = {}
         self.origins: dict[str, str] = {}
         self.pending: list[tuple[str, dict[str, str]]] = []
+        self.renumbered: dict[str, int] = {}
 
     def match(self, org: OrgRef) -> str | None:
         """The organisation's id: an existing one whose id is the `ref`, or whose name, short
@@ -514,21 +582,20 @@ class _Planner:
         if ident is None or org.name is None:
             self.result.note(
                 activity.identifier,
-                f"participating-org {org.ref!r} has no name and is not a known organisation; "
-                "left out",
+                f"participating-org {quoted(org.ref or '')} has no name and is not a known "
+                "organisation; left out",
             )
             return None
         return self._new_organisation(ident, org.name, activity)
 
     def _new_organisation(self, ident: str, name: str, activity: Activity) -> str:
-        row = self.new_organisations.get(ident)
-        if row is None:
-            row = {"id": ident, "name": name, "short_name": name, "kind": "other", "parent": ""}
-            row |= {"country": "", "sources": ""}
-            self.new_organisations[ident] = row
+        if ident not in self.new_organisations:
+            shown = _trimmed(name, Row.MAX_SHORT, self.result, activity, "participating-org name")
+            row = {"id": ident, "name": shown, "short_name": shown, "kind": "other"}
+            self.new_organisations[ident] = row | {"parent": "", "country": "", "sources": ""}
+            self.org_sources[ident] = {}
             self.origins[f"organisations/{ident}"] = activity.identifier
-        sources = [s for s in row["sources"].split(";") if s]
-        row["sources"] = ";".join(dict.fromkeys([*sources, *activity.sources]))
+        self.org_sources[ident].update(dict.fromkeys(activity.sources))
         self.names[name.casefold()] = ident
         return ident
 
@@ -538,7 +605,8 @@ class _Planner:
             mapped = SECTOR_TOPICS.get(code) or SECTOR_GROUP_TOPICS.get(code[:3], ())
             usable = [t for t in mapped if t in self.known.ids["topic"]]
             if not usable:
-                self.result.note(activity.identifier, f"sector {code} maps to no topic; left out")
+                note = f"sector {_short(code, 20)} maps to no topic; left out"
+                self.result.note(activity.identifier, note)
             found.extend(usable)
         return sorted(set(found))
 
@@ -552,15 +620,13 @@ class _Planner:
         root, named = project_root(chain)
         project = self._project_of(chain, slug(root))
         donor = self._donor(chain, named)
-        if project not in self.known.ids["project"] and all(
-            p["id"] != project for p in self.result.projects
-        ):
+        if project not in self.known.ids["project"] and project not in self.new_projects:
             self._new_project(project, named, donor, chain)
             if root != named.identifier:
                 self.result.note(
                     named.identifier,
-                    f"project {project!r} is named after the parent activity {root!r}, which "
-                    "is not in the file; its name is this activity's title",
+                    f"project {quoted(project)} is named after the parent activity "
+                    f"{quoted(root)}, which is not in the file; its name is this activity's title",
                 )
         numbers = self._numbers(project, chain)
         for activity in chain:
@@ -570,16 +636,10 @@ class _Planner:
     def _project_of(self, chain: list[Activity], computed: str) -> str:
         """A chain whose phases are already recorded stays in their project, so that a later,
         larger file (one that now includes the parent) does not move them."""
-        owners = {
-            str(row[0])
-            for a in chain
-            for row in self.cursor.execute(
-                "SELECT project FROM phases WHERE id = ?", [a.phase_id]
-            ).fetchall()
-        }
+        owners = {self.recorded[a.phase_id] for a in chain if a.phase_id in self.recorded}
         if len(owners) == 1 and computed not in owners:
             owner = owners.pop()
-            self.result.note(chain[0].identifier, f"stays in project {owner!r}, as recorded")
+            self.result.note(chain[0].identifier, f"stays in project {quoted(owner)}, as recorded")
             return owner
         return computed
 
@@ -592,42 +652,38 @@ class _Planner:
         donor = self.organisation(*funders[0]) or ""
         others = {f.name or f.ref or "" for f, _ in funders if self.match(f) != donor}
         if others:
-            also = "; ".join(sorted(others))
+            also = "; ".join(_short(other) for other in sorted(others))
             self.result.note(named.identifier, f"donor is {donor}; also funded by {also}")
         return donor
 
     def _new_project(
         self, project: str, named: Activity, donor: str, chain: list[Activity]
     ) -> None:
-        sources = dict.fromkeys(s for a in [named, *chain] for s in a.sources)
+        sources = list(dict.fromkeys(s for a in [named, *chain] for s in a.sources))
         self.result.projects.append(
             {
                 "id": project,
                 "name": named.title or "",
                 "donor": donor,
                 "summary": named.summary or "",
-                "sources": ";".join(sources),
+                "sources": ";".join(
+                    _first_sources(sources, self.result, named.identifier, project)
+                ),
             }
         )
+        self.new_projects.add(project)
         self.origins[f"projects/{project}"] = named.identifier
 
     def _numbers(self, project: str, chain: list[Activity]) -> dict[str, int]:
         """Phases 1..n by start date among this file's activities and the project's recorded
         phases; a recorded phase whose number moves is planned as a change too."""
         starts: dict[str, date | None] = {a.phase_id: a.start for a in chain}
-        recorded = self.cursor.execute(
-            "SELECT id, coalesce(actual_start, planned_start) FROM phases WHERE project = ?",
-            [project],
-        ).fetchall()
-        for ident, start in recorded:
-            starts.setdefault(str(ident), start)
+        for ident, start in self.by_project.get(project, []):
+            starts.setdefault(ident, start)
         order = sorted(starts, key=lambda ident: (starts[ident] or date.max, ident))
         numbers = {ident: number for number, ident in enumerate(order, start=1)}
         for ident in sorted(set(numbers) - {a.phase_id for a in chain}):
-            current = records.fetch(self.cursor, "phases", ident)
-            if current is not None and current["phase"] != numbers[ident]:
-                strings = records.to_strings("phases", current) | {"phase": str(numbers[ident])}
-                self.pending.append((ident, strings))
+            self.renumbered[ident] = numbers[ident]
         return numbers
 
     def _phase(self, activity: Activity, project: str, number: int) -> dict[str, str]:
@@ -649,22 +705,34 @@ class _Planner:
             "sources": ";".join(activity.sources),
         }
 
-    def check(self) -> None:
+    def check(self, progress: Progress | None = None) -> None:
         """Validate new organisations, then projects, then phases, exactly as the seed loader
-        does, and compare each phase with the record."""
+        does, and compare each phase with the record (fetched in one query)."""
+        for ident, row in self.new_organisations.items():
+            activity = self.origins[f"organisations/{ident}"]
+            sources = list(self.org_sources[ident])
+            row["sources"] = ";".join(_first_sources(sources, self.result, activity, ident))
         self.result.organisations = list(self.new_organisations.values())
         for kind in ("organisations", "projects"):
             for strings in getattr(self.result, kind):
                 activity = self.origins[f"{kind}/{strings['id']}"]
                 self._convert(kind, strings, activity)
-        columns = [
-            d[0] for d in self.cursor.execute("SELECT * FROM phases LIMIT 0").description or []
-        ]
-        for activity, strings in self.pending:
-            self.known.ids["phase"].discard(strings["id"])
+        ids = [strings["id"] for _, strings in self.pending] + list(self.renumbered)
+        stored = importer.fetch_many(self.cursor, "phases", ids)
+        pending = list(self.pending)
+        for ident, number in self.renumbered.items():
+            current = stored.get(ident)
+            if current is not None and current["phase"] != number:
+                strings = records.to_strings("phases", current) | {"phase": str(number)}
+                pending.append((ident, strings))
+        columns = [name for name, _ in importer.columns_of(self.cursor, "phases")]
+        for done, (activity, strings) in enumerate(pending, start=1):
             values = self._convert("phases", strings, activity)
             if values is not None:
-                self._compare(strings, dict(zip(columns, map(records.plain, values), strict=True)))
+                new = dict(zip(columns, map(records.plain, values), strict=True))
+                self._compare(strings, new, stored.get(strings["id"]))
+            if progress is not None and (done % 2000 == 0 or done == len(pending)):
+                progress(done, len(pending))
 
     def _convert(self, kind: str, strings: dict[str, str], activity: str) -> tuple[Any, ...] | None:
         try:
@@ -674,12 +742,11 @@ class _Planner:
                 return None  # already listed, with the reason, when the activity was read
             element = ELEMENTS.get(error.column, error.column)
             if kind == "organisations":
-                element = f"participating-org (new organisation {strings['id']!r})"
+                element = f"participating-org (new organisation {quoted(strings['id'])})"
             self.result.problem(activity, element, error.reason)
             return None
 
-    def _compare(self, strings: dict[str, str], new: Record) -> None:
-        current = records.fetch(self.cursor, "phases", strings["id"])
+    def _compare(self, strings: dict[str, str], new: Record, current: Record | None) -> None:
         if current is None:
             self.result.adds.append((strings["id"], strings["title"]))
             self.result.phases.append((strings, None))
@@ -692,52 +759,114 @@ class _Planner:
             self.result.unchanged += 1
 
 
-def plan(store: Store, name: str, content: bytes, source: str | None = None) -> IatiPlan:
+def stored_known(cursor: duckdb.DuckDBPyConnection) -> Known:
+    """The ids an IATI plan refers to, read once as sets; phases start empty (the file's own,
+    checked against each other: a recorded phase in the file is a change)."""
+    known = Known()
+    for kind, sql in (
+        ("organisation", "SELECT id FROM organisations"),
+        ("project", "SELECT id FROM projects"),
+        ("topic", "SELECT id FROM topics"),
+        ("convention", "SELECT code FROM conventions"),
+    ):
+        known.ids[kind] = {str(value) for (value,) in cursor.execute(sql).fetchall()}
+    known.ids["phase"] = set()
+    return known
+
+
+def _trimmed(text: str, limit: int, result: IatiPlan, activity: Activity, what: str) -> str:
+    """A title or name cut to the record's limit at a word, with a note saying so."""
+    if len(text) <= limit:
+        return text
+    result.note(activity.identifier, f"{what} cut to {limit} characters (it has {len(text):,})")
+    return _trim(text, limit - 1) or ""
+
+
+def _first_sources(
+    sources: list[str], result: IatiPlan, activity: str, owner: str, limit: int = Row.MAX_ITEMS
+) -> list[str]:
+    """At most `limit` source addresses for a record (a record keeps up to Row.MAX_ITEMS),
+    with a note when some are left out."""
+    if len(sources) <= limit:
+        return sources
+    result.note(
+        activity,
+        f"{quoted(owner)} keeps the first {limit} of its {len(sources):,} source addresses",
+    )
+    return sources[:limit]
+
+
+def plan(
+    store: Store,
+    name: str,
+    content: bytes,
+    source: str | None = None,
+    *,
+    progress: Progress | None = None,
+) -> IatiPlan:
     """Read an IATI activity file and check it against the database; writes nothing.
 
     `source` is the address the file was published at (e.g. its IATI Registry page), added to
-    every record's sources so that each stays traceable even without document links."""
-    if source is not None and not _URL.match(source.strip()):
-        raise InputError(f"source {source!r} is not an http(s) address")
+    every record's sources so that each stays traceable even without document links.
+    `progress` is told (done, of) while activities are read and again while they are checked."""
+    if source is not None:
+        problem = url_problem(source.strip())
+        if problem is not None:
+            raise InputError(f"source: {problem}")
     version, elements = read_activities(name, content)
-    result = IatiPlan(name, version, activities=len(elements))
-    activities = _read_all(elements, result, source.strip() if source else None)
+    result = IatiPlan(name, version)
+    expected = max(1, content.count(b"<iati-activity") - content.count(b"<iati-activities"))
+    activities = _read_all(elements, result, source.strip() if source else None, expected, progress)
     with store.cursor() as cursor:
         planner = _Planner(cursor, result)
         for chain in chains(activities):
             planner.chain(chain)
-        planner.check()
+        planner.check(progress)
     return result
 
 
 # --- applying -----------------------------------------------------------------------------
 
 
-def _record(cursor: duckdb.DuckDBPyConnection, table: str, ident: str) -> Record:
-    cursor.execute(f"SELECT * FROM {table} WHERE id = ?", [ident])
-    names = [d[0] for d in cursor.description or []]
-    row = cursor.fetchone() or ()
-    return {n: records.plain(v) for n, v in zip(names, row, strict=True)}
+def _checked_again(cursor: duckdb.DuckDBPyConnection, result: IatiPlan) -> dict[str, list[Any]]:
+    """The plan's rows validated again inside the writing transaction, each with the record as
+    stored; refused when the record has moved since the plan was made."""
+    known = stored_known(cursor)
+    checked: dict[str, list[Any]] = {}
+    for table, rows in (("organisations", result.organisations), ("projects", result.projects)):
+        existing = importer.fetch_many(cursor, table, [strings["id"] for strings in rows])
+        if existing:
+            raise InputError(
+                f"{table[:-1]} {quoted(next(iter(existing)))} was added by someone else since "
+                "the plan was made; nothing was written, plan the import again"
+            )
+        checked[table] = [(_validated(table, strings, known, result), None) for strings in rows]
+    stored = importer.fetch_many(cursor, "phases", [strings["id"] for strings, _ in result.phases])
+    checked["phases"] = []
+    for strings, current in result.phases:
+        now = stored.get(strings["id"])
+        if now != current:
+            old, new = current or {}, now or {}
+            fields = [
+                (k, old.get(k), new.get(k)) for k in {**old, **new} if old.get(k) != new.get(k)
+            ]
+            raise EditConflict(f"Phase {quoted(strings['id'])}", fields)
+        checked["phases"].append((_validated("phases", strings, known, result), current))
+    return checked
 
 
-def _add(
-    cursor: duckdb.DuckDBPyConnection, editor: str, table: str, strings: dict[str, str], via: str
-) -> None:
-    """Insert one new organisation or project, validated again, with its history line."""
-    ident = strings["id"]
-    if cursor.execute(f"SELECT 1 FROM {table} WHERE id = ?", [ident]).fetchone():
+def _validated(table: str, strings: dict[str, str], known: Known, result: IatiPlan) -> Any:
+    try:
+        return CONVERTERS[table](Row(result.source, 0, strings, known), known)
+    except SeedError as error:
         raise InputError(
-            f"{table[:-1]} {ident!r} was added by someone else since the plan was made; "
-            "nothing was written, plan the import again"
-        )
-    values = records.validate(table, strings, records.known_from(cursor), via)
-    marks = ", ".join("?" for _ in values)
-    cursor.execute(f"INSERT INTO {table} VALUES ({marks})", list(values))
-    change = records.Change(table, ident, "add", None, _record(cursor, table, ident))
-    records.log_change(cursor, editor, change, via)
+            f"{result.source}: the record changed since the file was checked ({table[:-1]} "
+            f"{quoted(strings['id'])}, {error.column}: {error.reason}); nothing was written, "
+            "plan the import again"
+        ) from None
 
 
-def apply(store: Store, editor: str, result: IatiPlan) -> int:
+def apply(store: Store, editor: str, result: IatiPlan, *, progress: Progress | None = None) -> int:
     """Write the whole plan in one transaction and return how many records it wrote; a plan
     with problems is refused, and any failure while writing leaves the database untouched."""
     if result.problems:
@@ -745,13 +874,11 @@ def apply(store: Store, editor: str, result: IatiPlan) -> int:
     via = f"iati {result.source}"
     written = 0
     with store.transaction() as cursor:
-        for table, rows in (("organisations", result.organisations), ("projects", result.projects)):
-            for strings in rows:
-                _add(cursor, editor, table, strings, via)
-                written += 1
-        for strings, current in result.phases:
-            change = records.write(cursor, editor, "phases", strings, expected=current, via=via)
-            written += change.before != change.after
+        checked = _checked_again(cursor, result)
+        for step, table in enumerate(("organisations", "projects", "phases"), start=1):
+            written += importer.write_rows(cursor, editor, table, checked[table], via)
+            if progress is not None:
+                progress(step, 3)
     return written
 
 

@@ -1,33 +1,73 @@
 """Bulk import of CSV or Excel files in the export's own columns.
 
-A file is read, every row turned back from readable labels into codes and validated as the seed
-loader validates; the plan lists what would be added and changed and every problem with its row,
-column and reason. Applying is all or nothing, in one transaction, with a history line per record.
+A file is read within limits checked before the work starts (size, declared and read rows,
+columns); every row is turned back from readable labels into codes and validated as the seed
+loader validates, against the record plus the rows above it in the same file. The plan lists
+what would be added and changed and every problem with its row, column and reason. Applying runs
+the same checks again inside its transaction and writes every row at once, with a history line
+per record, or nothing: whatever would stop the write shows in the plan first.
+
+In bulk on purpose: the ids a file may refer to are loaded once, its stored records fetched in
+one query and the rows inserted as one table, so that 100,000 rows take seconds, not minutes.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
 
 import duckdb
+import pyarrow as pa
 import pycountry
 
 from cooptrack import records
-from cooptrack.errors import InputError, SeedError
-from cooptrack.records import Kind, Record
-from cooptrack.seed import CONVERTERS, NO_PUBLIC_SOURCE, Row
+from cooptrack.dates import PartialDate, Precision
+from cooptrack.errors import EditConflict, InputError, SeedError
+from cooptrack.records import SINGULAR, Kind, Record
+from cooptrack.seed import CONVERTERS, NO_PUBLIC_SOURCE, Known, Row, quoted, title_key
 from cooptrack.store import Store
 
+Progress = Callable[[int, int], None]
+
 MAX_ROWS = 100_000
+MAX_BYTES = 64 * 2**20  # a 100,000-row export with long texts is about 30 MB
+MAX_COLUMNS = 64
+MAX_UNPACKED = 512 * 2**20  # an .xlsx is a zip: what its parts may expand to
+PROGRESS_EVERY = 2_000
 REQUIRED = {
     "meetings": {"id", "title", "kind", "start_date", "status", "sources"},
     "phases": {"id", "project", "title", "sources"},
     "commitments": {"id", "text", "made_by", "status", "sources"},
 }
+_COMMON = ("id", "countries", "conventions", "topics", "confidence", "sources")
+# Every column an export of each kind has; the import reads all of them but `organisations`
+# (a meeting's chairs and organisers together, derived from those two columns).
+COLUMNS: dict[str, frozenset[str]] = {
+    "meetings": frozenset(
+        {*_COMMON, "title", "short_title", "kind", "series", "ordinal", "start_date", "end_date"}
+        | {"tentative", "city", "host_country", "format", "status", "chairs", "summary"}
+        | {"chair_organisations", "organisers", "organisations"}
+    ),
+    "phases": frozenset(
+        {*_COMMON, "project", "phase", "title", "implementers", "budget", "currency", "summary"}
+        | {"planned_start", "planned_end", "actual_start", "actual_end"}
+    ),
+    "commitments": frozenset(
+        {*_COMMON, "text", "made_by", "meeting", "made_on", "due_date", "ahead_of", "status"}
+        | {"fulfilled_by"}
+    ),
+}
+_MERGED = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]{0,30}:)?mergeCell\s[^>]{0,200}?ref=\"([A-Z]{1,3})([0-9]{1,7})"
+    rb"(?::([A-Z]{1,3})([0-9]{1,7}))?\""
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +80,17 @@ class Problem:
         return f"row {self.row}, column {self.column!r}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class PlannedRow:
+    """A row that passed every check: its cells as read (applying checks them again), the
+    table row they give, and the record as stored when planned (None for a new one)."""
+
+    number: int
+    cells: dict[str, str]
+    values: tuple[Any, ...]
+    current: Record | None
+
+
 @dataclass
 class Plan:
     """What applying the file would do; nothing is written while making it."""
@@ -50,7 +101,7 @@ class Plan:
     changes: list[tuple[str, list[tuple[str, Any, Any]]]] = field(default_factory=list)
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
-    rows: list[tuple[dict[str, str], Record | None]] = field(default_factory=list)
+    rows: list[PlannedRow] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -59,122 +110,413 @@ class Plan:
         )
 
 
-def read_table(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(row number, cells) from CSV (UTF-8) or .xlsx bytes; cells as text, dates as ISO."""
+@dataclass
+class Sheet:
+    """A file's header (lower case, without surrounding spaces; "" for an unnamed column), its
+    non-empty rows by row number, and the cells that cannot be imported (formulas, extra cells,
+    merged cells), each a problem naming its row and column."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def column_name(self, index: int) -> str:
+        """The header's name for the column at `index` (0-based), else its letter."""
+        named = self.header[index] if index < len(self.header) else ""
+        return named or column_letter(index + 1)
+
+    def add(self, number: int, cells: list[str], cell_refs: bool) -> None:
+        """One row: named cells kept, a value under no column name a problem."""
+        row: dict[str, str] = {}
+        for index, text in enumerate(cells):
+            if not text.strip():
+                continue
+            if index < len(self.header) and self.header[index]:
+                row[self.header[index]] = text
+                continue
+            where = f"cell {column_letter(index + 1)}{number} " if cell_refs else "a cell "
+            self.problems.append(
+                Problem(
+                    number,
+                    column_letter(index + 1),
+                    f"{where}holds {quoted(text, 30)} under no column name in the header; "
+                    "name the column or remove the cell",
+                )
+            )
+        if row:
+            self.rows.append((number, row))
+
+
+def column_letter(number: int) -> str:
+    """1 → A, 27 → AA: how a spreadsheet names a column."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+# --- reading files ---------------------------------------------------------------------------
+
+
+def read_table(name: str, content: bytes) -> Sheet:
+    """The header and rows of a CSV (UTF-8) or .xlsx file, cells as text (dates as ISO), within
+    the limits on size, rows and columns; InputError for a file that cannot be read at all."""
+    if len(content) > MAX_BYTES:
+        raise InputError(
+            f"{name} is {len(content) / 2**20:,.1f} MB; import at most {MAX_BYTES // 2**20} MB "
+            "at a time (split the file)"
+        )
     if name.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(content)
+        sheet = _read_xlsx(name, content)
+    else:
+        sheet = _read_csv(name, content)
+    if not sheet.rows and not sheet.problems:
+        raise InputError(f"{name} has a header but no rows")
+    return sheet
+
+
+def _header(name: str, cells: list[str]) -> list[str]:
+    """Column names matched without case or surrounding spaces; each name only once."""
+    header = [cell.strip().lower() for cell in cells]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise InputError(f"{name}: row 1 is empty; the first row must name the columns")
+    first: dict[str, int] = {}
+    for index, column in enumerate(header):
+        if column and column in first:
+            raise InputError(
+                f"{name}, row 1: the header names {quoted(column)} twice (columns "
+                f"{column_letter(first[column] + 1)} and {column_letter(index + 1)}); "
+                "name each column once"
+            )
+        first[column] = index
+    if len(header) > MAX_COLUMNS:
+        raise InputError(f"{name}, row 1: {len(header)} columns; a file has at most {MAX_COLUMNS}")
+    return header
+
+
+def _too_many_rows(name: str) -> InputError:
+    return InputError(
+        f"{name} has more than {MAX_ROWS:,} rows; import at most {MAX_ROWS:,} at a time "
+        "(split the file)"
+    )
+
+
+def _read_csv(name: str, content: bytes) -> Sheet:
     try:
         text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{name} is not UTF-8 text; save it as CSV UTF-8 or .xlsx") from None
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{name} is not UTF-8 text (byte {error.start + 1:,} is not); "
+            "save it as CSV UTF-8 or .xlsx"
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = [h.strip() for h in next(reader, [])]
-        rows: list[tuple[int, dict[str, str]]] = []
+        first = next(reader, None)
+        if first is None:
+            raise InputError(f"{name} is empty")
+        sheet = Sheet(name, _header(name, first))
+        width = len(first)
         line = reader.line_num + 1
-        for cells in reader:
-            if len(cells) != len(header):
-                raise InputError(
-                    f"{name}, row {line}: {len(cells)} cells, header has {len(header)}"
-                )
-            if any(c.strip() for c in cells):
-                rows.append((line, dict(zip(header, cells, strict=True))))
+        for count, cells in enumerate(reader, start=1):
+            if count > MAX_ROWS:
+                raise _too_many_rows(name)
+            if any(cell.strip() for cell in cells):
+                if len(cells) < width:
+                    missing = sheet.column_name(len(cells))
+                    reason = f"the row has {len(cells)} cells, the header has {width}"
+                    sheet.problems.append(Problem(line, missing, reason))
+                sheet.add(line, cells, cell_refs=False)
             line = reader.line_num + 1
     except csv.Error as error:
-        raise InputError(f"{name}, row {reader.line_num}: not valid CSV ({error})") from None
-    if not header:
-        raise InputError(f"{name} is empty")
-    return rows
+        reason = str(error)
+        if "field larger than field limit" in reason:
+            reason = f"a cell is longer than {csv.field_size_limit():,} characters"
+        raise InputError(f"{name}, row {reader.line_num}: not valid CSV ({reason})") from None
+    return sheet
 
 
-def _read_xlsx(content: bytes) -> list[tuple[int, dict[str, str]]]:
+def _check_zip(name: str, content: bytes) -> None:
+    """An .xlsx is a zip archive: refuse one whose parts would expand beyond the limit."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise InputError(f"{name} is not a readable .xlsx workbook (not a zip archive)") from None
+    if unpacked > MAX_UNPACKED:
+        raise InputError(
+            f"{name} expands to {unpacked / 2**20:,.0f} MB; an .xlsx may expand to at most "
+            f"{MAX_UNPACKED // 2**20} MB"
+        )
+
+
+def _read_xlsx(name: str, content: bytes) -> Sheet:
     from openpyxl import load_workbook  # noqa: PLC0415 - only .xlsx imports need it
 
+    _check_zip(name, content)
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise InputError(f"not a readable .xlsx workbook ({type(error).__name__})") from None
-    values = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(values, ())]
-    rows = []
-    for number, cells in enumerate(values, start=2):
-        texts = [_cell_text(c) for c in cells]
-        if any(texts):
-            rows.append((number, dict(zip(header, texts, strict=False))))
-    return rows
+        raise _unreadable(name, error) from None
+    try:
+        sheets = list(book.worksheets)
+        if not sheets:
+            raise InputError(f"{name} has no worksheet")
+        for other in sheets[1:]:
+            if _holds_values(name, other):
+                raise InputError(
+                    f"{name}: sheet {quoted(other.title)} holds data too; only the first sheet "
+                    f"({quoted(sheets[0].title)}) is imported, so save the sheet to import alone"
+                )
+        sheet = _sheet(name, sheets[0])
+        _merged_cells(content, sheets[0], sheet)
+        return sheet
+    except InputError:
+        raise
+    except Exception as error:
+        raise _unreadable(name, error) from None
+    finally:
+        book.close()
+
+
+def _unreadable(name: str, error: Exception) -> InputError:
+    if "Forbidden" in type(error).__name__:  # defusedxml: a DTD or entity in a part
+        return InputError(f"{name} declares a DTD or entities, which are refused for safety")
+    return InputError(f"{name} is not a readable .xlsx workbook ({type(error).__name__})")
+
+
+def _check_declared_size(name: str, worksheet: Any) -> None:
+    """Refuse what the sheet declares (its dimension) before reading a row of it."""
+    rows, columns = worksheet.max_row or 0, worksheet.max_column or 0
+    if rows > MAX_ROWS + 1:
+        raise InputError(
+            f"{name}: the sheet declares {rows:,} rows; import at most {MAX_ROWS:,} at a time "
+            "(delete the empty rows below the data, or split the file)"
+        )
+    if columns > MAX_COLUMNS:
+        raise InputError(
+            f"{name}: the sheet declares {columns:,} columns; a file has at most {MAX_COLUMNS}"
+        )
+    worksheet.reset_dimensions()  # read what is there, not what the dimension says
+
+
+def _cells(name: str, worksheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, cells) of a sheet, stopping at the row and column limits."""
+    _check_declared_size(name, worksheet)
+    for number, cells in enumerate(worksheet.iter_rows(), start=1):
+        if number > MAX_ROWS + 1:
+            raise _too_many_rows(name)
+        if len(cells) > MAX_COLUMNS and any(c.value is not None for c in cells[MAX_COLUMNS:]):
+            raise InputError(
+                f"{name}, row {number}: a value in column {column_letter(len(cells))}; a file "
+                f"has at most {MAX_COLUMNS} columns"
+            )
+        yield number, cells
+
+
+def _holds_values(name: str, worksheet: Any) -> bool:
+    return any(c.value is not None for _, cells in _cells(name, worksheet) for c in cells)
+
+
+def _sheet(name: str, worksheet: Any) -> Sheet:
+    rows = _cells(name, worksheet)
+    first = next(rows, None)
+    if first is None:
+        raise InputError(f"{name} is empty")
+    sheet = Sheet(name, _header(name, [_cell_text(c.value) for c in first[1]]))
+    for number, cells in rows:
+        texts = []
+        for index, cell in enumerate(cells):
+            text = _cell_text(cell.value)
+            problem = _unreadable_cell(sheet, number, index, cell.data_type, text)
+            if problem is not None:
+                sheet.problems.append(problem)
+                text = ""
+            texts.append(text)
+        sheet.add(number, texts, cell_refs=True)
+    return sheet
+
+
+def _unreadable_cell(
+    sheet: Sheet, number: int, index: int, data_type: str, text: str
+) -> Problem | None:
+    """A formula or an error value: refused, since the file keeps no value it could give."""
+    ref = f"{column_letter(index + 1)}{number}"
+    if data_type == "f":
+        reason = (
+            f"cell {ref} holds the formula {quoted(text, 40)}; formulas are not imported, "
+            "so replace it with its value (copy, then paste values only)"
+        )
+    elif data_type == "e":
+        reason = f"cell {ref} holds the error value {quoted(text, 20)}"
+    else:
+        return None
+    return Problem(number, sheet.column_name(index), reason)
+
+
+def _merged_cells(content: bytes, worksheet: Any, sheet: Sheet) -> None:
+    """Merged cells give their value to their first cell only: the rows below would silently
+    lose it, so each merged range is a problem."""
+    path = getattr(worksheet, "_worksheet_path", None)
+    if not path:
+        return
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read(path)
+    for match in _MERGED.finditer(xml):
+        first_col, first_row = match.group(1).decode(), int(match.group(2))
+        last = f":{match.group(3).decode()}{int(match.group(4))}" if match.group(3) else ""
+        sheet.problems.append(
+            Problem(
+                first_row,
+                sheet.column_name(_column_number(first_col) - 1),
+                f"cells {first_col}{first_row}{last} are merged; unmerge them and fill each "
+                "cell (a merged range keeps its value in its first cell only)",
+            )
+        )
 
 
 def _cell_text(value: Any) -> str:
     """Excel turns ISO dates into dates and ordinals into floats; turn them back."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, datetime):
         return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, date | time | timedelta):
+        return value.isoformat() if not isinstance(value, timedelta) else str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
+# --- what the file holds ---------------------------------------------------------------------
+
+
 def detect_kind(columns: set[str]) -> Kind:
+    """The kind of record a file's columns are for; the message names what is missing."""
     for kind in records.KINDS:
         if REQUIRED[kind] <= columns and ({"text", "made_by"} <= columns) == (
             kind == "commitments"
         ):
             return kind
+    closest = min(records.KINDS, key=lambda k: len(REQUIRED[k] - columns))
+    missing = sorted(REQUIRED[closest] - columns)
+    if not missing:
+        raise InputError(
+            "cannot tell what the file holds: its columns fit more than one kind of record; "
+            "say which (--kind meetings, phases or commitments)"
+        )
     raise InputError(
-        "cannot tell what the file holds: use the columns of a `cooptrack export` file "
-        "(meetings, phases or commitments)"
+        f"cannot tell what the file holds: it comes closest to {closest} (the columns of "
+        f"`cooptrack export {closest}`), which also need the column(s) {', '.join(missing)}"
     )
 
 
-class Labels:
-    """Readable labels of an export turned back into the record's codes."""
+def _check_columns(name: str, kind: Kind, header: list[str]) -> None:
+    columns = {column for column in header if column}
+    missing = REQUIRED[kind] - columns
+    if missing:
+        raise InputError(f"{name} lacks the column(s) {', '.join(sorted(missing))}")
+    unknown = sorted(columns - COLUMNS[kind])
+    if unknown:
+        names = ", ".join(quoted(column, 30) for column in unknown[:10])
+        raise InputError(
+            f"{name}, row 1: the import does not read the column(s) {names}; remove them or "
+            f"correct their names (a {SINGULAR[kind]} file has: {', '.join(sorted(COLUMNS[kind]))})"
+        )
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
-        def table(sql: str) -> dict[str, str]:
-            return {
-                str(label).casefold(): str(key) for key, label in cursor.execute(sql).fetchall()
-            }
 
-        self.countries = table("SELECT code, name FROM countries")
-        self.organisations = table("SELECT id, name FROM organisations")
-        self.topics = table("SELECT id, label FROM topics")
-        self.meetings = table("SELECT id, title FROM meetings")
-        self.projects = table("SELECT id, name FROM projects")
-
-    def country(self, label: str) -> str | None:
-        found = self.countries.get(label.casefold())
-        if found:
-            return found
-        try:
-            return str(pycountry.countries.lookup(label).alpha_2)
-        except LookupError:
-            return None
-
-    def many(self, text: str, lookup: Any, what: str) -> str:
-        codes = []
-        for label in (part.strip() for part in text.split(";")):
-            if not label:
-                continue
-            code = lookup(label) if callable(lookup) else lookup.get(label.casefold())
-            if code is None:
-                raise LookupError(f"unknown {what} {label!r}")
-            codes.append(code)
-        return ";".join(codes)
-
-    def one(self, text: str, table: dict[str, str], what: str) -> str:
-        return self.many(text, table, what) if text.strip() else ""
-
-    def actor(self, label: str) -> str | None:
-        return self.organisations.get(label.casefold()) or self.country(label)
+# --- labels back to codes ----------------------------------------------------------------------
 
 
 class LabelError(Exception):
     def __init__(self, column: str, reason: str) -> None:
         super().__init__(reason)
         self.column, self.reason = column, reason
+
+
+class Labels:
+    """The record's codes, names and ids, read once per plan: readable labels of an export
+    turned back into codes, and the ids that rows may refer to."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        def pairs(sql: str) -> list[tuple[str, str]]:
+            return [(str(a), str(b)) for a, b in cursor.execute(sql).fetchall()]
+
+        self.countries = {
+            name.casefold(): code for code, name in pairs("SELECT code, name FROM countries")
+        }
+        organisations = pairs("SELECT id, name FROM organisations")
+        self.organisations = {name.casefold(): ident for ident, name in organisations}
+        topics = pairs("SELECT id, label FROM topics")
+        self.topics = {label.casefold(): ident for ident, label in topics}
+        projects = pairs("SELECT id, name FROM projects")
+        self.projects = {name.casefold(): ident for ident, name in projects}
+        meetings = cursor.execute(
+            "SELECT id, title, lower(title), start_date, start_precision FROM meetings"
+        ).fetchall()
+        self.meetings = {title_key(str(title)): str(ident) for ident, title, *_ in meetings}
+        self.meeting_titles = {str(ident): str(key) for ident, _, key, _, _ in meetings}
+        self.meeting_starts = {
+            str(ident): PartialDate(start, cast(Precision, precision))
+            for ident, _, _, start, precision in meetings
+        }
+        self.ids: dict[str, set[str]] = {
+            "organisation": {ident for ident, _ in organisations},
+            "topic": {ident for ident, _ in topics},
+            "project": {ident for ident, _ in projects},
+            "meeting": set(self.meeting_titles),
+            "convention": {
+                str(c) for (c,) in cursor.execute("SELECT code FROM conventions").fetchall()
+            },
+        }
+        self._looked_up: dict[str, str | None] = {}
+
+    def known(self, own: str, replaced: Iterable[str] = ()) -> Known:
+        """Every stored id the rows may refer to, as sets; the file's own kind starts empty
+        (rows are checked against each other; a stored id in the file is a change). Meeting
+        titles are those of the stored meetings the file does not replace."""
+        known = Known()
+        known.ids = {kind: set(ids) for kind, ids in self.ids.items()}
+        known.ids[own] = set()
+        skipped = set(replaced) if own == "meeting" else set()
+        known.ids["meeting title"] = {
+            key for ident, key in self.meeting_titles.items() if ident not in skipped
+        }
+        known.meeting_starts = dict(self.meeting_starts)
+        return known
+
+    def country(self, label: str) -> str | None:
+        found = self.countries.get(label.casefold())
+        if found:
+            return found
+        if label not in self._looked_up:
+            try:
+                self._looked_up[label] = str(pycountry.countries.lookup(label).alpha_2)
+            except LookupError:
+                self._looked_up[label] = None
+        return self._looked_up[label]
+
+    def actor(self, label: str) -> str | None:
+        return self.organisations.get(label.casefold()) or self.country(label)
+
+    def meeting(self, label: str) -> str | None:
+        return self.meetings.get(title_key(label))
+
+
+def _lookup(lookup: Callable[[str], str | None] | dict[str, str], label: str) -> str | None:
+    return lookup(label) if callable(lookup) else lookup.get(label.casefold())
 
 
 def to_seed_strings(kind: Kind, cells: dict[str, str], labels: Labels) -> dict[str, str]:
@@ -184,10 +526,32 @@ def to_seed_strings(kind: Kind, cells: dict[str, str], labels: Labels) -> dict[s
         return (cells.get(column) or "").strip()
 
     def codes(column: str, lookup: Any, what: str) -> str:
-        try:
-            return labels.many(get(column), lookup, what)
-        except LookupError as error:
-            raise LabelError(column, str(error)) from None
+        parts = [part.strip() for part in get(column).split(";") if part.strip()]
+        if len(parts) > Row.MAX_ITEMS:
+            raise LabelError(column, f"has {len(parts):,} values; the limit is {Row.MAX_ITEMS}")
+        found = []
+        for number, label in enumerate(parts, start=1):
+            if len(label) > Row.MAX_SHORT:
+                length = f"{len(label):,} characters long; the limit is {Row.MAX_SHORT}"
+                raise LabelError(column, f"value {number} is {length}")
+            code = _lookup(lookup, label)
+            if code is None:
+                raise LabelError(column, f"unknown {what} {quoted(label)}")
+            found.append(code)
+        return ";".join(found)
+
+    def one(column: str, lookup: Any, what: str) -> str:
+        """A single label, which may itself hold ';' (a meeting's title)."""
+        label = get(column)
+        if not label:
+            return ""
+        if len(label) > Row.MAX_SHORT:
+            length = f"{len(label):,} characters long; the limit is {Row.MAX_SHORT}"
+            raise LabelError(column, f"is {length}")
+        code = _lookup(lookup, label)
+        if code is None:
+            raise LabelError(column, f"unknown {what} {quoted(label)}")
+        return code
 
     strings = {
         "id": get("id"),
@@ -195,7 +559,7 @@ def to_seed_strings(kind: Kind, cells: dict[str, str], labels: Labels) -> dict[s
         "conventions": get("conventions").replace(" ", "").upper(),
         "topics": codes("topics", labels.topics, "topic"),
         "confidence": get("confidence") or "L",
-        "sources": get("sources").replace(" ", ""),
+        "sources": ";".join(part.strip() for part in get("sources").split(";")),
     }
     if get("sources").lower() == NO_PUBLIC_SOURCE:
         strings["sources"] = NO_PUBLIC_SOURCE
@@ -210,7 +574,7 @@ def to_seed_strings(kind: Kind, cells: dict[str, str], labels: Labels) -> dict[s
             "end": get("end_date"),
             "tentative": get("tentative").lower(),
             "city": get("city"),
-            "host_country": codes("host_country", labels.country, "country"),
+            "host_country": one("host_country", labels.country, "country"),
             "format": get("format"),
             "status": get("status"),
             "chairs": ";".join(p.strip() for p in get("chairs").split(";")),
@@ -222,7 +586,7 @@ def to_seed_strings(kind: Kind, cells: dict[str, str], labels: Labels) -> dict[s
         }
     elif kind == "phases":
         strings |= {
-            "project": codes("project", labels.projects, "project"),
+            "project": one("project", labels.projects, "project"),
             "phase": get("phase"),
             "title": get("title"),
             "implementers": codes("implementers", labels.organisations, "organisation"),
@@ -234,94 +598,226 @@ def to_seed_strings(kind: Kind, cells: dict[str, str], labels: Labels) -> dict[s
         strings |= {
             "text": get("text"),
             "made_by": codes("made_by", labels.actor, "organisation or country"),
-            "meeting": codes("meeting", labels.meetings, "meeting"),
+            "meeting": one("meeting", labels.meeting, "meeting"),
             "made_on": get("made_on"),
             "due": get("due_date"),
-            "ahead_of": codes("ahead_of", labels.meetings, "meeting"),
+            "ahead_of": one("ahead_of", labels.meeting, "meeting"),
             "status": get("status"),
-            "fulfilled_by": codes("fulfilled_by", labels.meetings, "meeting"),
+            "fulfilled_by": one("fulfilled_by", labels.meeting, "meeting"),
         }
     return strings
 
 
-def plan(store: Store, name: str, content: bytes, kind: Kind | None = None) -> Plan:
-    """Read and check a whole file against the database; writes nothing."""
-    table = read_table(name, content)
-    if len(table) > MAX_ROWS:
-        raise InputError(f"{name} has {len(table)} rows; import at most {MAX_ROWS} at a time")
-    columns = set(table[0][1]) if table else set()
-    chosen = kind or detect_kind(columns)
-    missing = REQUIRED[chosen] - columns
-    if missing:
-        raise InputError(f"{name} lacks the column(s) {', '.join(sorted(missing))}")
+# --- checking rows ------------------------------------------------------------------------------
+
+
+def columns_of(cursor: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """(name, type) of a table's columns, in order."""
+    cursor.execute(f"SELECT * FROM {table} LIMIT 0")
+    return [(str(d[0]), str(d[1])) for d in cursor.description or []]
+
+
+def fetch_many(cursor: duckdb.DuckDBPyConnection, table: str, ids: list[str]) -> dict[str, Record]:
+    """The stored records of `ids` that exist, each as `records.fetch` gives it, in one query
+    (and one more for the follow-ups of commitments)."""
+    if not ids:
+        return {}
+    cursor.execute(f"SELECT * FROM {table} WHERE id IN (SELECT unnest($ids))", {"ids": ids})
+    names = [d[0] for d in cursor.description or []]
+    found = {
+        str(row[0]): {n: records.plain(v) for n, v in zip(names, row, strict=True)}
+        for row in cursor.fetchall()
+    }
+    if table == "commitments" and found:
+        for record in found.values():
+            record["followups"] = []
+        cursor.execute(
+            "SELECT * FROM followups WHERE commitment IN (SELECT unnest($ids)) "
+            "ORDER BY commitment, seq",
+            {"ids": list(found)},
+        )
+        names = [d[0] for d in cursor.description or []]
+        for row in cursor.fetchall():
+            note = {n: records.plain(v) for n, v in zip(names, row, strict=True)}
+            found[str(note["commitment"])]["followups"].append(note)
+    return found
+
+
+def _check_rows(
+    cursor: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    source: str,
+    rows: list[tuple[int, dict[str, str]]],
+    progress: Progress | None = None,
+) -> tuple[list[PlannedRow], list[Problem]]:
+    """Every row checked as the seed loader checks one, against the record and the rows above
+    it: the rows that pass, with their stored records, and a problem for each that does not."""
+    labels = Labels(cursor)
+    problems: list[Problem] = []
+    readable: list[tuple[int, dict[str, str], dict[str, str]]] = []
+    first_row: dict[str, int] = {}
+    for number, cells in rows:
+        try:
+            strings = to_seed_strings(kind, cells, labels)
+        except LabelError as error:
+            problems.append(Problem(number, error.column, error.reason))
+            continue
+        ident = strings["id"]
+        if ident in first_row:
+            reason = f"{quoted(ident)} appears twice in the file (first in row {first_row[ident]})"
+            problems.append(Problem(number, "id", reason))
+            continue
+        first_row[ident] = number
+        readable.append((number, cells, strings))
+    stored = fetch_many(
+        cursor, kind, [strings["id"] for _, _, strings in readable if strings["id"]]
+    )
+    known = labels.known(SINGULAR[kind], replaced=stored)
+    passed: list[PlannedRow] = []
+    for done, (number, cells, strings) in enumerate(readable, start=1):
+        try:
+            values = CONVERTERS[kind](Row(source, number, strings, known), known)
+        except SeedError as error:
+            problems.append(Problem(number, error.column, error.reason))
+        else:
+            passed.append(PlannedRow(number, cells, values, stored.get(strings["id"])))
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(readable)):
+            progress(done, len(readable))
+    return passed, problems
+
+
+def plan(
+    store: Store,
+    name: str,
+    content: bytes,
+    kind: Kind | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Plan:
+    """Read and check a whole file against the database; writes nothing. `progress` is told
+    (rows checked, rows in all) as the check goes."""
+    sheet = read_table(name, content)
+    chosen = kind or detect_kind({column for column in sheet.header if column})
+    _check_columns(name, chosen, sheet.header)
     result = Plan(chosen, name)
     with store.cursor() as cursor:
-        labels = Labels(cursor)
-        seen: set[str] = set()
-        for number, cells in table:
-            _plan_row(cursor, result, labels=labels, number=number, cells=cells, seen=seen)
+        passed, problems = _check_rows(cursor, chosen, name, sheet.rows, progress)
+        columns = [column for column, _ in columns_of(cursor, chosen)]
+    cell_problems = {(p.row, p.column) for p in sheet.problems}
+    problems = [p for p in problems if (p.row, p.column) not in cell_problems]
+    result.problems = sorted([*sheet.problems, *problems], key=lambda p: p.row)
+    for row in passed:
+        ident = str(row.values[0])
+        if row.current is None:
+            result.adds.append((ident, row.cells.get("title") or row.cells.get("text") or ""))
+        else:
+            new = {n: records.plain(v) for n, v in zip(columns, row.values, strict=True)}
+            changed = [
+                (n, row.current.get(n), new[n]) for n in columns if row.current.get(n) != new[n]
+            ]
+            if changed:
+                result.changes.append((ident, changed))
+            else:
+                result.unchanged += 1
+    result.rows = passed
     return result
 
 
-def _plan_row(
+# --- writing ----------------------------------------------------------------------------------
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "VARCHAR[]": pa.list_(pa.string()),
+    "DATE": pa.date32(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "BOOLEAN": pa.bool_(),
+    "DECIMAL(18,2)": pa.decimal128(18, 2),
+    "TIMESTAMP": pa.timestamp("us"),
+}
+
+
+def _insert(cursor: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert many rows as one Arrow table: one statement instead of one per row."""
+    columns = columns_of(cursor, table)
+    arrays = {
+        name: pa.array([row[index] for row in rows], type=_ARROW_TYPES.get(kind))
+        for index, (name, kind) in enumerate(columns)
+    }
+    cursor.register("cooptrack_import_rows", pa.table(arrays))
+    try:
+        cursor.execute(f"INSERT INTO {table} SELECT * FROM cooptrack_import_rows")
+    finally:
+        cursor.unregister("cooptrack_import_rows")
+
+
+def _json(record: Record | None) -> str | None:
+    return json.dumps(record, ensure_ascii=False) if record else None
+
+
+def write_rows(
     cursor: duckdb.DuckDBPyConnection,
-    result: Plan,
-    *,
-    labels: Labels,
-    number: int,
-    cells: dict[str, str],
-    seen: set[str],
-) -> None:
-    try:
-        strings = to_seed_strings(result.kind, cells, labels)
-    except LabelError as error:
-        result.problems.append(Problem(number, error.column, error.reason))
-        return
-    ident = strings["id"]
-    if ident in seen:
-        result.problems.append(Problem(number, "id", f"{ident!r} appears twice in the file"))
-        return
-    seen.add(ident)
-    current = records.fetch(cursor, result.kind, ident) if ident else None
-    known = records.known_from(cursor, skip=(result.kind, ident))
-    try:
-        values = CONVERTERS[result.kind](Row(result.source, number, strings, known), known)
-    except SeedError as error:
-        result.problems.append(Problem(number, error.column, error.reason))
-        return
-    result.rows.append((strings, current))
-    if current is None:
-        result.adds.append((ident, strings.get("title") or strings.get("text") or ""))
-        return
-    changes = _changed_fields(cursor, result.kind, values, current)
-    if changes:
-        result.changes.append((ident, changes))
-    else:
-        result.unchanged += 1
+    editor: str,
+    table: str,
+    rows: list[tuple[tuple[Any, ...], Record | None]],
+    via: str,
+) -> int:
+    """Write checked table rows (values, record as stored or None) inside the caller's
+    transaction, with one history line per record that changed, as `records.write` writes
+    them one at a time; return how many records changed."""
+    if not rows:
+        return 0
+    ids = [str(values[0]) for values, _ in rows]
+    replaced = [str(values[0]) for values, current in rows if current is not None]
+    if replaced:
+        cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT unnest($ids))", {"ids": replaced})
+    _insert(cursor, table, [values for values, _ in rows])
+    after = fetch_many(cursor, table, ids)
+    found = cursor.execute("SELECT coalesce(max(change_id), 0) FROM history").fetchone()
+    next_id = int(found[0] if found else 0) + 1
+    now = datetime.now(UTC).replace(tzinfo=None)
+    lines: list[tuple[Any, ...]] = []
+    for ident, (_, current) in zip(ids, rows, strict=True):
+        if current == after[ident]:
+            continue
+        action = "add" if current is None else "change"
+        before, now_json = _json(current), _json(after[ident])
+        lines.append(
+            (next_id + len(lines), now, editor, table, ident, action, before, now_json, via)
+        )
+    if lines:
+        _insert(cursor, "history", lines)
+    return len(lines)
 
 
-def _changed_fields(
-    cursor: duckdb.DuckDBPyConnection, kind: Kind, values: tuple[Any, ...], current: Record
-) -> list[tuple[str, Any, Any]]:
-    names = [d[0] for d in cursor.execute(f"SELECT * FROM {kind} LIMIT 0").description or []]
-    new = {n: records.plain(v) for n, v in zip(names, values, strict=True)}
-    return [(n, current.get(n), new[n]) for n in names if current.get(n) != new[n]]
+def _check_unchanged(kind: Kind, planned: list[PlannedRow], now: list[PlannedRow]) -> None:
+    """Refuse when a record changed (or appeared) since the plan was made."""
+    for before, current in zip(planned, now, strict=True):
+        if before.current != current.current:
+            label = f"{SINGULAR[kind].capitalize()} {before.values[0]!r}"
+            old, new = before.current or {}, current.current or {}
+            fields = [
+                (k, old.get(k), new.get(k))
+                for k in dict.fromkeys([*old, *new])
+                if old.get(k) != new.get(k)
+            ]
+            raise EditConflict(label, fields)
 
 
-def apply(store: Store, editor: str, result: Plan) -> int:
-    """Write every planned row in one transaction; refuse a plan that has problems."""
+def apply(store: Store, editor: str, result: Plan, *, progress: Progress | None = None) -> int:
+    """Write every planned row in one transaction, after checking them again there exactly as
+    the plan did; refuse a plan that has problems, and one the record has moved away from."""
     if result.problems:
         raise InputError(f"{result.summary()}; fix them first, nothing was written")
-    written = 0
+    rows = [(row.number, row.cells) for row in result.rows]
     with store.transaction() as cursor:
-        for strings, current in result.rows:
-            change = records.write(
-                cursor,
-                editor,
-                result.kind,
-                strings,
-                expected=current,
-                via=f"import {result.source}",
+        passed, problems = _check_rows(cursor, result.kind, result.source, rows, progress)
+        if problems or len(passed) != len(result.rows):
+            first = problems[0] if problems else "a row no longer passes"
+            raise InputError(
+                f"{result.source}: the record changed since the file was checked ({first}); "
+                "nothing was written, check the file again"
             )
-            written += change.before != change.after
-    return written
+        _check_unchanged(result.kind, result.rows, passed)
+        rows_to_write = [(row.values, row.current) for row in passed]
+        return write_rows(cursor, editor, result.kind, rows_to_write, f"import {result.source}")

@@ -12,12 +12,14 @@ import os
 import re
 import tempfile
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterator, MutableSet
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -28,11 +30,94 @@ from cooptrack.reference import CENTRAL_ASIA, all_countries, is_country_code
 from cooptrack.store import quiet
 
 T = TypeVar("T")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
-_URL = re.compile(r"^https?://[^\s;]+$")
 NO_PUBLIC_SOURCE = "no public source"
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Every pattern below runs in time linear in the text: anchored, or possessive where a run is
+# followed by something it could also have matched (user text can be 100,000 characters).
+_EMAIL = re.compile(r"[\w.+-]@[\w-]++\.[\w.-]")  # one character each side is enough to tell
+_DIGIT_RUN = re.compile(r"[\d ()-]++")  # a phone number is a run of these, 10+ digit to digit
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*+")
+_INTEGER = re.compile(r"-?[0-9]{1,9}")
+_CODE = re.compile(r"[A-Z][A-Z0-9-]*+")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_URL_FORBIDDEN = frozenset("()[]<>\"'\\`{}|^")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+MAX_AMOUNT = Decimal("9999999999999999.99")  # DECIMAL(18, 2)
+
+
+def quoted(value: str, limit: int = 60) -> str:
+    """A value for a message: its repr, cut short so that a huge cell still gives one line."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}… ({len(value):,} characters)"
+
+
+def title_key(title: str) -> str:
+    """What makes two meeting titles the same: DuckDB's lower(), which the database's own
+    check uses (records.known_from). Python's lower() differs only on a final capital sigma
+    (context-dependent in Python) and a dotted capital I, so those go character by character."""
+    if "Σ" in title or "İ" in title:
+        return "".join("i" if c == "İ" else c.lower() for c in title)
+    return title.lower()
+
+
+def has_contact_details(text: str) -> bool:
+    """True when `text` holds what looks like an e-mail address or a phone number."""
+    if "@" in text and _EMAIL.search(text):
+        return True
+    return any(len(run.group().strip(" ()-")) >= 10 for run in _DIGIT_RUN.finditer(text))
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not one plain http(s) web address, or None when it is one.
+
+    A source is shown as a link: it must be exactly one address, so characters that could end
+    it early or start markup (brackets, quotes, spaces, controls) must be percent-encoded."""
+    if len(url) > Row.MAX_URL:
+        return f"is {len(url):,} characters long; the limit is {Row.MAX_URL:,}"
+    for char in url:
+        if char in _URL_FORBIDDEN or char.isspace() or _is_control(char):
+            return (
+                f"{quoted(url)} contains {char!r}, which a web address cannot hold as it is "
+                f"(percent-encode it as %{ord(char):02X} if it is part of the address)"
+            )
+    if _BAD_ESCAPE.search(url):
+        return f"{quoted(url)} has a '%' that is not followed by two hexadecimal digits"
+    return _url_parts_problem(url)
+
+
+def _url_parts_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return f"{quoted(url)} is not a web address"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"{quoted(url)} is not an http(s) address"
+    if parts.username is not None or parts.password is not None:
+        return f"{quoted(url)} names a user before its host, which disguises where it leads"
+    if not _valid_host(parts.hostname or ""):
+        return f"{quoted(url)} has no valid host name"
+    return None
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char)[0] == "C"
+
+
+def _valid_host(host: str) -> bool:
+    """A domain name of two or more labels (international names allowed) or an IPv4 address."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.split(".")
+    if len(ascii_host) > 253 or len(labels) < 2:
+        return False
+    if all(label.isdigit() for label in labels):
+        return len(labels) == 4 and all(int(label) <= 255 for label in labels)
+    return all(_HOST_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
 
 
 def default_seed_dir() -> Path:
@@ -65,14 +150,47 @@ class Known:
 class Row:
     """One CSV row with typed, validated accessors that raise SeedError naming the cell."""
 
+    # What one cell may hold: the one place for these numbers (forms, imports and the seed
+    # files all read cells through Row). A message names the column, the limit and the length.
+    MAX_SHORT = 300  # titles, names, places, ids and codes: any one-line value
+    MAX_LONG = 5_000  # summaries, commitment texts and follow-up notes
+    MAX_ITEMS = 50  # values in one list cell (countries, topics, sources …)
+    MAX_URL = 2_000  # one source address
+    LONG_COLUMNS = frozenset({"summary", "text", "note"})
+
     def __init__(self, file: str, line: int, values: dict[str, str], known: Known) -> None:
         self.file, self.line, self.values, self.known = file, line, values, known
 
     def fail(self, column: str, reason: str) -> SeedError:
         return SeedError(self.file, self.line, column, reason)
 
-    def raw(self, column: str) -> str:
+    def _cell(self, column: str) -> str:
         return (self.values.get(column) or "").strip()
+
+    def _check_length(self, column: str, value: str, limit: int, what: str = "is") -> None:
+        if len(value) > limit:
+            raise self.fail(
+                column, f"{what} {len(value):,} characters long; the limit is {limit:,}"
+            )
+
+    def raw(self, column: str) -> str:
+        """The cell's text without surrounding spaces, within the column's length limit."""
+        value = self._cell(column)
+        limit = self.MAX_LONG if column in self.LONG_COLUMNS else self.MAX_SHORT
+        self._check_length(column, value, limit)
+        return value
+
+    def items(self, column: str, item_limit: int | None = None) -> list[str]:
+        """The values of a list cell (joined by ';'), at most MAX_ITEMS, each within limits."""
+        limit = item_limit or self.MAX_SHORT
+        value = self._cell(column)
+        self._check_length(column, value, self.MAX_ITEMS * (limit + 2), "the list is")
+        found = [part.strip() for part in value.split(";") if part.strip()]
+        if len(found) > self.MAX_ITEMS:
+            raise self.fail(column, f"has {len(found):,} values; the limit is {self.MAX_ITEMS}")
+        for number, item in enumerate(found, start=1):
+            self._check_length(column, item, limit, f"value {number} is")
+        return found
 
     def present(self, column: str, required: bool) -> str | None:
         """The cell's text, None when empty; an empty required cell is an error."""
@@ -83,12 +201,22 @@ class Row:
             raise self.fail(column, "is required")
         return None
 
+    def _check_free_text(self, column: str, value: str) -> None:
+        """No contact details, no control characters (a line break only in long texts)."""
+        allowed = "\t\n\r" if column in self.LONG_COLUMNS else ""
+        for position, char in enumerate(value, start=1):
+            if (_is_control(char) and char not in allowed) or char in _BIDI_CONTROLS:
+                raise self.fail(
+                    column, f"contains the control character {char!r} at position {position}"
+                )
+        if has_contact_details(value):
+            raise self.fail(column, "looks like an e-mail address or phone number; leave it out")
+
     def text(self, column: str, required: bool = True) -> str | None:
         value = self.present(column, required)
         if value is None:
             return None
-        if _EMAIL.search(value) or _PHONE.search(value):
-            raise self.fail(column, "looks like an e-mail address or phone number; leave it out")
+        self._check_free_text(column, value)
         return value
 
     def label(self, column: str) -> str:
@@ -100,8 +228,10 @@ class Row:
 
     def slug(self, column: str) -> str:
         value = self.raw(column)
-        if not _SLUG.match(value):
-            raise self.fail(column, f"{value!r} is not an id (lowercase letters, digits, '-')")
+        if not _SLUG.fullmatch(value):
+            raise self.fail(
+                column, f"{quoted(value)} is not an id (lowercase letters, digits, '-')"
+            )
         return value
 
     def choice(self, column: str, allowed: tuple[str, ...], required: bool = True) -> str | None:
@@ -109,33 +239,36 @@ class Row:
         if not value and not required:
             return None
         if value not in allowed:
-            raise self.fail(column, f"{value!r} is not one of: {', '.join(allowed)}")
+            raise self.fail(column, f"{quoted(value)} is not one of: {', '.join(allowed)}")
         return value
 
     def integer(self, column: str) -> int | None:
         value = self.raw(column)
         if not value:
             return None
-        if not re.fullmatch(r"-?\d+", value):
-            raise self.fail(column, f"{value!r} is not a whole number")
+        if not _INTEGER.fullmatch(value):
+            raise self.fail(column, f"{quoted(value)} is not a whole number (up to 9 digits)")
         return int(value)
 
     def decimal(self, column: str) -> Decimal | None:
+        """An amount: not negative, at most two decimals, within what the database stores."""
         value = self.raw(column)
         if not value:
             return None
         try:
-            number = Decimal(value)
+            number = Decimal(value) if value.isascii() else Decimal("NaN")
         except InvalidOperation:
-            raise self.fail(column, f"{value!r} is not a number") from None
-        if not number.is_finite() or number < 0:
-            raise self.fail(column, f"{value!r} is not an amount")
-        return number
+            raise self.fail(column, f"{quoted(value)} is not a number") from None
+        if not number.is_finite() or number < 0 or number > MAX_AMOUNT:
+            raise self.fail(column, f"{quoted(value)} is not an amount (0 to {MAX_AMOUNT:,})")
+        if number != number.quantize(Decimal("0.01")):
+            raise self.fail(column, f"{quoted(value)} has more than two decimals")
+        return number.quantize(Decimal("0.01"))
 
     def boolean(self, column: str) -> bool:
         value = self.raw(column).lower()
         if value not in ("true", "false", ""):
-            raise self.fail(column, f"{value!r} is not true or false")
+            raise self.fail(column, f"{quoted(value)} is not true or false")
         return value == "true"
 
     def date(self, column: str, required: bool = False) -> PartialDate | None:
@@ -152,7 +285,7 @@ class Row:
         if value is None:
             return None
         if not self.known.has(kind, value):
-            raise self.fail(column, f"unknown {kind} {value!r}")
+            raise self.fail(column, f"unknown {kind} {quoted(value)}")
         return value
 
     def later_ref(self, column: str, kind: str) -> str | None:
@@ -163,19 +296,20 @@ class Row:
         return value or None
 
     def refs(self, column: str, kind: str) -> list[str]:
-        values = [part.strip() for part in self.raw(column).split(";") if part.strip()]
+        values = self.items(column)
         for value in values:
             if not self.known.has(kind, value):
-                raise self.fail(column, f"unknown {kind} {value!r}")
+                raise self.fail(column, f"unknown {kind} {quoted(value)}")
         return sorted(set(values))  # canonical order: a list is a set of codes
 
     def texts(self, column: str) -> list[str]:
-        return [
-            part.strip() for part in (self.text(column, False) or "").split(";") if part.strip()
-        ]
+        values = self.items(column)
+        for value in values:
+            self._check_free_text(column, value)
+        return values
 
     def sources(self, column: str = "sources") -> list[str]:
-        urls = [part.strip() for part in self.raw(column).split(";") if part.strip()]
+        urls = self.items(column, self.MAX_URL)
         if [url.lower() for url in urls] == [NO_PUBLIC_SOURCE]:
             return [NO_PUBLIC_SOURCE]
         if not urls:
@@ -184,8 +318,9 @@ class Row:
                 f"every record needs at least one source address, or '{NO_PUBLIC_SOURCE}'",
             )
         for url in urls:
-            if not _URL.match(url):
-                raise self.fail(column, f"{url!r} is not an http(s) address")
+            problem = url_problem(url)
+            if problem is not None:
+                raise self.fail(column, problem)
         return urls
 
     def confidence(self) -> str:
@@ -222,7 +357,9 @@ def _unique_id(row: Row, column: str, kind: str, known: Known, value: str | None
     ident = value if value is not None else row.slug(column)
     seen = known.ids.setdefault(kind, set())
     if ident in seen:
-        raise row.fail(column, f"duplicate {kind} id {ident!r}")
+        what = kind if kind.endswith("title") else f"{kind} id"
+        shown = row.raw(column) if value is not None else ident
+        raise row.fail(column, f"duplicate {what} {quoted(shown)}")
     seen.add(ident)
     return ident
 
@@ -246,8 +383,8 @@ def _topic(row: Row, known: Known) -> tuple[Any, ...]:
 
 def _convention(row: Row, known: Known) -> tuple[Any, ...]:
     code = row.raw("code")
-    if not re.fullmatch(r"[A-Z][A-Z0-9-]*", code):
-        raise row.fail("code", f"{code!r} is not a convention code (UPPER letters, digits, '-')")
+    if not _CODE.fullmatch(code):
+        raise row.fail("code", f"{quoted(code)} is not a convention code (A-Z, digits, '-')")
     _unique_id(row, "code", "convention", known, code)
     return (
         code,
@@ -283,9 +420,15 @@ def _party(row: Row, known: Known) -> tuple[Any, ...]:
 def _meeting(row: Row, known: Known) -> tuple[Any, ...]:
     ident = _unique_id(row, "id", "meeting", known)
     title = row.text("title") or ""
-    _unique_id(row, "title", "meeting title", known, title.casefold())
+    _unique_id(row, "title", "meeting title", known, title_key(title))
     start, end = row.date("start", required=True), row.date("end")
     _check_order(row, "start", "end")
+    if start and end and end.start < start.start:  # the database stores first days and checks
+        raise row.fail(
+            "end",
+            f"{end.iso()} is stored as its first day, {end.start}, before start {start.iso()}; "
+            "give the end at least as precisely as the start",
+        )
     return (
         ident,
         title,
@@ -331,7 +474,7 @@ def _phase(row: Row, known: Known) -> tuple[Any, ...]:
         raise row.fail("actual_start", "a phase needs a planned or an actual start")
     budget = row.decimal("budget")
     currency = row.text("currency", False)
-    if budget is not None and not (currency and re.fullmatch(r"[A-Z]{3}", currency)):
+    if budget is not None and not (currency and _CURRENCY.fullmatch(currency)):
         raise row.fail("currency", "a budget needs a three-letter currency code such as EUR")
     return (
         ident,
