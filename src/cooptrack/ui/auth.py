@@ -4,30 +4,86 @@
     editors = ["someone@example.org"]      # allow-list for Streamlit's native sign-in ([auth])
 
     [cooptrack.accounts.alice]             # local accounts: `cooptrack add-editor alice`
-    salt = "…"
-    hash = "…"
+    hash = "$argon2id$v=19$m=65536,t=3,p=4$…"
 
 The editor is decided on the server at every run; widgets cannot set it, so a viewer who forges
-a request never reaches a write.
+a request never reaches a write. Accounts added while the dashboard runs count from the next run:
+the secrets files are checked at every run (see `_reload_secrets_if_changed`).
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
+import uuid
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit import config as streamlit_config
+from streamlit.runtime.secrets import secrets_singleton
 
-from cooptrack.accounts import check_password
-from cooptrack.errors import NotAllowed
+from cooptrack import accounts as local_accounts
+from cooptrack.errors import CooptrackError, NotAllowed
 
 _ACCOUNT_KEY = "_signed_in_account"
+_SESSION_THROTTLE_KEY = "_sign_in_failures"
+_SESSION_ID_KEY = "_sign_in_session_id"
+_log = logging.getLogger("cooptrack.auth")
+
+# Failed sign-ins per account name, for the whole process (every browser session).
+ACCOUNT_THROTTLE = local_accounts.Throttle()
+
+_secrets_seen: dict[str, tuple[int, ...] | None] | None = None
+_secrets_seen_lock = threading.Lock()
+
+
+def _secrets_files() -> list[str]:
+    return [str(p) for p in streamlit_config.get_option("secrets.files") or []]
+
+
+def _signature(paths: list[str]) -> dict[str, tuple[int, ...] | None]:
+    def stat(path: str) -> tuple[int, ...] | None:
+        try:
+            found = os.stat(path)
+        except OSError:
+            return None
+        return (found.st_ino, found.st_size, found.st_mtime_ns)
+
+    return {path: stat(path) for path in paths}
+
+
+def _reload_secrets_if_changed() -> None:
+    """Have Streamlit re-read its secrets files when one changed since the last run.
+
+    Streamlit polls them itself, but only the files that existed when it first read them, and a
+    poller stops for good after a failed read; `cooptrack add-editor` on a running dashboard must
+    not depend on either. Secrets given another way (tests' `AppTest.secrets`) are left alone.
+    """
+    global _secrets_seen
+    if st.secrets is not secrets_singleton:
+        return
+    signature = _signature(_secrets_files())
+    with _secrets_seen_lock:
+        previous, _secrets_seen = _secrets_seen, signature
+    if previous is None or previous == signature:
+        return  # first look: Streamlit has just read them, or reads them on first use
+    reload = getattr(secrets_singleton, "_on_secrets_changed", None)
+    if callable(reload):
+        changed = next((p for p in signature if signature[p] != previous.get(p)), "secrets.files")
+        try:
+            reload(changed)
+        except Exception as error:  # an unreadable file: st.secrets says so on the next access
+            _log.warning("secrets file %s could not be read again: %s", changed, error)
 
 
 def _settings() -> Mapping[str, Any]:
+    _reload_secrets_if_changed()
     try:
         section = st.secrets.get("cooptrack", {})
-    except Exception:  # no secrets file at all: nothing is configured
+    except Exception:  # no secrets file at all, or an unreadable one: nothing is configured
         return {}
     return section if isinstance(section, Mapping) else {}
 
@@ -96,10 +152,62 @@ def render_sign_in() -> None:
 
 def _password_form() -> None:
     with st.form("sign_in", clear_on_submit=True):
-        name = st.text_input("Account", key="sign_in_name")
+        name = st.text_input("Account", key="sign_in_name", max_chars=64)
         password = st.text_input("Password", type="password", key="sign_in_password")
         if st.form_submit_button("Sign in"):
-            if check_password(accounts(), name.strip(), password):
-                st.session_state[_ACCOUNT_KEY] = name.strip()
-                st.rerun()
-            st.error("Unknown account or wrong password.")
+            _sign_in(name.strip(), password)
+
+
+def _sign_in(name: str, password: str) -> None:
+    table = accounts()
+    outcome = local_accounts.attempt_sign_in(
+        table,
+        name,
+        password,
+        by_account=ACCOUNT_THROTTLE,
+        by_session=_session_throttle(),
+        session=_session_id(),
+    )
+    if not outcome.accepted:
+        st.error(outcome.message)
+        return
+    if outcome.upgraded_hash:
+        _store_upgraded_hash(name, outcome.upgraded_hash, table)
+    st.session_state[_ACCOUNT_KEY] = name
+    st.rerun()
+
+
+def _store_upgraded_hash(name: str, encoded: str, table: Mapping[str, Any]) -> None:
+    """Replace an old scrypt hash, or argon2 parameters behind the current ones. Best effort: the
+    sign-in stands either way, and the next one tries again."""
+    account = table.get(name)
+    stored = account.get("hash") if isinstance(account, Mapping) else None
+    if not isinstance(stored, str):
+        return
+    files = [Path(p) for p in _secrets_files()]
+    try:
+        written = local_accounts.store_upgraded_hash(files, name, encoded, replacing=stored)
+    except (CooptrackError, OSError) as error:
+        _log.warning("could not store the upgraded hash of account %r: %s", name, error)
+        return
+    if written is None:
+        _log.info("account %r is not in a secrets file this dashboard can rewrite", name)
+    else:
+        _log.info("upgraded the stored hash of account %r in %s", name, written)
+
+
+def _session_throttle() -> local_accounts.Throttle:
+    throttle = st.session_state.get(_SESSION_THROTTLE_KEY)
+    if not isinstance(throttle, local_accounts.Throttle):
+        throttle = local_accounts.Throttle(clock=ACCOUNT_THROTTLE.clock)
+        st.session_state[_SESSION_THROTTLE_KEY] = throttle
+    return throttle
+
+
+def _session_id() -> str:
+    """A random id that ties one browser session's log lines together."""
+    ident = st.session_state.get(_SESSION_ID_KEY)
+    if not isinstance(ident, str):
+        ident = uuid.uuid4().hex[:12]
+        st.session_state[_SESSION_ID_KEY] = ident
+    return ident
