@@ -31,6 +31,12 @@ def test_partial_dates_keep_their_precision(text, start, precision, end, iso, la
         ("12/02/2020", "not a date"),
         ("", "not a date"),
         ("2021-1-5", "not a date"),
+        ("２０２１", "not a date"),  # full-width digits: int() reads them, a date must not
+        ("\u0662\u0660\u0662\u0661-\u0660\u0663", "not a date"),  # Arabic-Indic digits
+        ("2021-\u0968\u0968", "not a date"),  # Devanagari
+        ("2021\n2022", "not a date"),
+        ("0000", "there is no year 0"),
+        ("2021-02-30" + " " * 10_000, "February 2021 has 28 days"),
     ],
 )
 def test_dates_that_do_not_exist_are_refused_with_the_reason(text, reason):
@@ -55,3 +61,9 @@ def test_span_labels_never_show_more_than_is_known(args, expected):
 
 def test_tentative_dates_say_so():
     assert span_label(date(2021, 1, 1), "year", tentative=True) == "2021 (tbc)"
+
+
+def test_a_long_text_is_named_in_a_short_message():
+    with pytest.raises(ValueError, match="not a date") as refused:
+        PartialDate.parse("2021" * 250_000)
+    assert len(str(refused.value)) < 120

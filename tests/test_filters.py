@@ -1,12 +1,25 @@
 """Filters → SQL as pure functions, checked with a table of cases, then against real data."""
 
+import re
 from datetime import date
 
 import pytest
 
 from cooptrack.errors import InputError
-from cooptrack.filters import FilterInput, Filters, resolve, resolve_strict, where
-from cooptrack.reference import Vocabulary
+from cooptrack.filters import (
+    MAX_SEARCH_CHARS,
+    MAX_SEARCH_WORDS,
+    MAX_VALUE_CHARS,
+    MAX_VALUES,
+    FilterInput,
+    Filters,
+    from_query_params,
+    query_input,
+    resolve,
+    resolve_strict,
+    where,
+)
+from cooptrack.reference import CENTRAL_ASIA, CENTRAL_ASIA_CODE, Vocabulary
 
 VOCABULARY = Vocabulary(
     conventions={"CBD": "Convention on Biological Diversity", "UNFCCC": "UN climate convention"},
@@ -59,6 +72,11 @@ VOCABULARY = Vocabulary(
             {"search_0": "green", "search_1": "deal"},
         ),
         (
+            Filters(search="water Water WATER rivers water"),
+            "contains(search_text, $search_0) AND contains(search_text, $search_1)",
+            {"search_0": "water", "search_1": "rivers"},
+        ),
+        (
             Filters(search="'; DROP TABLE meetings; --"),
             "contains(search_text, $search_0) AND contains(search_text, $search_1) AND "
             "contains(search_text, $search_2) AND contains(search_text, $search_3) AND "
@@ -99,7 +117,21 @@ def test_filters_become_parameterized_sql(filters, sql, params):
             Filters(date_from=date(2009, 11, 1), date_to=date(2009, 11, 30)),
         ),
         (FilterInput(search="  circular   economy "), Filters(search="circular economy")),
-        (FilterInput(countries=("",), conventions=(" ",)), Filters()),
+        (FilterInput(countries=("CA",)), Filters(countries=("CA",))),
+        (FilterInput(countries=("ca", "CAN", "Canada")), Filters(countries=("CA",))),
+        (FilterInput(countries=(CENTRAL_ASIA_CODE,)), Filters(countries=CENTRAL_ASIA)),
+        (FilterInput(countries=("xca", "CENTRAL ASIA")), Filters(countries=CENTRAL_ASIA)),
+        (FilterInput(countries=("CA", "Central Asia")), Filters(countries=("CA", *CENTRAL_ASIA))),
+        (FilterInput(countries=("KZ",) * MAX_VALUES), Filters(countries=("KZ",))),
+        (
+            FilterInput(date_from="2021-02", date_to=" 2021 "),
+            Filters(date_from=date(2021, 2, 1), date_to=date(2021, 12, 31)),
+        ),
+        (
+            FilterInput(search=" ".join(f"w{i}" for i in range(MAX_SEARCH_WORDS))),
+            Filters(search=" ".join(f"w{i}" for i in range(MAX_SEARCH_WORDS))),
+        ),
+        (FilterInput(search="a " * 90), Filters(search=" ".join(["a"] * 90))),
     ],
 )
 def test_typed_values_resolve_to_canonical_codes(raw, expected):
@@ -128,6 +160,36 @@ def test_an_organisation_covers_the_bodies_below_it():
         (FilterInput(date_from="2021-02-30"), "from", "February 2021 has 28 days"),
         (FilterInput(date_to="soon"), "to", "'soon' is not a date"),
         (FilterInput(date_from="2022", date_to="2021"), "to", "--from 2022 is after --to 2021"),
+        (FilterInput(countries=("CA5",)), "country", "'Central Asia' or XCA for the five"),
+        (FilterInput(countries=(" ",)), "country", "a country value is empty"),
+        (FilterInput(conventions=("",)), "convention", "a convention value is empty"),
+        (FilterInput(date_to="  "), "to", "--to: the date is empty"),
+        (FilterInput(search=" "), "search", "the search is empty"),
+        (FilterInput(date_from="２０２１"), "from", "is not a date"),
+        (FilterInput(date_from="\u0662\u0660\u0662\u0661"), "from", "is not a date"),
+        (
+            FilterInput(countries=("KZ",) * (MAX_VALUES + 1)),
+            "country",
+            f"{MAX_VALUES + 1} country values; the limit is {MAX_VALUES}",
+        ),
+        (
+            FilterInput(organisations=("x" * (MAX_VALUE_CHARS + 1),)),
+            "organisation",
+            f"is {MAX_VALUE_CHARS + 1} characters long; the limit is {MAX_VALUE_CHARS}",
+        ),
+        (
+            FilterInput(search="w " * (MAX_SEARCH_CHARS // 2 + 1)),
+            "search",
+            f"characters long; the limit is {MAX_SEARCH_CHARS}",
+        ),
+        (
+            FilterInput(search=" ".join(f"w{i}" for i in range(MAX_SEARCH_WORDS + 1))),
+            "search",
+            f"has {MAX_SEARCH_WORDS + 1} different words; the limit is {MAX_SEARCH_WORDS}",
+        ),
+        (FilterInput(topics=("clim\x00ate",)), "topic", "holds control characters"),
+        (FilterInput(search="green\udcffdeal"), "search", "is not valid text"),
+        (FilterInput(date_from="2021\n"), "from", "holds control characters"),
     ],
 )
 def test_bad_values_are_named_and_the_rest_still_applies(raw, names, message):
@@ -136,8 +198,60 @@ def test_bad_values_are_named_and_the_rest_still_applies(raw, names, message):
     assert [p.filter for p in problems] == [names]
     assert message in problems[0].message
     assert filters.topics == ("biodiversity",)
-    with pytest.raises(InputError, match=message.replace("(", r"\(")):
+    with pytest.raises(InputError, match=re.escape(message)):
         resolve_strict(raw, VOCABULARY)
+
+
+def test_a_huge_value_is_named_without_being_repeated():
+    huge = "Narnia " * 150_000
+    _, problems = resolve(FilterInput(countries=(huge,), search=huge, date_to=huge), VOCABULARY)
+    assert [p.filter for p in problems] == ["country", "to", "search"]
+    assert all(len(p.message) < 200 and len(p.value) < 50 for p in problems)
+    assert "1,050,000 characters long" in problems[0].message
+
+
+def test_search_sql_grows_with_distinct_words_and_stops_at_the_limit():
+    words = [f"w{i}" for i in range(MAX_SEARCH_WORDS)]
+    sql, params = where(Filters(search=" ".join(words * 5)))
+    assert sql.count("contains(search_text") == MAX_SEARCH_WORDS == len(params)
+    with pytest.raises(InputError, match="the limit is"):
+        where(Filters(search=" ".join([*words, "one-more"])))
+
+
+@pytest.mark.parametrize(
+    ("params", "expected", "named"),
+    [
+        ({}, Filters(), []),
+        ({"country": "CA"}, Filters(countries=("CA",)), []),
+        ({"country": ["kz", "XCA"], "meeting": "wgecc-10"}, Filters(countries=CENTRAL_ASIA), []),
+        (
+            {"convention": ["CBD"], "q": ["first", "second"]},
+            Filters(conventions=("CBD",), search="second"),
+            ["'q' given 2 times"],
+        ),
+        (
+            {"from": ["2018", "2019"], "to": "2020"},
+            Filters(date_from=date(2019, 1, 1), date_to=date(2020, 12, 31)),
+            ["'from' given 2 times"],
+        ),
+        ({"country": ["Narnia", "UZ"]}, Filters(countries=("UZ",)), ["unknown country 'Narnia'"]),
+        ({"country": [""], "topic": "climate"}, Filters(topics=("climate",)), ["is empty"]),
+        ({"q": "word " * 1000}, Filters(), ["the search is 5,000 characters long"]),
+        ({"organisation": ["eu"] * 51}, Filters(), ["51 organisation values"]),
+        ({"from": "2021\x00"}, Filters(), ["holds control characters"]),
+    ],
+)
+def test_link_parameters_resolve_and_every_ignored_value_is_named(params, expected, named):
+    filters, problems = from_query_params(params, VOCABULARY)
+    assert filters == expected
+    assert len(problems) == len(named)
+    for problem, words in zip(problems, named, strict=True):
+        assert words in problem.message
+
+
+def test_link_parameters_other_than_filters_are_left_to_the_pages():
+    raw, problems = query_input({"meeting": ["x"] * 3, "profile": "TJ", "utm": "y"})
+    assert (raw, problems) == (FilterInput(), [])
 
 
 def test_slug_names_what_a_file_holds():

@@ -15,7 +15,8 @@ from typing import Literal
 
 Precision = Literal["day", "month", "year"]
 PRECISIONS: tuple[Precision, ...] = ("day", "month", "year")
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: `\d` would also take "２０２１" or Arabic-Indic digits, which int() reads.
+_ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -29,19 +30,22 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Read `2020-02-12`, `2009-11` or `2021`; raise ValueError naming what is wrong."""
-        match = _ISO.match(text.strip())
+        match = _ISO.fullmatch(text.strip())
+        shown = repr(text) if len(text) <= 40 else f"{text[:40]!r}…"
         if not match:
-            raise ValueError(f"{text!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY")
+            raise ValueError(f"{shown} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY")
         year, month, day = (int(part) if part else None for part in match.groups())
         assert year is not None
+        if year == 0:
+            raise ValueError(f"{shown} does not exist: there is no year 0")
         if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"{text!r} does not exist: there is no month {month}")
+            raise ValueError(f"{shown} does not exist: there is no month {month}")
         if day is not None:
             assert month is not None
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
                 name = calendar.month_name[month]
-                raise ValueError(f"{text!r} does not exist: {name} {year} has {last} days")
+                raise ValueError(f"{shown} does not exist: {name} {year} has {last} days")
             return cls(date(year, month, day), "day")
         if month is not None:
             return cls(date(year, month, 1), "month")

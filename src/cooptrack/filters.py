@@ -4,17 +4,35 @@ Values within one filter are OR-ed, different filters AND-ed. The SQL is built b
 functions returning `(sql, params)`, written against the columns every `*_facts` view has:
 `match_countries`, `conventions`, `topics`, `match_organisations`, `alive_from`, `alive_to`
 and `search_text`.
+
+What one request may ask for is bounded (the limits below): each value becomes one
+`list_contains` and each search word one `contains`, so the limits bound the work of a query,
+and a value too long or not plain text is named and never reaches SQL or a message whole.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from cooptrack.dates import PartialDate
 from cooptrack.errors import InputError
-from cooptrack.reference import Vocabulary, resolve_countries
+from cooptrack.reference import CENTRAL_ASIA_CODE, Vocabulary, resolve_countries
+
+# Limits of one request (a link, a command, the sidebar), in one place.
+MAX_VALUES = 50  # values of one list filter (country, convention, topic, organisation)
+MAX_VALUE_CHARS = 100  # characters of one such value or date; names and codes are far shorter
+MAX_SEARCH_CHARS = 200
+MAX_SEARCH_WORDS = 20
+
+# URL query keys of the filters: those that may repeat (OR-ed values), and those that hold one.
+LIST_KEYS = ("country", "convention", "topic", "organisation")
+SINGLE_KEYS = ("from", "to", "q")
+_NOT_PLAIN_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SHOWN_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -69,19 +87,27 @@ class Problem:
 def resolve(raw: FilterInput, vocabulary: Vocabulary) -> tuple[Filters, list[Problem]]:
     """Resolve every value it can; return what it could not use as problems."""
     problems: list[Problem] = []
-    countries = _unique(code for token in raw.countries for code in _country(token, problems))
+    countries = _unique(
+        code
+        for token in _usable_values(raw.countries, "country", problems)
+        for code in _country(token, problems)
+    )
     conventions = _resolve_each(
-        raw.conventions,
+        _usable_values(raw.conventions, "convention", problems),
         "convention",
         vocabulary.resolve_convention,
         vocabulary.conventions,
         problems,
     )
     topics = _resolve_each(
-        raw.topics, "topic", vocabulary.resolve_topic, vocabulary.topics, problems
+        _usable_values(raw.topics, "topic", problems),
+        "topic",
+        vocabulary.resolve_topic,
+        vocabulary.topics,
+        problems,
     )
     organisations = _resolve_each(
-        raw.organisations,
+        _usable_values(raw.organisations, "organisation", problems),
         "organisation",
         vocabulary.resolve_organisation,
         vocabulary.organisations,
@@ -102,7 +128,7 @@ def resolve(raw: FilterInput, vocabulary: Vocabulary) -> tuple[Filters, list[Pro
         organisation_scope=vocabulary.descendants(organisations) if organisations else (),
         date_from=date_from,
         date_to=date_to,
-        search=" ".join((raw.search or "").split()),
+        search=_search(raw.search, problems),
     )
     return filters, problems
 
@@ -115,26 +141,133 @@ def resolve_strict(raw: FilterInput, vocabulary: Vocabulary) -> Filters:
     return filters
 
 
+def query_input(params: Mapping[str, str | Sequence[str]]) -> tuple[FilterInput, list[Problem]]:
+    """The filters of a link's query (key → its values, in order), as given. Keys that are
+    not filters belong to the pages and are left alone; a single-valued key given more than
+    once keeps its last value (as Streamlit's `query_params.get` does) and says so."""
+    problems: list[Problem] = []
+    singles: dict[str, str | None] = {}
+    for key in SINGLE_KEYS:
+        values = _values_of(params, key)
+        if len(values) > 1:
+            problems.append(
+                Problem(key, "", f"'{key}' given {len(values):,} times (only the last is used)")
+            )
+        singles[key] = values[-1] if values else None
+    raw = FilterInput(
+        countries=tuple(_values_of(params, "country")),
+        conventions=tuple(_values_of(params, "convention")),
+        topics=tuple(_values_of(params, "topic")),
+        organisations=tuple(_values_of(params, "organisation")),
+        date_from=singles["from"],
+        date_to=singles["to"],
+        search=singles["q"],
+    )
+    return raw, problems
+
+
+def from_query_params(
+    params: Mapping[str, str | Sequence[str]], vocabulary: Vocabulary
+) -> tuple[Filters, list[Problem]]:
+    """A link's filters resolved, and every value it had to ignore, named (pure: the
+    dashboard passes `st.query_params` as a plain mapping)."""
+    raw, problems = query_input(params)
+    filters, more = resolve(raw, vocabulary)
+    return filters, problems + more
+
+
+def _values_of(params: Mapping[str, str | Sequence[str]], key: str) -> list[str]:
+    found = params.get(key)
+    if found is None:
+        return []
+    if isinstance(found, str):
+        return [found]
+    return [value if isinstance(value, str) else repr(value) for value in found]
+
+
+def shown(value: str) -> str:
+    """A value as a message may repeat it: quoted, escaped, and cut to a few words."""
+    if len(value) <= _SHOWN_CHARS:
+        return repr(value)
+    return f"{value[:_SHOWN_CHARS]!r}… ({len(value):,} characters)"
+
+
+def _unusable(value: object, limit: int) -> str | None:
+    """Why `value` cannot be used as a filter value, or None when it can."""
+    if not isinstance(value, str):
+        return "is not text"
+    if not value.strip():
+        return "is empty"
+    if len(value) > limit:
+        return f"is {len(value):,} characters long; the limit is {limit:,}"
+    if _NOT_PLAIN_TEXT.search(value):
+        return f"{shown(value)} holds control characters or is not valid text"
+    return None
+
+
+def _usable_values(tokens: Sequence[str], name: str, problems: list[Problem]) -> list[str]:
+    """The values of one list filter that can be looked up; the others become problems."""
+    if len(tokens) > MAX_VALUES:
+        problems.append(
+            Problem(name, "", f"{len(tokens):,} {name} values; the limit is {MAX_VALUES}")
+        )
+        return []
+    usable = []
+    for token in tokens:
+        reason = _unusable(token, MAX_VALUE_CHARS)
+        if reason is None:
+            usable.append(token)
+        else:
+            problems.append(Problem(name, _value_text(token), f"a {name} value {reason}"))
+    return usable
+
+
+def _value_text(token: object) -> str:
+    """The value a problem is about, safe to show: cut short, odd characters replaced."""
+    text = token if isinstance(token, str) else repr(token)
+    if len(text) > _SHOWN_CHARS:
+        text = text[:_SHOWN_CHARS] + "…"
+    return _NOT_PLAIN_TEXT.sub("\ufffd", text)
+
+
+def search_words(text: str) -> tuple[str, ...]:
+    """The distinct lower-cased words of a search, in order: one `contains` each."""
+    return _unique(text.lower().split())
+
+
+def _search(text: str | None, problems: list[Problem]) -> str:
+    if text is None:
+        return ""
+    reason = _unusable(text, MAX_SEARCH_CHARS)
+    words = search_words(text) if reason is None else ()
+    if reason is None and len(words) > MAX_SEARCH_WORDS:
+        reason = f"has {len(words):,} different words; the limit is {MAX_SEARCH_WORDS}"
+    if reason is not None:
+        problems.append(Problem("search", _value_text(text), f"the search {reason}"))
+        return ""
+    return " ".join(text.split())
+
+
 def _unique(values: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
 def _country(token: str, problems: list[Problem]) -> tuple[str, ...]:
     codes = resolve_countries(token)
-    if not codes and token.strip():
+    if not codes:
         problems.append(
             Problem(
                 "country",
-                token,
-                f"unknown country {token!r}; use an ISO code (KZ or KAZ), an English name "
-                "(Kazakhstan) or 'Central Asia'",
+                _value_text(token),
+                f"unknown country {shown(token)}; use an ISO code (KZ or KAZ), an English name "
+                f"(Kazakhstan), or 'Central Asia' or {CENTRAL_ASIA_CODE} for the five",
             )
         )
     return codes
 
 
 def _resolve_each(
-    tokens: tuple[str, ...],
+    tokens: Sequence[str],
     name: str,
     lookup: Any,
     known: dict[str, str],
@@ -143,21 +276,29 @@ def _resolve_each(
     found: list[str] = []
     for token in tokens:
         key = lookup(token)
-        if key is None and token.strip():
+        if key is None:
             choices = ", ".join(sorted(known)) or "none recorded"
-            problems.append(Problem(name, token, f"unknown {name} {token!r}; known: {choices}"))
-        elif key is not None:
+            problems.append(
+                Problem(
+                    name, _value_text(token), f"unknown {name} {shown(token)}; known: {choices}"
+                )
+            )
+        else:
             found.append(key)
     return _unique(found)
 
 
 def _date(text: str | None, name: str, problems: list[Problem], end_of_period: bool) -> date | None:
-    if text is None or not text.strip():
+    if text is None:
+        return None
+    reason = _unusable(text, MAX_VALUE_CHARS)
+    if reason is not None:
+        problems.append(Problem(name, _value_text(text), f"--{name}: the date {reason}"))
         return None
     try:
         parsed = PartialDate.parse(text)
     except ValueError as error:
-        problems.append(Problem(name, text, f"--{name}: {error}"))
+        problems.append(Problem(name, _value_text(text), f"--{name}: {error}"))
         return None
     return parsed.end if end_of_period else parsed.start
 
@@ -194,7 +335,10 @@ def where(filters: Filters) -> tuple[str, dict[str, Any]]:
     if filters.date_from is not None:
         clauses.append("alive_to >= $date_from")
         params["date_from"] = filters.date_from
-    for index, word in enumerate(filters.search.lower().split()):
+    words = search_words(filters.search)
+    if len(words) > MAX_SEARCH_WORDS:  # resolve() never lets one through; a bound all the same
+        raise InputError(f"the search has {len(words):,} words; the limit is {MAX_SEARCH_WORDS}")
+    for index, word in enumerate(words):
         clauses.append(f"contains(search_text, $search_{index})")
         params[f"search_{index}"] = word
     return (" AND ".join(clauses) or "TRUE"), params

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 import pycountry
 
 CENTRAL_ASIA = ("KZ", "KG", "TJ", "TM", "UZ")
-_REGIONS = {"central asia": CENTRAL_ASIA, "central-asia": CENTRAL_ASIA, "ca": CENTRAL_ASIA}
+# The code for the five together. ISO 3166 leaves XAA-XZZ to users and never assigns them to a
+# country, so it cannot hide one (as "CA" once hid Canada).
+CENTRAL_ASIA_CODE = "XCA"
+_REGIONS = {
+    "central asia": CENTRAL_ASIA,
+    "central-asia": CENTRAL_ASIA,
+    CENTRAL_ASIA_CODE.lower(): CENTRAL_ASIA,
+}
 
 
 @dataclass(frozen=True)
@@ -35,12 +42,13 @@ def country_name(code: str) -> str:
 
 
 def resolve_countries(token: str) -> tuple[str, ...]:
-    """Alpha-2, alpha-3 or English name, any case; "Central Asia" means the five. () if unknown."""
+    """Alpha-2, alpha-3 or English name, any case; "Central Asia" (or `XCA`) means the five.
+    () if unknown. `CA` is Canada."""
     text = token.strip()
     if not text:
         return ()
-    if text.lower() in _REGIONS:
-        return _REGIONS[text.lower()]
+    if text.casefold() in _REGIONS:
+        return _REGIONS[text.casefold()]
     try:
         found = pycountry.countries.lookup(text)
     except LookupError:
