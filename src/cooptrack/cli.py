@@ -1,7 +1,9 @@
 """`cooptrack`: build the database and write CSV extracts from the command line.
 
 Every failure a user can cause prints one line, `cooptrack: error: …`, and exits with status 2;
-nothing is written. A traceback means a bug.
+nothing is written. A traceback means a bug. Arguments are checked before anything runs: each
+must be plain text (no control characters, valid UTF-8) of a bounded length, and no option may
+be empty or be given `--` as its value.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ import argparse
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from cooptrack import __version__, accounts, backup, extract, iati, importer
 from cooptrack.accounts import DEFAULT_SECRETS
@@ -26,10 +29,22 @@ from cooptrack.seed import build_database, default_seed_dir, load_seed
 from cooptrack.store import Store, default_path
 
 EXIT_USAGE = 2
+MAX_ARGUMENT_CHARS = 4096  # the longest path Linux accepts; filter values have their own limits
+_NOT_PLAIN_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_OPTION_NAMES = {"date_from": "--from", "date_to": "--to", "output": "-o/--output"}
+_POSITIONAL = ("kind", "file", "folder", "name")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one CooptrackError line instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InputError(f"{message} (see: {self.prog} --help)")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cooptrack",
         description="Record of EU–Central Asia environment and climate cooperation.",
     )
@@ -111,6 +126,11 @@ def _maintenance_commands(commands: Any, db_help: str) -> None:
     back.add_argument("--db", help=db_help)
     back.add_argument("--force", action="store_true", help="replace an existing database")
 
+    upgrade = commands.add_parser(
+        "migrate", help="bring a database from an older release up to date"
+    )
+    upgrade.add_argument("--db", help=db_help)
+
     editor = commands.add_parser("add-editor", help="add a local editor account (asks password)")
     editor.add_argument("name")
     editor.add_argument(
@@ -159,14 +179,23 @@ def _export(args: argparse.Namespace) -> int:
     )
     with Store.open(default_path(args.db)) as store:
         filters = resolve_strict(raw, vocabulary(store))
-        if args.output:
+        if args.output is not None:
             rows = export_to_file(store, kind, filters, Path(args.output))
             print(f"wrote {rows} {kind} to {args.output}", file=sys.stderr)
         else:
-            sys.stdout.buffer.write(export_bytes(store, kind, filters))
-            sys.stdout.flush()
+            _write_stdout(export_bytes(store, kind, filters))
             print(f"{count_rows(store, kind, filters)} {kind}", file=sys.stderr)
     return 0
+
+
+def _write_stdout(content: bytes) -> None:
+    try:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise InputError(f"cannot write to standard output: {error.strerror or error}") from None
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -218,6 +247,14 @@ def _backup(args: argparse.Namespace) -> int:
     with Store.open(default_path(args.db)) as store:
         folder = backup.backup(store, Path(args.folder) if args.folder else None)
     print(f"backup written to {folder}", file=sys.stderr)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    target = default_path(args.db)
+    with Store.open(target, read_only=False):
+        pass  # a writable opening brings an older file up to date
+    print(f"{target} is up to date", file=sys.stderr)
     return 0
 
 
@@ -273,22 +310,74 @@ def _synth(args: argparse.Namespace) -> int:
     return int(synth.main([a for a in args.args if a != "--"]) or 0)
 
 
+def _check_arguments(arguments: Sequence[str]) -> None:
+    """Refuse, before parsing, what no option may hold: control characters, text that is not
+    UTF-8 (surrogate escapes), huge values, and `--opt=--` (argparse gives such an option a
+    list instead of a string)."""
+    for index, argument in enumerate(arguments):
+        where = _naming(arguments, index)
+        if len(argument) > MAX_ARGUMENT_CHARS:
+            raise InputError(
+                f"{where} is {len(argument):,} characters long; the limit is {MAX_ARGUMENT_CHARS:,}"
+            )
+        if _SURROGATE.search(argument):
+            raise InputError(f"{where} is not valid UTF-8 text")
+        if _NOT_PLAIN_TEXT.search(argument):
+            raise InputError(f"{where} holds a control character (such as a newline or NUL)")
+        option, equals, value = argument.partition("=")
+        if option.startswith("-") and equals and value == "--":
+            raise InputError(f"{option} needs a value; '--' is not one")
+
+
+def _naming(arguments: Sequence[str], index: int) -> str:
+    """`the value of --country`, or `argument 3`, for a message that names no raw value."""
+    argument = arguments[index]
+    if argument.startswith("-") and "=" in argument:
+        return f"the value of {argument.partition('=')[0][:40]}"
+    previous = arguments[index - 1] if index else ""
+    if previous.startswith("-") and "=" not in previous and len(previous) <= 40:
+        return f"argument {index + 1} (after {previous})"
+    return f"argument {index + 1}"
+
+
+def _check_values(args: argparse.Namespace) -> None:
+    """Every option given holds text that is not blank: argparse can pass a list (`--x=--`),
+    and a blank value would otherwise be dropped silently or mean the default."""
+    if args.command == "synth":
+        return
+    for dest, value in vars(args).items():
+        if dest == "command" or value is None or isinstance(value, bool):
+            continue
+        name = dest.upper() if dest in _POSITIONAL else _OPTION_NAMES.get(dest, f"--{dest}")
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str):
+                raise InputError(f"{name} needs a value; '--' is not one")
+            if not item.strip():
+                raise InputError(f"{name} is empty; give a value or leave the option out")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["synth"]:
-        arguments = ["synth", "--", *arguments[1:]]
-    args = _parser().parse_args(arguments)
     handlers = {
         "init": _init,
         "export": _export,
         "import": _import,
         "backup": _backup,
         "restore": _restore,
+        "migrate": _migrate,
         "add-editor": _add_editor,
         "synth": _synth,
         "extract": _extract,
     }
     try:
+        _check_arguments(arguments)
+        if arguments[:1] == ["synth"]:
+            arguments = ["synth", "--", *arguments[1:]]
+        try:
+            args = _parser().parse_args(arguments)
+        except SystemExit as done:  # --help and --version print and stop
+            return done.code if isinstance(done.code, int) else 0
+        _check_values(args)
         return handlers[args.command](args)
     except CooptrackError as error:
         print(f"cooptrack: error: {error}", file=sys.stderr)
