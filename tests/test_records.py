@@ -260,3 +260,12 @@ def test_the_record_picker_lists_the_newest_and_finds_the_rest_by_words(writable
     assert records.pick_labels(writable, "commitments", "no such words") == ({}, 0)
     labels, _ = records.pick_labels(writable, "meetings", include="wgecc-9")
     assert "wgecc-9" in labels and len(labels) == 3
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), "", "not json", "[1, 2]"])
+def test_field_changes_reads_a_missing_side_as_no_record(missing):
+    """An "add" line read through pandas has NaN where SQL has NULL: the history panel that
+    showed it failed for every visitor."""
+    after = '{"id": "m", "city": "Almaty"}'
+    assert records.field_changes(missing, after) == [("id", None, "m"), ("city", None, "Almaty")]
+    assert records.field_changes(after, missing) == [("id", "m", None), ("city", "Almaty", None)]

@@ -240,9 +240,20 @@ def _diff(before: Record | None, after: Record | None) -> list[tuple[str, Any, A
     ]
 
 
-def field_changes(before: str | None, after: str | None) -> list[tuple[str, Any, Any]]:
-    """The fields a history line changed, from its stored JSON."""
-    return _diff(json.loads(before) if before else None, json.loads(after) if after else None)
+def field_changes(before: object, after: object) -> list[tuple[str, Any, Any]]:
+    """The fields a history line changed, from its stored JSON. A side that is not JSON text
+    (None, or the NaN pandas reads for a NULL) counts as no record."""
+    return _diff(_parsed(before), _parsed(after))
+
+
+def _parsed(stored: object) -> Record | None:
+    if not isinstance(stored, str) or not stored:
+        return None
+    try:
+        value = json.loads(stored)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _check_unchanged(
