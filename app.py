@@ -9,6 +9,7 @@ import streamlit as st
 from cooptrack.errors import CooptrackError
 from cooptrack.ui import auth, data
 from cooptrack.ui import filters as shared_filters
+from cooptrack.ui.text import md
 
 st.set_page_config(page_title="cooptrack", page_icon=":material/handshake:", layout="wide")
 
@@ -32,6 +33,13 @@ PAGES = [
 
 EDIT_PAGE = st.Page("pages/edit.py", title="Edit", icon=":material/edit:", url_path="edit")
 
+
+def show_unshown_confirmation() -> None:
+    """A committed save's confirmation that the page failed before showing: still shown."""
+    if flash := st.session_state.pop("flash", None):
+        st.success(flash, icon=":material/check_circle:")
+
+
 page = st.navigation(PAGES + ([EDIT_PAGE] if auth.current_editor() else []))
 try:
     data.store()
@@ -39,11 +47,15 @@ try:
     auth.render_sign_in()
     page.run()
 except CooptrackError as error:
-    st.error(f"**The record cannot be shown.** {error}", icon=":material/error:")
+    show_unshown_confirmation()
+    st.error(f"**The record cannot be shown.** {md(error)}", icon=":material/error:")
 except Exception:
     logging.getLogger("cooptrack").exception("page %s failed", page.title)
+    show_unshown_confirmation()
+    # True whatever failed: a save commits whole or not at all, before any drawing after it.
     st.error(
-        "**Something went wrong while drawing this page.** The record itself is unchanged. "
-        "Reload the page; if it happens again, tell the maintainers which link you opened.",
+        "**Something went wrong while drawing this page.** Saved changes are kept, and "
+        "nothing is ever half-saved. Reload the page; if it happens again, tell the "
+        "maintainers which link you opened.",
         icon=":material/error:",
     )

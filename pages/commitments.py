@@ -5,6 +5,7 @@ import streamlit as st
 from cooptrack.figures import status_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
+from cooptrack.ui.text import CHART_TEXT, chart_safe
 from cooptrack.ui.widgets import COMMITMENT_COLUMNS, caption, empty_state, record_table, table
 
 filters = current_filters()
@@ -42,12 +43,18 @@ with show_overdue:
 
 left, right = st.columns(2)
 left.plotly_chart(
-    status_figure(data.status_by(version, filters, "conventions"), "Status by convention"),
+    status_figure(
+        chart_safe(data.status_by(version, filters, "conventions"), *CHART_TEXT),
+        "Status by convention",
+    ),
     config={"displaylogo": False},
     key="status_by_convention",
 )
 right.plotly_chart(
-    status_figure(data.status_by(version, filters, "countries"), "Status by country"),
+    status_figure(
+        chart_safe(data.status_by(version, filters, "countries"), *CHART_TEXT),
+        "Status by country",
+    ),
     config={"displaylogo": False},
     key="status_by_country",
 )

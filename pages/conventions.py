@@ -6,6 +6,7 @@ from cooptrack.figures import timeline_figure
 from cooptrack.ui import data
 from cooptrack.ui.choice import url_choice
 from cooptrack.ui.page import current_filters
+from cooptrack.ui.text import CHART_TEXT, chart_safe, label, md, source_markdown
 from cooptrack.ui.widgets import caption, empty_state, record_table, table
 
 filters = current_filters()
@@ -19,16 +20,16 @@ code = url_choice(
     list(vocabulary.conventions),
     "profile_convention",
     [*filters.conventions, "UNFCCC"],
-    lambda c: f"{c} — {vocabulary.conventions[c]}",
+    lambda c: label(f"{c} — {vocabulary.conventions[c]}"),
 )
 profile = data.convention_profile(version, code, filters, today)
 if profile is None:
-    st.warning(f"No convention {code!r} in the record.")
+    st.warning(f"No convention {md(code)} in the record.")
     st.stop()
 
-st.header(profile.name)
+st.header(md(profile.name) or md(code))
 if profile.url:
-    st.markdown(f"Secretariat: [{profile.url}]({profile.url})")
+    st.markdown(f"Secretariat: {source_markdown([profile.url])}")
 
 st.subheader("Parties among the tracked countries")
 table(
@@ -44,26 +45,28 @@ table(
 
 st.subheader("Conferences of the Parties")
 if profile.cops.empty:
-    empty_state(f"{code} COPs", profile.filters)
+    empty_state(f"{md(code)} COPs", profile.filters)
 else:
     st.plotly_chart(
-        timeline_figure(profile.cops, today), config={"displaylogo": False}, key="cop_chart"
+        timeline_figure(chart_safe(profile.cops, *CHART_TEXT), today),
+        config={"displaylogo": False},
+        key="cop_chart",
     )
 
-st.subheader(f"Other meetings on {code}")
+st.subheader(f"Other meetings on {md(code)}")
 record_table(
     "meetings",
     profile.meetings,
     profile.filters,
-    what=f"other meetings on {code}",
+    what=f"other meetings on {md(code)}",
     key="convention_meetings",
 )
 
-st.subheader(f"Commitments on {code}")
+st.subheader(f"Commitments on {md(code)}")
 record_table(
     "commitments",
     profile.commitments,
     profile.filters,
-    what=f"commitments on {code}",
+    what=f"commitments on {md(code)}",
     key="convention_commitments",
 )

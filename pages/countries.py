@@ -5,6 +5,7 @@ import streamlit as st
 from cooptrack.ui import data
 from cooptrack.ui.choice import url_choice
 from cooptrack.ui.page import current_filters
+from cooptrack.ui.text import label, md
 from cooptrack.ui.widgets import caption, record_table, table
 
 filters = current_filters()
@@ -13,11 +14,12 @@ names = dict(data.countries(version))
 
 st.title("Country profiles")
 caption(filters)
-code = url_choice("Country", list(names), "profile", filters.countries, names.__getitem__)
+code = url_choice("Country", list(names), "profile", filters.countries, lambda c: label(names[c]))
 profile = data.country_profile(version, code, filters, today)
 hosted = profile.meetings.host_country == code
 
-st.header(profile.name)
+name = md(profile.name) or md(code)
+st.header(name)
 party, hosted_count, concerned = st.columns(3)
 party.metric("Conventions it is party to", len(profile.parties), border=True)
 hosted_count.metric(
@@ -30,7 +32,7 @@ concerned.metric("Commitments concerning it", f"{profile.commitments_total:,}", 
 
 st.subheader("Party to")
 if profile.parties.empty:
-    st.info(f"The record holds no party status for {profile.name}.", icon=":material/info:")
+    st.info(f"The record holds no party status for {name}.", icon=":material/info:")
 else:
     table(
         profile.parties,
@@ -43,12 +45,12 @@ else:
         },
     )
 
-st.subheader(f"Meetings with {profile.name}")
+st.subheader(f"Meetings with {name}")
 record_table(
     "meetings",
     profile.meetings.assign(role=hosted.map({True: "host", False: "participant"})),
     profile.filters,
-    what=f"meetings with {profile.name}",
+    what=f"meetings with {name}",
     key="country_meetings",
     total=profile.meetings_total,
     columns={
@@ -60,12 +62,12 @@ record_table(
     },
 )
 
-st.subheader(f"Commitments concerning {profile.name}")
+st.subheader(f"Commitments concerning {name}")
 record_table(
     "commitments",
     profile.commitments,
     profile.filters,
-    what=f"commitments concerning {profile.name}",
+    what=f"commitments concerning {name}",
     key="country_commitments",
     total=profile.commitments_total,
 )

@@ -6,6 +6,7 @@ from cooptrack.ui import auth
 from cooptrack.ui.assistant import assistant_panel
 from cooptrack.ui.bulk import import_panel
 from cooptrack.ui.editing import record_editor, restore_panel
+from cooptrack.ui.text import md
 
 editor = auth.current_editor()
 st.title("Edit the record")
@@ -13,9 +14,11 @@ if editor is None:
     st.warning("Only signed-in editors can change the record.", icon=":material/lock:")
     st.stop()
 st.caption(
-    f"Signed in as {editor}. Every save is checked like the bundled data and kept in "
+    f"Signed in as {md(editor)}. Every save is checked like the bundled data and kept in "
     "the history with your name."
 )
+# A committed save's confirmation, shown before anything else is drawn: if drawing the rest
+# fails, the editor still reads that the save happened.
 if flash := st.session_state.pop("flash", None):
     st.success(flash, icon=":material/check_circle:")
 

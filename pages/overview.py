@@ -4,7 +4,11 @@ import streamlit as st
 
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
+from cooptrack.ui.text import label, md
 from cooptrack.ui.widgets import caption, empty_state
+
+# How the record's tables are named in a sentence.
+TABLE_NAMES = {"phases": "project phases", "followups": "follow-up notes"}
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -46,8 +50,8 @@ with left:
         else:
             last = latest.iloc[-1]
             st.info(
-                f"No upcoming meeting is recorded. The latest one is **{last.title}** "
-                f"({last['when']}, {last['where']}).",
+                f"No upcoming meeting is recorded. The latest one is **{md(last.title)}** "
+                f"({md(last['when'])}, {md(last['where'])}).",
                 icon=":material/event_busy:",
             )
     else:
@@ -67,17 +71,13 @@ with right:
     if notes.empty:
         empty_state("follow-up notes on commitments", filters)
     for note in notes.itertuples():
-        st.markdown(
-            f"**{note.when}** · {note.note}  \n<small>On: {note.commitment}</small>",
-            unsafe_allow_html=True,
-        )
+        st.markdown(f"**{md(note.when)}** · {md(label(note.note, 400))}")
+        st.caption(f"On: {md(label(note.commitment, 160))}")
 
 st.subheader("About this record")
-covered = ", ".join(f"{n} {table}" for table, n in info.counts.items())
+covered = ", ".join(f"{n:,} {TABLE_NAMES.get(table, table)}" for table, n in info.counts.items())
+reviewed = f" Last reviewed **{info.as_of:%d %B %Y}**." if info.as_of else ""
 st.markdown(
-    f"{info.description} It holds {covered}. Every record carries the public address it was "
-    f"read from; dates known only to the month or year are shown that way. "
-    f"Last reviewed **{info.as_of:%d %B %Y}**."
-    if info.as_of
-    else info.description
+    f"{md(info.description)} It holds {covered}. Dates known only to the month or year are "
+    f"shown that way.{reviewed}"
 )

@@ -5,7 +5,8 @@ import streamlit as st
 from cooptrack.figures import gantt_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
-from cooptrack.ui.widgets import caption, download_csv, empty_state, source_links, table
+from cooptrack.ui.text import CHART_TEXT, as_text, block, chart_safe, md, source_markdown
+from cooptrack.ui.widgets import caption, download_csv, empty_state, table
 
 PHASE_COLUMNS = {
     "label": "Phase",
@@ -38,13 +39,20 @@ if total > len(phases):
         icon=":material/filter_list:",
     )
 st.plotly_chart(
-    gantt_figure(phases, data.meetings(version, filters), today),
+    gantt_figure(
+        chart_safe(phases, *CHART_TEXT),
+        chart_safe(data.meetings(version, filters), *CHART_TEXT),
+        today,
+    ),
     config={"displaylogo": False},
     key="gantt_chart",
 )
 table(phases, PHASE_COLUMNS, key="phases_table")
 download_csv("phases", filters)
 for phase in phases.itertuples():
-    with st.expander(f"{phase.label}: about and sources"):
-        st.write(phase.summary or "No summary recorded.")
-        st.markdown(f"**Sources:** {source_links(phase.sources.split())}")
+    with st.expander(f"{md(phase.label)}: about and sources"):
+        if summary := block(phase.summary):
+            st.text(summary)
+        else:
+            st.caption("No summary recorded.")
+        st.markdown(f"**Sources:** {source_markdown(as_text(phase.sources).split())}")

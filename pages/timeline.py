@@ -7,6 +7,7 @@ from cooptrack.queries import SHOWN_ROWS, TIMELINE_POINTS
 from cooptrack.ui import data
 from cooptrack.ui.detail import meeting_panel
 from cooptrack.ui.page import current_filters
+from cooptrack.ui.text import CHART_TEXT, as_text, chart_safe, label
 from cooptrack.ui.widgets import caption, empty_state, record_table
 
 filters = current_filters()
@@ -39,7 +40,7 @@ else:
         "is known, and the bar spans it. Click a marker, or pick a meeting below, to read it."
     )
     event = st.plotly_chart(
-        timeline_figure(meetings, today),
+        timeline_figure(chart_safe(meetings, *CHART_TEXT), today),
         on_select="rerun",
         selection_mode="points",
         key="timeline_chart",
@@ -48,7 +49,10 @@ else:
     picked = [p["customdata"][0] for p in event.selection.points if p.get("customdata")]
 
 ids = list(meetings.id)
-labels = dict(zip(meetings.id, meetings.short_title + " — " + meetings["when"], strict=True))
+labels = {
+    ident: f"{label(short) or ident} — {as_text(when)}"
+    for ident, short, when in zip(meetings.id, meetings.short_title, meetings["when"], strict=True)
+}
 wanted = picked[0] if picked else st.query_params.get("meeting")
 if (
     wanted in ids

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from cooptrack.queries import meeting_detail
-from cooptrack.ui import data
+from cooptrack.ui import auth, data
 from cooptrack.ui.editing import history_panel
-from cooptrack.ui.widgets import source_links, table
+from cooptrack.ui.text import as_text, block, md, source_markdown
+from cooptrack.ui.widgets import table
 
 _PRECISION_NOTE = {"month": " (day not recorded)", "year": " (month and day not recorded)"}
 _COMMITMENT_COLUMNS = {
@@ -20,31 +21,37 @@ _COMMITMENT_COLUMNS = {
 
 
 def meeting_panel(meeting_id: str) -> None:
+    """Every value from the record is escaped (`md`) or drawn as plain text (`st.text`)."""
     detail = meeting_detail(data.store(), meeting_id)
     if detail is None:
-        st.warning(f"No meeting {meeting_id!r} in the record.")
+        st.warning(f"No meeting {md(meeting_id)} in the record.")
         return
     m = detail.meeting
     with st.container(border=True):
-        st.subheader(m["title"])
-        when = m["when"] + _PRECISION_NOTE.get(m["start_precision"], "")
-        status = f"{m['status']}" + (f" · format: {m['format']}" if m["format"] else "")
-        st.markdown(f"**When:** {when}  \n**Where:** {m['where']}  \n**Status:** {status}")
+        st.subheader(md(m["title"]) or "Untitled meeting")
+        when = md(m["when"]) + _PRECISION_NOTE.get(as_text(m["start_precision"]), "")
+        status = md(m["status"]) + (f" · format: {md(m['format'])}" if as_text(m["format"]) else "")
+        st.markdown(f"**When:** {when}  \n**Where:** {md(m['where'])}  \n**Status:** {status}")
         facts = [
-            ("Chairs", "; ".join(m["chairs"] or []) or m["chair_names"]),
+            ("Chairs", m["chairs"] or m["chair_names"]),
             ("Organised by", m["organiser_names"]),
             ("Countries", m["participant_names"]),
             ("Conventions", m["convention_codes"]),
             ("Topics", m["topic_labels"]),
         ]
-        st.markdown("  \n".join(f"**{k}:** {v}" for k, v in facts if v))
-        if m["summary"]:
-            st.write(m["summary"])
-        st.markdown(f"**Sources** (confidence {m['confidence']}): {source_links(m['sources'])}")
+        lines = [f"**{name}:** {md(value)}" for name, value in facts if as_text(value)]
+        if lines:
+            st.markdown("  \n".join(lines))
+        if summary := block(m["summary"]):
+            st.text(summary)
+        st.markdown(
+            f"**Sources** (confidence {md(m['confidence'])}): {source_markdown(m['sources'])}"
+        )
         _commitments("Commitments made here", detail.commitments_made)
         _commitments("Commitments this meeting fulfilled", detail.commitments_fulfilled)
         _commitments("Commitments that looked ahead to this meeting", detail.commitments_ahead)
-    history_panel("meetings", meeting_id)
+    if auth.current_editor():  # who changed what, and when, is for the people who edit
+        history_panel("meetings", meeting_id)
 
 
 def _commitments(title: str, frame: pd.DataFrame) -> None:

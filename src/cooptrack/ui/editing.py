@@ -18,6 +18,7 @@ from cooptrack.errors import CooptrackError, EditConflict
 from cooptrack.frames import rows
 from cooptrack.records import Kind, Record
 from cooptrack.ui import auth, data, forms
+from cooptrack.ui.text import label, md
 from cooptrack.ui.widgets import table
 
 NEW = "__new__"
@@ -42,7 +43,7 @@ def record_editor(kind: Kind) -> None:
     choice = st.selectbox(
         f"Choose a {records.SINGULAR[kind]}",
         list(labels),
-        format_func=labels.__getitem__,
+        format_func=lambda ident: label(labels[ident]) or ident,
         key=f"pick::{kind}",
     )
     expected = _opened(kind, choice)
@@ -86,7 +87,7 @@ def _pick_labels(kind: Kind, pending: str | None) -> dict[str, str]:
             "Type words to narrow it."
         )
     elif search.strip() and matching == 0:
-        st.caption(f"No {singular} holds all of: {search.strip()}")
+        st.caption(f"No {singular} holds all of: {md(search)}")
     return labels
 
 
@@ -101,7 +102,10 @@ def _opened(kind: Kind, ident: str) -> Record | None:
     return value if isinstance(value, dict) else None
 
 
-def _after_write(change: records.Change) -> None:
+def _after_write(change: records.Change, confirmation: str) -> None:
+    """Once a write has committed: say so first (the next run shows it before drawing
+    anything that could fail), then forget what the session and the caches held."""
+    st.session_state["flash"] = confirmation
     st.session_state[_opened_key(change.kind, change.record_id)] = change.after
     st.cache_data.clear()
 
@@ -113,16 +117,15 @@ def _save(kind: Kind, edited: dict[str, str], expected: Record | None) -> None:
         _show_conflict(kind, conflict)
         return
     except CooptrackError as error:
-        st.error(f"Not saved: {error}", icon=":material/error:")
+        st.error(f"Not saved: {md(error)}", icon=":material/error:")
         return
-    _after_write(change)
+    _after_write(change, f"Saved {records.SINGULAR[kind]} '{md(change.record_id)}'.")
     st.session_state[f"pending::{kind}"] = change.record_id
-    st.session_state["flash"] = f"Saved {records.SINGULAR[kind]} {change.record_id!r}."
     st.rerun()
 
 
 def _show_conflict(kind: Kind, conflict: EditConflict) -> None:
-    st.error(str(conflict), icon=":material/sync_problem:")
+    st.error(md(conflict), icon=":material/sync_problem:")
     if conflict.changes:
         st.table(_changes_frame(conflict.changes, "when you opened it", "now"), hide_index=True)
     st.button(
@@ -178,11 +181,11 @@ def _followup_form(ident: str) -> None:
             )
 
 
-def _meeting_choice(label: str, lists: dict[str, dict[str, str]]) -> str:
+def _meeting_choice(title: str, lists: dict[str, dict[str, str]]) -> str:
     meetings = lists.get("meetings_or_none")
     if meetings is None:  # too many to list
-        return st.text_input(label, help=forms.MEETING_ID_HELP).strip()
-    return str(st.selectbox(label, list(meetings), format_func=meetings.__getitem__))
+        return st.text_input(title, help=forms.MEETING_ID_HELP).strip()
+    return str(st.selectbox(title, list(meetings), format_func=lambda m: label(meetings[m])))
 
 
 def _add_followup(ident: str, strings: dict[str, str]) -> None:
@@ -198,10 +201,9 @@ def _add_followup(ident: str, strings: dict[str, str]) -> None:
         _show_conflict("commitments", conflict)
         return
     except CooptrackError as error:
-        st.error(f"Not saved: {error}", icon=":material/error:")
+        st.error(f"Not saved: {md(error)}", icon=":material/error:")
         return
-    _after_write(change)
-    st.session_state["flash"] = "Follow-up added."
+    _after_write(change, "Follow-up added.")
     st.rerun()
 
 
@@ -216,30 +218,44 @@ def _delete_control(kind: Kind, ident: str) -> None:
                     data.store(), auth.require_editor(), kind, ident, expected=_opened(kind, ident)
                 )
             except CooptrackError as error:
-                st.error(f"Not deleted: {error}", icon=":material/error:")
+                st.error(f"Not deleted: {md(error)}", icon=":material/error:")
                 return
-            _after_write(change)
+            _after_write(change, f"Deleted {records.SINGULAR[kind]} '{md(ident)}'.")
             st.session_state[f"pending::{kind}"] = NEW
-            st.session_state["flash"] = f"Deleted {records.SINGULAR[kind]} {ident!r}."
             st.rerun()
 
 
 def history_panel(kind: str, ident: str) -> None:
-    """Every recorded change of one record: who, when, each field before and after."""
+    """Every recorded change of one record: who, when, each field before and after. For
+    editors only: callers check `auth.current_editor()`."""
     log = records.history(data.store(), kind, ident)
     with st.expander(f"History ({len(log)} change{'s' if len(log) != 1 else ''})"):
         if log.empty:
             st.caption("No changes since the record was loaded from the bundled data.")
         for entry in rows(log):
             st.markdown(
-                f"**{entry.changed_at:%Y-%m-%d %H:%M} UTC** · {entry.editor} · "
-                f"{entry.action} · via {entry.via}"
+                f"**{md(_when(entry.changed_at))} UTC** · {md(entry.editor)} · "
+                f"{md(entry.action)} · via {md(entry.via)}"
             )
-            changes = records.field_changes(entry.before, entry.after)
+            try:
+                changes = records.field_changes(_json(entry.before), _json(entry.after))
+            except ValueError:  # a history line written by hand or cut short
+                st.caption("The fields of this change cannot be read.")
+                continue
             table(
                 _changes_frame(changes, "before", "after"),
                 {"field": "Field", "before": "Before", "after": "After"},
             )
+
+
+def _json(value: Any) -> str | None:
+    """A stored before/after as JSON text; None for none (read through pandas, a missing one
+    arrives as NaN: an added record has no before, a deleted one no after)."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _when(moment: Any) -> str:
+    return "unknown time" if pd.isna(moment) else f"{pd.Timestamp(moment):%Y-%m-%d %H:%M}"
 
 
 def restore_panel() -> None:
@@ -250,16 +266,15 @@ def restore_panel() -> None:
     for entry in rows(gone):
         left, right = st.columns([4, 1])
         left.markdown(
-            f"{records.SINGULAR.get(entry.record_kind, entry.record_kind)} "
-            f"**{entry.record_id}**, deleted by {entry.editor} on "
-            f"{entry.changed_at:%Y-%m-%d %H:%M} UTC"
+            f"{md(records.SINGULAR.get(entry.record_kind, entry.record_kind))} "
+            f"**{md(entry.record_id)}**, deleted by {md(entry.editor)} on "
+            f"{md(_when(entry.changed_at))} UTC"
         )
         if right.button("Restore", key=f"restore::{entry.change_id}"):
             try:
                 change = records.restore(data.store(), auth.require_editor(), int(entry.change_id))
             except CooptrackError as error:
-                st.error(f"Not restored: {error}")
+                st.error(f"Not restored: {md(error)}", icon=":material/error:")
                 return
-            _after_write(change)
-            st.session_state["flash"] = f"Restored {entry.record_id!r}."
+            _after_write(change, f"Restored '{md(entry.record_id)}'.")
             st.rerun()

@@ -10,6 +10,7 @@ import streamlit as st
 from cooptrack import schema
 from cooptrack.records import Kind
 from cooptrack.store import Store
+from cooptrack.ui.text import label
 
 DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD: give only as much as is known"
 CHOICES = {
@@ -177,7 +178,7 @@ def _choice(spec: Field, value: str, lists: dict[str, dict[str, str]], wid: str)
             spec.label,
             list(choices),
             default=[c for c in current if c in choices],
-            format_func=choices.__getitem__,
+            format_func=lambda c: label(choices[c]) or c,
             key=wid,
         )
         return ";".join(picked)
@@ -188,7 +189,7 @@ def _choice(spec: Field, value: str, lists: dict[str, dict[str, str]], wid: str)
             spec.label,
             options,
             index=index,
-            format_func=choices.__getitem__,
+            format_func=lambda c: label(choices[c]) or c or "—",
             key=wid,
             help=spec.help or None,
         )

@@ -1,8 +1,6 @@
-"""Small pieces every page uses: the filtered download, empty states, source links."""
+"""Small pieces every page uses: the filtered download, empty states, tables, captions."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +8,7 @@ import streamlit as st
 from cooptrack.export import Kind, export_bytes, file_name
 from cooptrack.filters import Filters
 from cooptrack.ui import data
+from cooptrack.ui.text import md, table_cells
 
 KIND_NAMES = {"meetings": "meetings", "phases": "project phases", "commitments": "commitments"}
 
@@ -31,7 +30,8 @@ def download_csv(kind: Kind, filters: Filters, key: str | None = None) -> None:
 
 
 def empty_state(what: str, filters: Filters) -> None:
-    """Say why nothing is shown and how to see more, instead of drawing an empty chart."""
+    """Say why nothing is shown and how to see more, instead of drawing an empty chart.
+    `what` is markdown: callers escape any record text in it with `md`."""
     if filters.is_empty():
         st.info(f"The record holds no {what} yet.", icon=":material/info:")
         return
@@ -43,25 +43,21 @@ def empty_state(what: str, filters: Filters) -> None:
 
 
 def describe(filters: Filters) -> str:
-    """The filters in words, for captions and empty states."""
+    """The filters in words, for captions and empty states (markdown: every value is escaped,
+    since a link's `?q=` or a stored name could carry markup)."""
     names = dict(data.countries(data.version()))
     vocabulary = data.vocabulary(data.version())
     parts = [
-        " or ".join(names.get(c, c) for c in filters.countries),
-        " or ".join(filters.conventions),
-        " or ".join(vocabulary.topics.get(t, t) for t in filters.topics),
-        " or ".join(vocabulary.organisations.get(o, o) for o in filters.organisations),
+        " or ".join(md(names.get(c, c)) for c in filters.countries),
+        " or ".join(md(c) for c in filters.conventions),
+        " or ".join(md(vocabulary.topics.get(t, t)) for t in filters.topics),
+        " or ".join(md(vocabulary.organisations.get(o, o)) for o in filters.organisations),
     ]
     if filters.date_from or filters.date_to:
-        parts.append(f"{filters.date_from or '…'} to {filters.date_to or '…'}")
+        parts.append(f"{md(filters.date_from or '…')} to {md(filters.date_to or '…')}")
     if filters.search:
-        parts.append(f"“{filters.search}”")
+        parts.append(f"“{md(filters.search)}”")
     return " · ".join(p for p in parts if p) or "no filters"
-
-
-def source_links(urls: Iterable[str]) -> str:
-    """Markdown links to each source address."""
-    return " · ".join(f"[{url}]({url})" for url in urls)
 
 
 def caption(filters: Filters) -> None:
@@ -75,14 +71,15 @@ def table(
     frame: pd.DataFrame, columns: dict[str, str], key: str | None = None, counted: bool = False
 ) -> None:
     """A readable table: short results wrap their text in full; long ones scroll (and say so,
-    unless the caller has `counted` them already)."""
-    shown = frame[list(columns)].rename(columns=columns)
+    unless the caller has `counted` them already). st.table reads markdown in every cell, so
+    its cells are escaped; st.dataframe shows cells as plain text."""
+    shown = frame[list(columns)]
     if len(shown) <= WRAPPED_ROWS_UP_TO:
-        st.table(shown.astype(object).where(shown.notna(), ""), hide_index=True)
+        st.table(table_cells(shown).rename(columns=columns), hide_index=True)
     else:
         if not counted:
             st.caption(f"{len(shown)} rows; scroll the table, or download them.")
-        st.dataframe(shown, hide_index=True, key=key)
+        st.dataframe(shown.rename(columns=columns), hide_index=True, key=key)
 
 
 MEETING_COLUMNS = {
@@ -114,7 +111,8 @@ def record_table(
     columns: dict[str, str] | None = None,
     total: int | None = None,
 ) -> None:
-    """Records with their download button, or a note saying why there are none."""
+    """Records with their download button, or a note saying why there are none (`what` is
+    markdown, as for `empty_state`)."""
     if frame.empty:
         empty_state(what, filters)
         return
