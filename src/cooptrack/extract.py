@@ -8,6 +8,8 @@ Nothing here writes: a person reviews the draft, and saving goes through the nor
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html
 import re
 from dataclasses import asdict, dataclass, field
@@ -17,7 +19,15 @@ from typing import Any
 
 from cooptrack import gazetteer
 from cooptrack.dates import PartialDate
-from cooptrack.textdates import Found, find_dates
+from cooptrack.errors import InputError
+from cooptrack.textdates import Found, Spans, find_dates
+
+# Bounds on the work one release can cause. Every pattern here runs in time linear in what it
+# reads; these keep what it reads small: a release is a few pages, a sentence a few lines.
+MAX_CHARS = 200_000  # a release's text, after HTML is stripped
+MAX_HTML = 1_000_000  # the page it comes in (HTML is parsed at about 1 µs a character)
+MAX_SENTENCE = 1_000  # a longer run without a sentence end is read in pieces of this size
+MAX_CANDIDATES = 100  # candidate commitments proposed from one release
 
 ORDINAL_WORDS = {
     w: i
@@ -113,7 +123,7 @@ _ONLINE = re.compile(
     re.I,
 )
 _HYBRID = re.compile(r"\bhybrid\b|гибридн\w*", re.I)
-_IN_CITY = re.compile(r"\b(?:in|at|в|во)\s+$", re.I)
+_IN_CITY = re.compile(r"\b(?:in|at|в|во)\s++$", re.I)
 _CHAIRED = re.compile(
     r"\b(?:co-?)?chaired by\s+(?P<list>.+?)(?=,\s+(?:was|were|is|has|had)\b|"
     r"\.\s|\.$|;|$)",
@@ -247,24 +257,53 @@ def plain_text(content: str) -> str:
         parser = _TextOnly()
         parser.feed(content)
         content = html.unescape("".join(parser.parts))
-    content = content.replace("\u00a0", " ").replace("’", "'")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in content.splitlines()]
-    return "\n".join(lines).strip()
+    content = content.replace("’", "'")
+    lines = [_SPACES.sub(" ", line).strip() for line in content.splitlines()]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
-def sentences(text: str) -> list[Sentence]:
-    """Split on sentence ends and paragraph breaks, not on 'Mr.' or 'e.g.'."""
+_SPACES = re.compile(r"\s++")  # within a line: any run of white space becomes one space
+_BLANK_LINES = re.compile(r"\n{3,}+")
+
+
+class Sentences(list[Sentence]):
+    """The sentences of a text in order, with their starts for finding one by position."""
+
+    def __init__(self, found: list[Sentence]) -> None:
+        super().__init__(found)
+        self.starts = [sentence.start for sentence in found]
+
+
+_SENTENCE = re.compile(
+    r"[^\n]+?(?:(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\be\.g)(?<!\bi\.e)"
+    r"[.!?](?=\s+[A-ZА-ЯЁ\"“(])|$)",
+    re.M,
+)
+
+
+def sentences(text: str) -> Sentences:
+    """Split on sentence ends and paragraph breaks, not on 'Mr.' or 'e.g.'; a run longer than
+    MAX_SENTENCE is cut into pieces at spaces."""
     found: list[Sentence] = []
-    pattern = re.compile(
-        r"[^\n]+?(?:(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\be\.g)(?<!\bi\.e)"
-        r"[.!?](?=\s+[A-ZА-ЯЁ\"“(])|$)",
-        re.M,
-    )
-    for match in pattern.finditer(text):
+    for match in _SENTENCE.finditer(text):
         chunk = match.group(0).strip()
         if chunk:
-            found.append(Sentence(chunk, match.start() + match.group(0).index(chunk)))
-    return found
+            found.extend(_pieces(chunk, match.start() + match.group(0).index(chunk)))
+    return Sentences(found)
+
+
+def _pieces(chunk: str, start: int) -> list[Sentence]:
+    pieces = []
+    while len(chunk) > MAX_SENTENCE:
+        cut = chunk.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
+        cut = cut if cut > 0 else MAX_SENTENCE
+        pieces.append(Sentence(chunk[:cut].rstrip(), start))
+        rest = chunk[cut:].lstrip()
+        start += len(chunk) - len(rest)
+        chunk = rest
+    if chunk:
+        pieces.append(Sentence(chunk, start))
+    return pieces
 
 
 def _ordinal(match: re.Match[str]) -> int | None:
@@ -283,9 +322,15 @@ def _cop_series(match: re.Match[str], sentence: str) -> str:
     if not code and name:
         code = "UNFCCC" if "climate" in name else "CBD" if "biological" in name else "UNCCD"
     if not code:
-        near = [h.code for h in gazetteer.conventions(sentence) if h.code in _COP_SERIES]
-        code = near[0] if near else ""
+        code = _cop_convention_near(sentence)
     return _COP_SERIES.get(code, "COP")
+
+
+@functools.lru_cache(maxsize=256)
+def _cop_convention_near(sentence: str) -> str:
+    """The first convention a sentence names that holds COPs, or "" (asked once a sentence)."""
+    near = [h.code for h in gazetteer.conventions(sentence) if h.code in _COP_SERIES]
+    return near[0] if near else ""
 
 
 def mentions(text: str, skip_titles: bool = True) -> list[MeetingDraft]:
@@ -294,12 +339,11 @@ def mentions(text: str, skip_titles: bool = True) -> list[MeetingDraft]:
     for sentence in sentences(text):
         if skip_titles and _is_title(sentence.text):
             continue
-        taken: list[tuple[int, int]] = []
+        taken = Spans()
         for kind, default_series, pattern in MEETING_PATTERNS:
             for match in pattern.finditer(sentence.text):
-                if any(a < match.end() and match.start() < b for a, b in taken):
+                if not taken.take(*match.span()):
                     continue
-                taken.append(match.span())
                 number = _ordinal(match)
                 series = _cop_series(match, sentence.text) if kind == "cop" else default_series
                 key = (kind, series, number)
@@ -319,7 +363,7 @@ def mentions(text: str, skip_titles: bool = True) -> list[MeetingDraft]:
 
 def _is_title(line: str) -> bool:
     """A headline: no closing punctuation. It names a meeting but says nothing of it."""
-    return not re.search(r"[.!?:;»\"”)]$", line.strip())
+    return not line.strip().endswith((".", "!", "?", ":", ";", "»", '"', "”", ")"))
 
 
 def _title(kind: str, series: str, number: int | None) -> str:
@@ -344,7 +388,19 @@ def _nth(number: int) -> str:
 
 
 def _sentence_of(position: int, parts: list[Sentence]) -> Sentence:
-    return next((s for s in parts if s.start <= position < s.end + 1), parts[-1])
+    """The sentence holding `position` (the first, where two touch), else the last one."""
+    starts = parts.starts if isinstance(parts, Sentences) else [s.start for s in parts]
+    index = bisect.bisect_right(starts, position) - 1
+    for candidate in (index - 1, index):
+        if candidate >= 0 and parts[candidate].start <= position < parts[candidate].end + 1:
+            return parts[candidate]
+    return parts[-1]
+
+
+@functools.lru_cache(maxsize=256)
+def _dates_in(sentence: str, published: date | None) -> tuple[Found, ...]:
+    """The dates of a sentence, read once however many meetings it names."""
+    return tuple(find_dates(sentence, published))
 
 
 def _locate(
@@ -354,8 +410,8 @@ def _locate(
     sentence = _sentence_of(meeting.position, parts)
     offset = meeting.position - sentence.start
     after = sentence.text[offset:]
-    dates = [d for d in find_dates(sentence.text, published) if d.position >= offset]
-    dates = dates or ([d for d in find_dates(sentence.text, published)] if lead else [])
+    dates = [d for d in _dates_in(sentence.text, published) if d.position >= offset]
+    dates = dates or (list(_dates_in(sentence.text, published)) if lead else [])
     nearest = _next_mention_cut(after)
     dates = [d for d in dates if d.position - offset <= nearest] or dates[:0]
     if dates:
@@ -378,7 +434,9 @@ def _locate(
 
 def _places(text: str) -> list[tuple[str, str, int]]:
     """Known cities introduced by 'in'/'at'/'в' in `text`."""
-    return [(c, k, p) for c, k, p in gazetteer.cities(text) if _IN_CITY.search(text[:p])]
+    return [
+        (c, k, p) for c, k, p in gazetteer.cities(text) if _IN_CITY.search(text, max(0, p - 12), p)
+    ]
 
 
 def _next_mention_cut(after: str) -> int:
@@ -417,7 +475,7 @@ def _chairs(meeting: MeetingDraft, parts: list[Sentence], context: Context) -> N
 
 _DATELINE = re.compile(
     r"^\s*(?P<city>[A-ZА-ЯЁ][\w .'’-]{1,40}?)(?:\s*,\s*(?P<when>[^—–\n]{4,30}?))?"
-    r"\s+[—–-]{1,2}\s+"
+    r"\s++[—–-]{1,2}\s"
 )
 
 
@@ -481,9 +539,12 @@ def _main_countries(
     main_sentence = _sentence_of(main.position, parts).start
     about_others = {_sentence_of(m.position, parts).start for m in others} - {main_sentence}
     chosen = []
+    taking_part: dict[int, bool] = {}
     for hit in gazetteer.countries(text):
         sentence = _sentence_of(hit.start, parts)
-        near = paragraph[0] <= hit.start < paragraph[1] or _TAKING_PART.search(sentence.text)
+        if sentence.start not in taking_part:
+            taking_part[sentence.start] = bool(_TAKING_PART.search(sentence.text))
+        near = paragraph[0] <= hit.start < paragraph[1] or taking_part[sentence.start]
         if near and sentence.start not in about_others:
             chosen.append(hit)
     return chosen
@@ -498,9 +559,10 @@ def _paragraph(text: str, position: int) -> tuple[int, int]:
 def _verbs(text: str) -> list[tuple[re.Match[str], str, str]]:
     """Every firmness verb in a sentence, in order, without overlaps."""
     found: list[tuple[re.Match[str], str, str]] = []
+    taken = Spans()
     for pattern, firmness, status in FIRMNESS:
         for match in pattern.finditer(text):
-            if all(match.end() <= m.start() or match.start() >= m.end() for m, _, _ in found):
+            if taken.take(*match.span()):
                 found.append((match, firmness, status))
     return sorted(found, key=lambda f: f[0].start())
 
@@ -619,8 +681,18 @@ def match_existing(draft: MeetingDraft, meetings: list[dict[str, Any]]) -> str |
 def extract(
     content: str, context: Context, published: date | None = None, source: str | None = None
 ) -> Draft:
-    """The draft records a press release supports, each field with its sentence."""
+    """The draft records a press release supports, each field with its sentence. InputError
+    for a release too long to be one (MAX_CHARS of text; an HTML page up to MAX_HTML)."""
+    if len(content) > MAX_HTML:
+        raise InputError(
+            f"the release is {len(content):,} characters long; at most {MAX_HTML:,} are read"
+        )
     text = plain_text(content)
+    if len(text) > MAX_CHARS:
+        raise InputError(
+            f"the release's text is {len(text):,} characters long; at most {MAX_CHARS:,} are "
+            "read (a release is a few pages: give the release alone)"
+        )
     notes: list[str] = []
     line = dateline(text, published)
     if published is None and line and line[2]:
@@ -642,6 +714,12 @@ def extract(
         for a in (_actors(_sentence_of(main.position, parts).text, context) if main else [])
         if a not in gazetteer.FORUMS
     ]
+    candidates = _commitments(parts, main, others, participants, context)
+    if len(candidates) > MAX_CANDIDATES:
+        notes.append(
+            f"{len(candidates):,} candidate commitments found; the first {MAX_CANDIDATES} "
+            "are proposed"
+        )
     return Draft(
         source=source,
         published=published.isoformat() if published else None,
@@ -651,7 +729,7 @@ def extract(
         conventions=_listing(gazetteer.conventions(text), parts),
         organisations=_listing(context.organisations.find(text), parts),
         topics=_listing(gazetteer.topics(text), parts),
-        commitments=_commitments(parts, main, others, participants, context),
+        commitments=candidates[:MAX_CANDIDATES],
         notes=notes,
     )
 

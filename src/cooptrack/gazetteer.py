@@ -178,8 +178,15 @@ class Hit:
 FORUMS = {"wgecc", "eu-ca-platform", "wecoop"}
 
 
+def _possessive(word: str) -> str:
+    """`\\w*` and `\\w+` that never give back what they took: in every name here they are
+    followed by a space or the end of the word, so this matches the same and cannot backtrack
+    over a long run of letters."""
+    return word.replace(r"\w*", r"\w*+").replace(r"\w+", r"\w++")
+
+
 def _pattern(words: Iterable[str]) -> re.Pattern[str]:
-    ordered = sorted(words, key=len, reverse=True)
+    ordered = sorted((_possessive(word) for word in words), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(ordered) + r")(?![\w-])", re.UNICODE)
 
 
@@ -188,10 +195,13 @@ def _compiled(table: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
 
 
 _COUNTRIES = _compiled(COUNTRY_WORDS)
-_REGIONS = {re.compile(p): codes for p, codes in REGIONS.items()}
+_REGIONS = {re.compile(_possessive(p)): codes for p, codes in REGIONS.items()}
 _CITIES = {name: (country, _pattern(words)) for name, (country, words) in CITIES.items()}
 _CONVENTIONS = _compiled(CONVENTIONS)
-_TOPICS = {code: re.compile("|".join(words), re.IGNORECASE) for code, words in TOPICS.items()}
+_TOPICS = {
+    code: re.compile("|".join(map(_possessive, words)), re.IGNORECASE)
+    for code, words in TOPICS.items()
+}
 
 
 def countries(text: str) -> list[Hit]:

@@ -121,6 +121,10 @@ class IatiPlan:
     notes: list[str] = field(default_factory=list)
     phases: list[tuple[dict[str, str], Record | None]] = field(default_factory=list)
     _listed: set[Problem] = field(default_factory=set, repr=False, compare=False)
+    # The table rows the checks gave (values, record as stored), and where the record stood
+    # (importer.record_mark): applying an unchanged record writes them as checked.
+    checked: dict[str, list[tuple[Any, Record | None]]] = field(default_factory=dict, repr=False)
+    mark: tuple[Any, ...] = ()
 
     def problem(self, activity: str, element: str, reason: str) -> None:
         found = Problem(activity, element, reason)
@@ -563,6 +567,7 @@ class _Planner:
         self.origins: dict[str, str] = {}
         self.pending: list[tuple[str, dict[str, str]]] = []
         self.renumbered: dict[str, int] = {}
+        self.columns: list[str] = []
 
     def match(self, org: OrgRef) -> str | None:
         """The organisation's id: an existing one whose id is the `ref`, or whose name, short
@@ -713,10 +718,12 @@ class _Planner:
             sources = list(self.org_sources[ident])
             row["sources"] = ";".join(_first_sources(sources, self.result, activity, ident))
         self.result.organisations = list(self.new_organisations.values())
+        self.result.checked = {"organisations": [], "projects": [], "phases": []}
         for kind in ("organisations", "projects"):
             for strings in getattr(self.result, kind):
                 activity = self.origins[f"{kind}/{strings['id']}"]
-                self._convert(kind, strings, activity)
+                values = self._convert(kind, strings, activity)
+                self.result.checked[kind].append((values, None))
         ids = [strings["id"] for _, strings in self.pending] + list(self.renumbered)
         stored = importer.fetch_many(self.cursor, "phases", ids)
         pending = list(self.pending)
@@ -725,12 +732,11 @@ class _Planner:
             if current is not None and current["phase"] != number:
                 strings = records.to_strings("phases", current) | {"phase": str(number)}
                 pending.append((ident, strings))
-        columns = [name for name, _ in importer.columns_of(self.cursor, "phases")]
+        self.columns = [name for name, _ in importer.columns_of(self.cursor, "phases")]
         for done, (activity, strings) in enumerate(pending, start=1):
             values = self._convert("phases", strings, activity)
             if values is not None:
-                new = dict(zip(columns, map(records.plain, values), strict=True))
-                self._compare(strings, new, stored.get(strings["id"]))
+                self._compare(strings, values, stored.get(strings["id"]))
             if progress is not None and (done % 2000 == 0 or done == len(pending)):
                 progress(done, len(pending))
 
@@ -746,17 +752,20 @@ class _Planner:
             self.result.problem(activity, element, error.reason)
             return None
 
-    def _compare(self, strings: dict[str, str], new: Record, current: Record | None) -> None:
+    def _compare(
+        self, strings: dict[str, str], values: tuple[Any, ...], current: Record | None
+    ) -> None:
         if current is None:
             self.result.adds.append((strings["id"], strings["title"]))
-            self.result.phases.append((strings, None))
-            return
-        changed = [(n, current.get(n), new[n]) for n in new if current.get(n) != new[n]]
-        if changed:
-            self.result.changes.append((strings["id"], changed))
-            self.result.phases.append((strings, current))
         else:
-            self.result.unchanged += 1
+            new = dict(zip(self.columns, map(records.plain, values), strict=True))
+            changed = [(n, current.get(n), new[n]) for n in new if current.get(n) != new[n]]
+            if not changed:
+                self.result.unchanged += 1
+                return
+            self.result.changes.append((strings["id"], changed))
+        self.result.phases.append((strings, current))
+        self.result.checked["phases"].append((values, current))
 
 
 def stored_known(cursor: duckdb.DuckDBPyConnection) -> Known:
@@ -818,6 +827,7 @@ def plan(
     expected = max(1, content.count(b"<iati-activity") - content.count(b"<iati-activities"))
     activities = _read_all(elements, result, source.strip() if source else None, expected, progress)
     with store.cursor() as cursor:
+        result.mark = importer.record_mark(cursor)
         planner = _Planner(cursor, result)
         for chain in chains(activities):
             planner.chain(chain)
@@ -874,7 +884,8 @@ def apply(store: Store, editor: str, result: IatiPlan, *, progress: Progress | N
     via = f"iati {result.source}"
     written = 0
     with store.transaction() as cursor:
-        checked = _checked_again(cursor, result)
+        unchanged = importer.record_mark(cursor) == result.mark and result.checked
+        checked = result.checked if unchanged else _checked_again(cursor, result)
         for step, table in enumerate(("organisations", "projects", "phases"), start=1):
             written += importer.write_rows(cursor, editor, table, checked[table], via)
             if progress is not None:

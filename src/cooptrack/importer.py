@@ -102,6 +102,7 @@ class Plan:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     rows: list[PlannedRow] = field(default_factory=list)
+    mark: tuple[Any, ...] = ()  # the record when planned (see `record_mark`)
 
     def summary(self) -> str:
         return (
@@ -617,30 +618,47 @@ def columns_of(cursor: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
     return [(str(d[0]), str(d[1])) for d in cursor.description or []]
 
 
+def _plain_select(cursor: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The columns of `table` as `records.plain` makes them, computed by DuckDB: dates as ISO
+    text and decimals as text (converting a hundred thousand rows in Python takes seconds)."""
+    columns = []
+    for name, kind in columns_of(cursor, table):
+        as_text = kind == "DATE" or kind.startswith("DECIMAL")
+        columns.append(f'CAST("{name}" AS VARCHAR) AS "{name}"' if as_text else f'"{name}"')
+    return ", ".join(columns)
+
+
 def fetch_many(cursor: duckdb.DuckDBPyConnection, table: str, ids: list[str]) -> dict[str, Record]:
-    """The stored records of `ids` that exist, each as `records.fetch` gives it, in one query
-    (and one more for the follow-ups of commitments)."""
+    """The stored records of `ids` that exist, each exactly as `records.fetch` gives it, in one
+    query (and one more for the follow-ups of commitments)."""
     if not ids:
         return {}
-    cursor.execute(f"SELECT * FROM {table} WHERE id IN (SELECT unnest($ids))", {"ids": ids})
+    cursor.execute(
+        f"SELECT {_plain_select(cursor, table)} FROM {table} WHERE id IN (SELECT unnest($ids))",
+        {"ids": ids},
+    )
     names = [d[0] for d in cursor.description or []]
-    found = {
-        str(row[0]): {n: records.plain(v) for n, v in zip(names, row, strict=True)}
-        for row in cursor.fetchall()
-    }
+    found = {str(row[0]): dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
     if table == "commitments" and found:
-        for record in found.values():
-            record["followups"] = []
-        cursor.execute(
-            "SELECT * FROM followups WHERE commitment IN (SELECT unnest($ids)) "
-            "ORDER BY commitment, seq",
-            {"ids": list(found)},
-        )
-        names = [d[0] for d in cursor.description or []]
-        for row in cursor.fetchall():
-            note = {n: records.plain(v) for n, v in zip(names, row, strict=True)}
-            found[str(note["commitment"])]["followups"].append(note)
+        notes = _followups_of(cursor, list(found))
+        for ident, record in found.items():
+            record["followups"] = notes.get(ident, [])
     return found
+
+
+def _followups_of(cursor: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[Record]]:
+    """The follow-ups of these commitments, each list in `seq` order, in one query."""
+    cursor.execute(
+        f"SELECT {_plain_select(cursor, 'followups')} FROM followups "
+        "WHERE commitment IN (SELECT unnest($ids)) ORDER BY commitment, seq",
+        {"ids": ids},
+    )
+    names = [d[0] for d in cursor.description or []]
+    notes: dict[str, list[Record]] = {}
+    for row in cursor.fetchall():
+        note = dict(zip(names, row, strict=True))
+        notes.setdefault(str(note["commitment"]), []).append(note)
+    return notes
 
 
 def _check_rows(
@@ -701,6 +719,7 @@ def plan(
     _check_columns(name, chosen, sheet.header)
     result = Plan(chosen, name)
     with store.cursor() as cursor:
+        result.mark = record_mark(cursor)
         passed, problems = _check_rows(cursor, chosen, name, sheet.rows, progress)
         columns = [column for column, _ in columns_of(cursor, chosen)]
     cell_problems = {(p.row, p.column) for p in sheet.problems}
@@ -772,7 +791,7 @@ def write_rows(
     if replaced:
         cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT unnest($ids))", {"ids": replaced})
     _insert(cursor, table, [values for values, _ in rows])
-    after = fetch_many(cursor, table, ids)
+    after = _records_written(cursor, table, rows)
     found = cursor.execute("SELECT coalesce(max(change_id), 0) FROM history").fetchone()
     next_id = int(found[0] if found else 0) + 1
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -790,6 +809,24 @@ def write_rows(
     return len(lines)
 
 
+def _records_written(
+    cursor: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[tuple[Any, ...], Any]]
+) -> dict[str, Record]:
+    """The records just written, as `records.fetch` would read them back: made from the values
+    themselves (reading a hundred thousand rows back costs seconds), plus the follow-ups a
+    commitment keeps, read in one query."""
+    names = [name for name, _ in columns_of(cursor, table)]
+    written = {
+        str(values[0]): {n: records.plain(v) for n, v in zip(names, values, strict=True)}
+        for values, _ in rows
+    }
+    if table == "commitments":
+        notes = _followups_of(cursor, list(written))
+        for ident, record in written.items():
+            record["followups"] = notes.get(ident, [])
+    return written
+
+
 def _check_unchanged(kind: Kind, planned: list[PlannedRow], now: list[PlannedRow]) -> None:
     """Refuse when a record changed (or appeared) since the plan was made."""
     for before, current in zip(planned, now, strict=True):
@@ -804,20 +841,48 @@ def _check_unchanged(kind: Kind, planned: list[PlannedRow], now: list[PlannedRow
             raise EditConflict(label, fields)
 
 
+def record_mark(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """Where the record stands: the last history line and the number of rows of each table a
+    row may refer to. Every write logs a history line, so an unchanged mark means that the
+    checks a plan made still hold and applying it need not make them again."""
+    found = cursor.execute(
+        """SELECT (SELECT coalesce(max(change_id), 0) FROM history),
+                  (SELECT max(changed_at) FROM history),
+                  (SELECT count(*) FROM meetings), (SELECT count(*) FROM phases),
+                  (SELECT count(*) FROM commitments), (SELECT count(*) FROM organisations),
+                  (SELECT count(*) FROM projects), (SELECT count(*) FROM topics),
+                  (SELECT count(*) FROM conventions)"""
+    ).fetchone()
+    return tuple(found or ())
+
+
 def apply(store: Store, editor: str, result: Plan, *, progress: Progress | None = None) -> int:
-    """Write every planned row in one transaction, after checking them again there exactly as
-    the plan did; refuse a plan that has problems, and one the record has moved away from."""
+    """Write every planned row in one transaction; refuse a plan that has problems. When the
+    record has changed since the plan was made, the rows are checked again there, exactly as
+    the plan checked them, and a plan the record has moved away from is refused."""
     if result.problems:
         raise InputError(f"{result.summary()}; fix them first, nothing was written")
-    rows = [(row.number, row.cells) for row in result.rows]
     with store.transaction() as cursor:
-        passed, problems = _check_rows(cursor, result.kind, result.source, rows, progress)
-        if problems or len(passed) != len(result.rows):
-            first = problems[0] if problems else "a row no longer passes"
-            raise InputError(
-                f"{result.source}: the record changed since the file was checked ({first}); "
-                "nothing was written, check the file again"
-            )
-        _check_unchanged(result.kind, result.rows, passed)
+        passed = result.rows
+        if record_mark(cursor) != result.mark:
+            passed = _checked_again(cursor, result, progress)
         rows_to_write = [(row.values, row.current) for row in passed]
-        return write_rows(cursor, editor, result.kind, rows_to_write, f"import {result.source}")
+        written = write_rows(cursor, editor, result.kind, rows_to_write, f"import {result.source}")
+    if progress is not None:
+        progress(len(passed), len(passed))
+    return written
+
+
+def _checked_again(
+    cursor: duckdb.DuckDBPyConnection, result: Plan, progress: Progress | None
+) -> list[PlannedRow]:
+    rows = [(row.number, row.cells) for row in result.rows]
+    passed, problems = _check_rows(cursor, result.kind, result.source, rows, progress)
+    if problems or len(passed) != len(result.rows):
+        first = problems[0] if problems else "a row no longer passes"
+        raise InputError(
+            f"{result.source}: the record changed since the file was checked ({first}); "
+            "nothing was written, check the file again"
+        )
+    _check_unchanged(result.kind, result.rows, passed)
+    return passed

@@ -8,6 +8,7 @@ and moved into place only when complete, so a failed load leaves nothing behind.
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import re
 import tempfile
@@ -34,15 +35,21 @@ NO_PUBLIC_SOURCE = "no public source"
 # Every pattern below runs in time linear in the text: anchored, or possessive where a run is
 # followed by something it could also have matched (user text can be 100,000 characters).
 _EMAIL = re.compile(r"[\w.+-]@[\w-]++\.[\w.-]")  # one character each side is enough to tell
-_DIGIT_RUN = re.compile(r"[\d ()-]++")  # a phone number is a run of these, 10+ digit to digit
+_PHONE = re.compile(r"\d[\d ()-]{8,}+")  # a phone number: 10+ of these, digit to digit
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*+")
 _INTEGER = re.compile(r"-?[0-9]{1,9}")
 _CODE = re.compile(r"[A-Z][A-Z0-9-]*+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_URL_FORBIDDEN = frozenset("()[]<>\"'\\`{}|^")
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# What a web address cannot hold unencoded: spaces, controls, and what could end it or start
+# markup around it (quotes, brackets, backslash, backtick, braces, bar, caret).
+_URL_BAD = re.compile(r"[\s\x00-\x1f\x7f-\x9f()\[\]<>\"'\\`{}|^]")
+# Control characters in free text: C0 and C1 controls (a line break or tab only in long texts),
+# and the bidirectional overrides and isolates that make text display other than it reads.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL_IN_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\u2028\u2029{_BIDI}]")
+_CONTROL_IN_TEXT = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI}]")
 MAX_AMOUNT = Decimal("9999999999999999.99")  # DECIMAL(18, 2)
 
 
@@ -66,7 +73,7 @@ def has_contact_details(text: str) -> bool:
     """True when `text` holds what looks like an e-mail address or a phone number."""
     if "@" in text and _EMAIL.search(text):
         return True
-    return any(len(run.group().strip(" ()-")) >= 10 for run in _DIGIT_RUN.finditer(text))
+    return any(len(run.group().rstrip(" ()-")) >= 10 for run in _PHONE.finditer(text))
 
 
 def url_problem(url: str) -> str | None:
@@ -76,12 +83,16 @@ def url_problem(url: str) -> str | None:
     it early or start markup (brackets, quotes, spaces, controls) must be percent-encoded."""
     if len(url) > Row.MAX_URL:
         return f"is {len(url):,} characters long; the limit is {Row.MAX_URL:,}"
-    for char in url:
-        if char in _URL_FORBIDDEN or char.isspace() or _is_control(char):
-            return (
-                f"{quoted(url)} contains {char!r}, which a web address cannot hold as it is "
-                f"(percent-encode it as %{ord(char):02X} if it is part of the address)"
-            )
+    found = _URL_BAD.search(url)
+    char = found.group() if found else None
+    if char is None and not url.isascii():
+        char = next((c for c in url if not c.isascii() and _is_control(c)), None)
+    if char is not None:
+        encoded = "".join(f"%{byte:02X}" for byte in char.encode())
+        return (
+            f"{quoted(url)} contains {char!r}, which a web address cannot hold as it is "
+            f"(percent-encode it as {encoded} if it is part of the address)"
+        )
     if _BAD_ESCAPE.search(url):
         return f"{quoted(url)} has a '%' that is not followed by two hexadecimal digits"
     return _url_parts_problem(url)
@@ -106,6 +117,7 @@ def _is_control(char: str) -> bool:
     return unicodedata.category(char)[0] == "C"
 
 
+@functools.lru_cache(maxsize=4096)
 def _valid_host(host: str) -> bool:
     """A domain name of two or more labels (international names allowed) or an IPv4 address."""
     try:
@@ -118,6 +130,9 @@ def _valid_host(host: str) -> bool:
     if all(label.isdigit() for label in labels):
         return len(labels) == 4 and all(int(label) <= 255 for label in labels)
     return all(_HOST_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
+
+
+_is_country_code = functools.lru_cache(maxsize=1024)(is_country_code)  # asked once a cell
 
 
 def default_seed_dir() -> Path:
@@ -141,9 +156,9 @@ class Known:
 
     def has(self, kind: str, value: str) -> bool:
         if kind == "country":
-            return is_country_code(value)
+            return _is_country_code(value)
         if kind == "actor":
-            return is_country_code(value) or value in self.ids.get("organisation", set())
+            return _is_country_code(value) or value in self.ids.get("organisation", set())
         return value in self.ids.get(kind, set())
 
 
@@ -203,12 +218,11 @@ class Row:
 
     def _check_free_text(self, column: str, value: str) -> None:
         """No contact details, no control characters (a line break only in long texts)."""
-        allowed = "\t\n\r" if column in self.LONG_COLUMNS else ""
-        for position, char in enumerate(value, start=1):
-            if (_is_control(char) and char not in allowed) or char in _BIDI_CONTROLS:
-                raise self.fail(
-                    column, f"contains the control character {char!r} at position {position}"
-                )
+        controls = _CONTROL_IN_TEXT if column in self.LONG_COLUMNS else _CONTROL_IN_LINE
+        found = controls.search(value)
+        if found is not None:
+            where = f"at position {found.start() + 1:,}"
+            raise self.fail(column, f"contains the control character {found.group()!r} {where}")
         if has_contact_details(value):
             raise self.fail(column, "looks like an e-mail address or phone number; leave it out")
 
@@ -506,7 +520,7 @@ def _commitment(row: Row, known: Known) -> tuple[Any, ...]:
     actors = row.refs("made_by", "actor")
     if not actors:
         raise row.fail("made_by", "who made the commitment is required")
-    countries = [a for a in actors if is_country_code(a)]
+    countries = [a for a in actors if _is_country_code(a)]
     organisations = [a for a in actors if a not in countries]
     return (
         ident,

@@ -8,9 +8,10 @@ names.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cooptrack.dates import PartialDate
@@ -38,11 +39,40 @@ _MONTH = (
     r"|январ[яе]|феврал[яе]|марта?|марте|апрел[яе]|ма[яе]|июн[яе]|июл[яе]|августа?|"
     r"августе|сентябр[яе]|октябр[яе]|ноябр[яе]|декабр[яе])\.?"
 )
-_DASH = r"\s*(?:-|–|—|to|and|until|по|и)\s*"
+_DASH = r"\s*+(?:-|–|—|to|and|until|по|и)\s*+"
 _YEAR = r"(?P<{g}>(?:19|20)\d\d)"
+_A_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _TBC = re.compile(
-    r"\(?\s*(?:tbc|tbd|to be confirmed|to be determined|предварительно)\s*\)?", re.IGNORECASE
+    r"\(?\s*+(?:tbc|tbd|to be confirmed|to be determined|предварительно)\s*+\)?", re.IGNORECASE
 )
+
+
+@dataclass
+class Spans:
+    """Spans of text already taken by a match, none overlapping another: a new match is
+    tested against its two neighbours (log time), so that a text with thousands of matches
+    is not checked pair by pair."""
+
+    _starts: list[int] = field(default_factory=list)
+    _ends: list[int] = field(default_factory=list)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self._starts, start)
+        if index and self._ends[index - 1] > start:
+            return True
+        return index < len(self._starts) and self._starts[index] < end
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect.bisect_right(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)
+
+    def take(self, start: int, end: int) -> bool:
+        """Take the span unless it overlaps one taken already; say whether it was taken."""
+        if self.overlaps(start, end):
+            return False
+        self.add(start, end)
+        return True
 
 
 @dataclass(frozen=True)
@@ -79,8 +109,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "d_m_d_m_y",
         re.compile(
-            rf"\b(?P<d1>\d{{1,2}})\s+{_m('m1')}{_DASH}(?P<d2>\d{{1,2}})\s+"
-            rf"{_m('m2')},?\s+{_y('y')}",
+            rf"\b(?P<d1>\d{{1,2}})\s++{_m('m1')}{_DASH}(?P<d2>\d{{1,2}})\s++"
+            rf"{_m('m2')},?\s++{_y('y')}",
             re.IGNORECASE,
         ),
     ),
@@ -88,7 +118,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "d_d_m_y",
         re.compile(
-            rf"\b(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}})\s+{_m('m')},?\s+"
+            rf"\b(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}})\s++{_m('m')},?\s++"
             rf"{_y('y')}",
             re.IGNORECASE,
         ),
@@ -97,40 +127,47 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "m_d_d_y",
         re.compile(
-            rf"\b{_m('m')}\s+(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}}),?\s+"
+            rf"\b{_m('m')}\s++(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}}),?\s++"
             rf"{_y('y')}",
             re.IGNORECASE,
         ),
     ),
     # 12 February 2020
-    ("d_m_y", re.compile(rf"\b(?P<d>\d{{1,2}})\s+{_m('m')},?\s+{_y('y')}", re.IGNORECASE)),
+    ("d_m_y", re.compile(rf"\b(?P<d>\d{{1,2}})\s++{_m('m')},?\s++{_y('y')}", re.IGNORECASE)),
     # February 12, 2020
-    ("m_d_y", re.compile(rf"\b{_m('m')}\s+(?P<d>\d{{1,2}}),?\s+{_y('y')}", re.IGNORECASE)),
+    ("m_d_y", re.compile(rf"\b{_m('m')}\s++(?P<d>\d{{1,2}}),?\s++{_y('y')}", re.IGNORECASE)),
     # On October 18-19 (no year)
     (
         "m_d_d",
         re.compile(
-            rf"\b{_m('m')}\s+(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}})\b(?!,?\s*\d)", re.IGNORECASE
+            rf"\b{_m('m')}\s++(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}})\b(?!,?\s*+\d)",
+            re.IGNORECASE,
         ),
     ),
     # 18-19 October (no year)
     (
         "d_d_m",
         re.compile(
-            rf"\b(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}})\s+{_m('m')}"
-            rf"(?!,?\s*(?:19|20)\d\d)",
+            rf"\b(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}})\s++{_m('m')}"
+            rf"(?!,?\s*+(?:19|20)\d\d)",
             re.IGNORECASE,
         ),
     ),
     # On October 18 / 18 October (no year)
-    ("m_d", re.compile(rf"\b(?:on|от)\s+{_m('m')}\s+(?P<d>\d{{1,2}})\b(?!,?\s*\d)", re.IGNORECASE)),
-    ("d_m", re.compile(rf"\b(?P<d>\d{{1,2}})\s+{_m('m')}(?!,?\s*(?:19|20)\d\d)", re.IGNORECASE)),
+    (
+        "m_d",
+        re.compile(rf"\b(?:on|от)\s++{_m('m')}\s++(?P<d>\d{{1,2}})\b(?!,?\s*+\d)", re.IGNORECASE),
+    ),
+    ("d_m", re.compile(rf"\b(?P<d>\d{{1,2}})\s++{_m('m')}(?!,?\s*+(?:19|20)\d\d)", re.IGNORECASE)),
     # second half of 2021
-    ("half", re.compile(rf"\b(?P<h>first|second|1st|2nd)\s+half\s+of\s+{_y('y')}", re.IGNORECASE)),
+    (
+        "half",
+        re.compile(rf"\b(?P<h>first|second|1st|2nd)\s++half\s++of\s++{_y('y')}", re.IGNORECASE),
+    ),
     # November 2021 / в ноябре 2021 года
-    ("m_y", re.compile(rf"\b{_m('m')}\s+(?:of\s+)?{_y('y')}", re.IGNORECASE)),
+    ("m_y", re.compile(rf"\b{_m('m')}\s++(?:of\s++)?{_y('y')}", re.IGNORECASE)),
     # in 2021 / в 2021 году
-    ("y", re.compile(rf"\b(?:in|during|by|throughout|в|до)\s+{_y('y')}\b", re.IGNORECASE)),
+    ("y", re.compile(rf"\b(?:in|during|by|throughout|в|до)\s++{_y('y')}\b", re.IGNORECASE)),
     # today / yesterday / сегодня / вчера / this year
     (
         "rel",
@@ -144,15 +181,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 def find_dates(text: str, published: date | None = None) -> list[Found]:
     """Every date expression in `text`, in order; overlapping matches keep the longest."""
     default_year = published.year if published else _named_year(text)
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     found: list[Found] = []
     for name, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             span = match.span()
-            if any(a < span[1] and span[0] < b for a, b in taken):
+            # taken even when impossible: "30 February" must not become "February"
+            if not taken.take(*span):
                 continue
             parsed = _interpret(name, match, default_year, published)
-            taken.append(span)  # even when impossible: "30 February" must not become "February"
             if parsed is None:
                 continue
             start, end = parsed
@@ -163,8 +200,8 @@ def find_dates(text: str, published: date | None = None) -> list[Found]:
 
 
 def _named_year(text: str) -> int | None:
-    years = re.findall(r"\b((?:19|20)\d\d)\b", text)
-    return int(years[0]) if years else None
+    year = _A_YEAR.search(text)
+    return int(year.group(1)) if year else None
 
 
 def _day(year: int, month: int, day: int) -> PartialDate | None:
