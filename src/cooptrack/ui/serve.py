@@ -8,6 +8,7 @@ would otherwise get the page run without app.py, hence without the shared filter
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -18,6 +19,10 @@ APP = Path(__file__).resolve().parents[3] / "app.py"
 
 
 def main() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     PagesManager.uses_pages_directory = False
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     cli.main()
