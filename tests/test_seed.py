@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import SEED_DIR
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cooptrack.errors import SeedError
-from cooptrack.seed import build_database, load_seed
+from cooptrack.seed import (
+    Known,
+    Row,
+    build_database,
+    has_contact_details,
+    load_seed,
+    title_key,
+    url_problem,
+)
 
 
 def meeting(store, ident):
@@ -177,3 +189,196 @@ def test_an_unknown_parent_organisation_is_reported_on_its_line(seed_copy):
         load_seed(seed_copy)
     assert (caught.value.line, caught.value.column) == (number, "parent")
     assert "unknown organisation 'no-such-body'" in caught.value.reason
+
+
+# --- linear-time patterns and named limits ----------------------------------------------------
+
+# The old contact-details patterns: quadratic on long cells, the reference for what they meant.
+OLD_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+OLD_PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
+
+
+@given(st.text(alphabet="1 ()-+a@._x٣", max_size=30))
+def test_contact_details_are_found_exactly_as_the_old_patterns_found_them(text):
+    assert has_contact_details(text) == bool(OLD_EMAIL.search(text) or OLD_PHONE.search(text))
+
+
+ADVERSARIAL = {
+    "word run": "a" * 100_000,
+    "dots": "a." * 50_000,
+    "at signs": "a@" * 50_000,
+    "no dot after at": "a@" + "b" * 100_000,
+    "pluses before at": "+" * 99_999 + "@a",
+    "digits and spaces": "1 " * 50_000 + "x",
+    "brackets after a digit": "1" + "(" * 100_000,
+    "nine-digit runs": ("1" * 9 + " ") * 10_000,
+}
+
+
+@pytest.mark.timeout(5)
+@pytest.mark.parametrize("name", list(ADVERSARIAL))
+def test_a_100000_character_cell_is_checked_at_once_and_refused_by_its_limit(name):
+    text = ADVERSARIAL[name]
+    has_contact_details(text)  # finishes: linear, whatever the text
+    row = Row("m.csv", 7, {"summary": text, "sources": text}, Known())
+    with pytest.raises(SeedError) as caught:
+        row.text("summary")
+    assert caught.value.line == 7 and caught.value.column == "summary"
+    assert f"is {len(text.strip()):,} characters long; the limit is 5,000" in caught.value.reason
+    with pytest.raises(SeedError, match=r"characters long|values; the limit"):
+        row.sources()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("title", "t" * 301, "is 301 characters long; the limit is 300"),
+        ("summary", "s" * 5_001, "is 5,001 characters long; the limit is 5,000"),
+        ("countries", ";".join(["KZ"] * 51), "has 51 values; the limit is 50"),
+        ("topics", "climate;" + "x" * 301, "value 2 is 301 characters long; the limit is 300"),
+        ("sources", "https://example.org/" + "p" * 1_981, "is 2,001 characters long"),
+        ("title", "Line one\nline two", "control character '\\n' at position 9"),
+        ("summary", "right\u202eto left", "control character '\\u202e'"),
+    ],
+)
+def test_limits_are_named_with_column_limit_and_length(seed_copy, tmp_path, column, value, reason):
+    path = seed_copy / "meetings.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[0][column] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(SeedError) as caught:
+        build_database(seed_copy, tmp_path / "out.duckdb")
+    assert (caught.value.file, caught.value.line, caught.value.column) == (
+        "meetings.csv",
+        2,
+        column,
+    )
+    assert reason in caught.value.reason
+
+
+def test_a_long_text_keeps_its_line_breaks():
+    row = Row("form", 0, {"summary": "First paragraph.\n\nSecond.\tTabbed."}, Known())
+    assert row.text("summary") == "First paragraph.\n\nSecond.\tTabbed."
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://wecoop.eu/news-9wgecc/",
+        "http://example.org/a?b=c&d=e#f",
+        "https://bücher.example/x",
+        "https://example.org/%28bracketed%29",
+        "https://192.0.2.1/report.pdf",
+        "https://example.org:8443/x",
+    ],
+)
+def test_one_web_address_each_passes(url):
+    assert url_problem(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (
+            "https://wecoop.eu/)[Official_EU_record](https://phish.example/login",
+            "contains ')'",
+        ),
+        ("https://example.org/a b", "contains ' '"),
+        ("https://example.org/<img>", "contains '<'"),
+        ('https://example.org/"x', "contains '\"'"),
+        ("https://example.org/`x`", "contains '`'"),
+        ("https://example.org/x\\y", "contains '\\\\'"),
+        ("https://example.org/\u200bx", "percent-encode it as %E2%80%8B"),
+        ("https://example.org/x\x00", "contains '\\x00'"),
+        ("https://example.org/100%", "'%' that is not followed by two hexadecimal digits"),
+        ("javascript://example.org/%0aalert(1)", "contains '('"),
+        ("ftp://example.org/file", "is not an http(s) address"),
+        ("wecoop.eu/news", "is not an http(s) address"),
+        ("https://wecoop.eu@phish.example/", "names a user before its host"),
+        ("https://localhost/x", "has no valid host name"),
+        ("https://exa_mple.org/x", "has no valid host name"),
+        ("https://-bad-.org/x", "has no valid host name"),
+        ("https://999.1.1.1/x", "has no valid host name"),
+        ("https://example.org:99999/", "is not a web address"),
+        ("https:///path-only", "has no valid host name"),
+    ],
+)
+def test_what_is_not_one_web_address_is_refused_with_the_reason(url, reason):
+    problem = url_problem(url)
+    assert problem is not None and reason in problem
+
+
+def test_a_source_that_smuggles_a_second_link_is_refused_at_load(seed_copy, tmp_path):
+    path = seed_copy / "meetings.csv"
+    text = path.read_text(encoding="utf-8")
+    smuggled = "https://wecoop.eu/)[Official_EU_record](https://phish.example/login"
+    path.write_text(text.replace("https://wecoop.eu/news-9wgecc/", smuggled, 1), encoding="utf-8")
+    with pytest.raises(SeedError, match=r"column 'sources'.*contains '\)'"):
+        build_database(seed_copy, tmp_path / "out.duckdb")
+
+
+def test_every_bundled_source_is_one_web_address():
+    for path in SEED_DIR.glob("*.csv"):
+        for row in csv.DictReader(path.open(encoding="utf-8")):
+            for url in (row.get("sources") or "").split(";"):
+                if url.strip() and url.strip() != "no public source":
+                    assert url_problem(url.strip()) is None, (path.name, url)
+
+
+def test_a_meeting_whose_end_would_be_stored_before_its_start_is_refused(seed_copy, tmp_path):
+    """The database stores a year as its first day and checks end >= start: '2020' as the end
+    of a meeting starting in May 2020 would pass the loader and fail the write."""
+    path = seed_copy / "meetings.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("2020-02-12,2020-02-13", "2020-02-12,2020", 1), encoding="utf-8")
+    with pytest.raises(SeedError, match=r"column 'end'.*stored as its first day, 2020-01-01"):
+        build_database(seed_copy, tmp_path / "out.duckdb")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("ordinal", "1234567890", r"not a whole number \(up to 9 digits\)"),
+        ("ordinal", "٣", "not a whole number"),
+    ],
+)
+def test_numbers_the_database_cannot_hold_are_refused(seed_copy, tmp_path, column, value, reason):
+    path = seed_copy / "meetings.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[0][column] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(SeedError, match=reason):
+        build_database(seed_copy, tmp_path / "out.duckdb")
+
+
+@pytest.mark.parametrize(
+    ("budget", "reason"),
+    [
+        ("1.234", "has more than two decimals"),
+        ("1e20", "is not an amount"),
+        ("-5", "is not an amount"),
+        ("NaN", "is not an amount"),
+        ("١٢", "is not an amount"),
+    ],
+)
+def test_amounts_the_database_cannot_hold_are_refused(budget, reason):
+    row = Row("form", 0, {"budget": budget}, Known())
+    with pytest.raises(SeedError, match=reason):
+        row.decimal("budget")
+
+
+def test_amounts_are_kept_to_the_cent_as_the_database_keeps_them():
+    assert str(Row("f", 0, {"budget": "5500000"}, Known()).decimal("budget")) == "5500000.00"
+
+
+@pytest.mark.parametrize("title", ["ΟΔΟΣ ΜΕΤΑΞΥ", "İSTANBUL meeting", "Straße", "ǅungla", "Plain"])
+def test_one_title_rule_the_same_as_the_databases_lower(title):
+    with duckdb.connect() as connection:
+        stored = connection.execute("SELECT lower(?)", [title]).fetchone()
+    assert stored is not None and title_key(title) == stored[0]

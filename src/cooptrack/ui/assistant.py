@@ -12,7 +12,9 @@ import streamlit as st
 
 from cooptrack import extract, records
 from cooptrack.errors import CooptrackError
+from cooptrack.seed import url_problem
 from cooptrack.ui import auth, data, forms
+from cooptrack.ui.text import md
 
 _DRAFT = "assistant_draft"
 
@@ -34,23 +36,35 @@ def assistant_panel() -> None:
         max_value=date(2060, 12, 31),
     )
     if st.button("Read the release", type="primary"):
+        if upload is not None and upload.size > 4 * extract.MAX_HTML:  # UTF-8: up to 4 bytes
+            st.error(f"The file is {upload.size:,} bytes; a release is a few pages at most.")
+            return
         text = upload.getvalue().decode("utf-8", errors="replace") if upload else pasted
         if not text.strip():
             st.error("Paste a release or upload a file first.")
             return
-        context = extract.context_from_store(data.store())
-        st.session_state[_DRAFT] = extract.extract(text, context, published, source or None)
-    draft = st.session_state.get(_DRAFT)
-    if isinstance(draft, extract.Draft):
-        _review(draft, source)
+        try:
+            context = extract.context_from_store(data.store())
+            st.session_state[_DRAFT] = extract.extract(text, context, published, source or None)
+        except CooptrackError as error:
+            st.error(md(f"Cannot read the release: {error}"), icon=":material/error:")
+            return
+    kept = st.session_state.get(_DRAFT)
+    if isinstance(kept, extract.Draft):
+        _review(kept, source)
 
 
 def _review(draft: extract.Draft, source: str) -> None:
     for note in draft.notes:
-        st.caption(f"Note: {note}")
-    if not source.startswith(("http://", "https://")):
+        st.caption(md(f"Note: {note}"))
+    if not source.strip():
         st.warning("Give the release's source address above before saving anything.")
         return
+    problem = url_problem(source.strip())
+    if problem is not None:
+        st.warning(md(f"The source address {problem}; give the release's own address."))
+        return
+    source = source.strip()
     meeting_id = _meeting_section(draft, source)
     if draft.mentioned:
         st.markdown("**Other meetings it mentions**")
@@ -61,8 +75,8 @@ def _review(draft: extract.Draft, source: str) -> None:
                 else "not in the record"
             )
             st.markdown(
-                f"- {other.title} — {other.start or 'date not found'}, "
-                f"{other.city or 'place not found'} ({known})"
+                f"- {md(other.title)} — {md(other.start or 'date not found')}, "
+                f"{md(other.city or 'place not found')} ({known})"
             )
     _commitments_section(draft, source, meeting_id)
 
@@ -83,7 +97,7 @@ def _meeting_section(draft: extract.Draft, source: str) -> str | None:
         )
     with st.expander("Where each field came from"):
         for field_name, sentence in meeting.evidence.items():
-            st.markdown(f"**{field_name}** — “{sentence}”")
+            st.markdown(f"**{md(field_name)}** — “{md(sentence)}”")
     strings = extract.meeting_strings(
         meeting, source, records.to_strings("meetings", current) if current else None
     )
@@ -105,10 +119,10 @@ def _meeting_section(draft: extract.Draft, source: str) -> str | None:
                 via=f"extract {source}",
             )
         except CooptrackError as error:
-            st.error(f"Not saved: {error}")
+            st.error(md(f"Not saved: {error}"))
         else:
             st.cache_data.clear()
-            st.success(f"Saved meeting {change.record_id!r}.")
+            st.success(md(f"Saved meeting {change.record_id!r}."))
             return change.record_id
     return meeting.matched_id
 
@@ -124,9 +138,9 @@ def _commitments_section(draft: extract.Draft, source: str, meeting_id: str | No
     chosen = []
     for number, item in enumerate(draft.commitments):
         with st.container(border=True):
-            keep = st.checkbox(f"{item.firmness}: keep", value=True, key=f"keep::{number}")
+            keep = st.checkbox(f"{md(item.firmness)}: keep", value=True, key=f"keep::{number}")
             text = st.text_area("Commitment", value=item.text, key=f"ctext::{number}")
-            st.caption(f"From: “{item.evidence}”")
+            st.caption(f"From: “{md(item.evidence)}”")
             if keep:
                 chosen.append((item, text))
     if st.button(f"Save {len(chosen)} commitments at {meeting_id}", disabled=not chosen):
@@ -156,7 +170,7 @@ def _save_commitments(
             )
             saved += 1
         except CooptrackError as error:
-            problems.append(f"{item.text[:60]}…: {error}")
+            problems.append(md(f"{item.text[:60]}…: {error}"))
     st.cache_data.clear()
     if saved:
         st.success(f"Saved {saved} commitments.")

@@ -1,6 +1,15 @@
-"""Bulk import from the dashboard: check the file first, then apply it all at once."""
+"""Bulk import from the dashboard: check the file first, then apply it all at once.
+
+A plan of a large file takes seconds, so it is made once per file and state of the record (kept
+in the session, not made again on every click) and shows its progress while it is made.
+"""
 
 from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -8,7 +17,11 @@ import streamlit as st
 from cooptrack import backup, iati, importer
 from cooptrack.errors import CooptrackError
 from cooptrack.ui import auth, data
+from cooptrack.ui.text import md, plain
 from cooptrack.ui.widgets import table
+
+_PLAN = "import_plan"
+SHOWN_ROWS = 1_000  # rows of a plan's tables drawn on the page; the rest are counted
 
 
 def import_panel() -> None:
@@ -20,13 +33,15 @@ def import_panel() -> None:
     upload = st.file_uploader("File to import", type=["csv", "xlsx", "xml"], key="import_file")
     if upload is None:
         return
-    if upload.name.lower().endswith(".xml"):
-        _iati(upload.name, upload.getvalue())
+    name, content = upload.name, upload.getvalue()
+    if name.lower().endswith(".xml"):
+        _iati(name, content)
         return
-    try:
-        plan = importer.plan(data.store(), upload.name, upload.getvalue())
-    except CooptrackError as error:
-        st.error(f"Cannot import {upload.name}: {error}", icon=":material/error:")
+    plan = _planned(
+        ("csv", name, content),
+        lambda progress: importer.plan(data.store(), name, content, progress=progress),
+    )
+    if plan is None:
         return
     _show(plan)
     if plan.problems:
@@ -35,45 +50,101 @@ def import_panel() -> None:
     if not plan.adds and not plan.changes:
         st.info("The file matches the record already; there is nothing to import.")
         return
-    if st.button(f"Apply: add {len(plan.adds)}, change {len(plan.changes)}", type="primary"):
-        _apply(plan)
+    if st.button(f"Apply: add {len(plan.adds):,}, change {len(plan.changes):,}", type="primary"):
+        _apply(
+            plan.kind,
+            lambda progress: importer.apply(data.store(), _editor(), plan, progress=progress),
+        )
+
+
+def _planned(what: tuple[Any, ...], make: Callable[[importer.Progress], Any]) -> Any:
+    """The plan of this file against the record as it is now, made once (with progress) and
+    kept for the session's next clicks; None (and a message) when the file cannot be read."""
+    kind, name, content, *rest = what
+    key = (kind, name, hashlib.sha256(content).hexdigest(), *rest, data.version())
+    kept = st.session_state.get(_PLAN)
+    if isinstance(kept, tuple) and kept[0] == key:
+        return kept[1]
+    try:
+        with _progress(f"Checking {plain(name)}…") as progress:
+            plan = make(progress)
+    except CooptrackError as error:
+        st.error(md(f"Cannot import {name}: {error}"), icon=":material/error:")
+        return None
+    st.session_state[_PLAN] = (key, plan)
+    return plan
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[importer.Progress]:
+    """A progress bar told (done, of) by the core while it works, removed when it is done."""
+    bar = st.progress(0.0, text=label)
+
+    def tell(done: int, total: int) -> None:
+        bar.progress(
+            min(done / total, 1.0) if total else 1.0, text=f"{label} {done:,} of {total:,}"
+        )
+
+    try:
+        yield tell
+    finally:
+        bar.empty()
+
+
+def _shown(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    if len(frame) > SHOWN_ROWS:
+        st.caption(f"The first {SHOWN_ROWS:,} of {len(frame):,} {what} are shown.")
+        return frame.head(SHOWN_ROWS)
+    return frame
 
 
 def _show(plan: importer.Plan) -> None:
-    st.markdown(f"**Dry run** — {plan.summary()}")
+    st.markdown(f"**Dry run** — {md(plan.summary())}")
     if plan.problems:
+        problems = pd.DataFrame(
+            [(p.row, p.column, p.reason) for p in plan.problems],
+            columns=["row", "column", "reason"],
+        )
         table(
-            pd.DataFrame(
-                [(p.row, p.column, p.reason) for p in plan.problems],
-                columns=["row", "column", "reason"],
-            ),
+            _shown(problems, "problems"),
             {"row": "Row", "column": "Column", "reason": "Problem"},
+            key="import_problems",
         )
     if plan.adds:
-        table(pd.DataFrame(plan.adds, columns=["id", "title"]), {"id": "New id", "title": "Title"})
+        adds = pd.DataFrame(plan.adds, columns=["id", "title"])
+        table(_shown(adds, "new records"), {"id": "New id", "title": "Title"}, key="import_adds")
     if plan.changes:
         rows = [
             (ident, name, str(before), str(after))
             for ident, fields in plan.changes
             for name, before, after in fields
         ]
+        changes = pd.DataFrame(rows, columns=["id", "field", "before", "after"])
         table(
-            pd.DataFrame(rows, columns=["id", "field", "before", "after"]),
+            _shown(changes, "changed fields"),
             {"id": "Record", "field": "Field", "before": "Now", "after": "After import"},
+            key="import_changes",
         )
 
 
-def _apply(plan: importer.Plan) -> None:
+def _editor() -> str:
+    return auth.require_editor()
+
+
+def _apply(what: str, write: Callable[[importer.Progress], int]) -> None:
+    """Back up, then write the whole plan in one transaction; say what was done."""
     try:
-        editor = auth.require_editor()
+        _editor()
         folder = backup.backup(data.store(), reason="before-import")
-        written = importer.apply(data.store(), editor, plan)
+        with _progress("Importing…") as progress:
+            written = write(progress)
     except CooptrackError as error:
-        st.error(f"Nothing was imported: {error}", icon=":material/error:")
+        st.error(md(f"Nothing was imported: {error}"), icon=":material/error:")
         return
     st.cache_data.clear()
+    st.session_state.pop(_PLAN, None)
     st.success(
-        f"Imported {written} {plan.kind}. A backup was taken first: {folder}",
+        md(f"Imported {written:,} {what}. A backup was taken first: {folder}"),
         icon=":material/check_circle:",
     )
 
@@ -84,25 +155,22 @@ def _iati(name: str, content: bytes) -> None:
         key="iati_source",
         placeholder="https://iatiregistry.org/dataset/…",
     )
-    try:
-        plan = iati.plan(data.store(), name, content, source=source or None)
-    except CooptrackError as error:
-        st.error(f"Cannot import {name}: {error}", icon=":material/error:")
+    plan = _planned(
+        ("iati", name, content, source),
+        lambda progress: iati.plan(
+            data.store(), name, content, source=source or None, progress=progress
+        ),
+    )
+    if plan is None:
         return
-    st.code("\n".join(iati.describe(plan)), language=None)
+    lines = list(iati.describe(plan))
+    if len(lines) > SHOWN_ROWS:
+        st.caption(f"The first {SHOWN_ROWS:,} of {len(lines):,} lines are shown.")
+    st.code("\n".join(lines[:SHOWN_ROWS]), language=None)
     if plan.problems:
         st.error("Fix the problems above and upload the file again; nothing was written.")
         return
     if st.button("Apply the IATI file", type="primary"):
-        try:
-            editor = auth.require_editor()
-            folder = backup.backup(data.store(), reason="before-import")
-            written = iati.apply(data.store(), editor, plan)
-        except CooptrackError as error:
-            st.error(f"Nothing was imported: {error}", icon=":material/error:")
-            return
-        st.cache_data.clear()
-        st.success(
-            f"Imported {written} records. A backup was taken first: {folder}",
-            icon=":material/check_circle:",
+        _apply(
+            "records", lambda progress: iati.apply(data.store(), _editor(), plan, progress=progress)
         )
