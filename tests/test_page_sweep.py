@@ -23,6 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 from test_edit_pages import SECRETS as EDITOR_SECRETS
@@ -32,6 +34,7 @@ from test_pages import APP, PAGES, literal, routed_by_app_py  # noqa: F401 - rou
 from cooptrack import records, schema
 from cooptrack.errors import InputError, StoreError
 from cooptrack.store import Store
+from cooptrack.ui.text import md, plain, source_markdown, web_address
 
 TODAY = "2026-11-28"
 HOSTILE_EDITOR = "**sweep** <img src=https://evil.example/e.png>"
@@ -498,8 +501,6 @@ def test_the_checker_sees_what_the_pages_must_not_do():
     for body in caught:
         assert markdown_problems(body), body
     assert chart_problems(json.dumps({"data": [{"text": ["<a href='https://x.example'>x</a>"]}]}))
-    from cooptrack.ui.text import md, source_markdown
-
     for body in [*caught, MARKUP, LONG, SCRIPTS, INVISIBLE]:
         assert markdown_problems(md(body)) == [], body
     assert markdown_problems(source_markdown(HOSTILE_SOURCES)) == []
@@ -677,3 +678,56 @@ def test_no_page_lets_html_through():
                 where = str(path.relative_to(ROOT))
                 found[where] = found.get(where, 0) + 1
     assert found == allowed
+
+
+# --- the helpers themselves ---------------------------------------------------------------------
+
+_PIECES = st.sampled_from([*PAYLOADS, *FRAGMENTS, "\n", "  ", "\u2060", "\\", ":", "@", "www."])
+_TEXTS = st.one_of(st.text(), st.lists(st.one_of(_PIECES, st.text(max_size=8))).map("".join))
+
+
+@pytest.mark.fuzz
+@given(_TEXTS)
+def test_any_text_escaped_reads_as_itself(text):
+    escaped = md(text)
+    assert "\n" not in escaped
+    assert markdown_problems(escaped) == []
+    assert literal(escaped) == plain(text).replace(WORD_JOINER, "")
+
+
+@pytest.mark.fuzz
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=12), st.just(PHISH)), max_size=4))
+def test_any_source_is_a_link_named_by_itself_or_text(sources):
+    shown = source_markdown(sources)
+    assert markdown_problems(shown) == []
+    links = [t for t in PARSER.parseInline(shown)[0].children or [] if t.type == "link_open"]
+    assert len(links) == sum(web_address(s.strip()) is not None for s in sources)
+
+
+@pytest.mark.parametrize(
+    ("source", "linked"),
+    [
+        ("https://wecoop.eu/?p=2969", True),
+        ("http://example.org:8080/a;b,c=d&e=f#top", True),
+        ("https://ru.wikipedia.org/wiki/Казахстан", True),
+        (PHISH, False),
+        ("no public source", False),
+        ("javascript:alert(1)", False),
+        ("https:evil.example", False),
+        ("https://user@evil.example/", False),
+        ("https://evil.example/a b", False),
+        ("https://[::1]/", False),
+        ("https://a.example/100%", False),
+        ("https://evil.example/<script>", False),
+        ("ftp://files.example/x", False),
+        ("https://localhost:99999999/", False),
+    ],
+)
+def test_a_source_is_a_link_only_when_it_is_one_address(source, linked):
+    assert (web_address(source) is not None) is linked
+    shown = source_markdown([source])
+    if linked:
+        assert shown.startswith("[") and shown.endswith(">)")
+    else:
+        assert literal(shown) == source
+    assert markdown_problems(shown) == []
