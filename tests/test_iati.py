@@ -11,7 +11,7 @@ import pytest
 
 from cooptrack import iati, records
 from cooptrack.cli import main
-from cooptrack.errors import InputError
+from cooptrack.errors import EditConflict, InputError
 from cooptrack.filters import Filters
 from cooptrack.projects import phases_frame
 from cooptrack.store import Store
@@ -310,3 +310,128 @@ def test_a_later_file_with_an_earlier_phase_renumbers_the_recorded_one(writable)
             "SELECT id, phase FROM phases WHERE project = 'de-1-201512345' ORDER BY phase"
         )
     assert numbers == [("de-1-201512345-1", 1), ("de-1-201512345-2", 2)]
+
+
+# --- hostile and large files ------------------------------------------------------------------
+
+
+def activity_xml(number: int, *, title: str | None = None, links: int = 1, extra: str = "") -> str:
+    """One activity; activities 2k and 2k+1 are siblings (one project of two phases)."""
+    sibling = number + 1 if number % 2 == 0 else number - 1
+    documents = "".join(
+        f'<document-link url="https://example.org/a/{number}/{n}" format="text/html">'
+        "<title><narrative>Page</narrative></title></document-link>"
+        for n in range(links)
+    )
+    return (
+        f'<iati-activity default-currency="EUR"><iati-identifier>XX-TEST-{number:06d}'
+        f"</iati-identifier><title><narrative>{title or f'Activity {number}'}</narrative></title>"
+        "<description><narrative>Cooperation on water and climate in Central Asia, "
+        "including monitoring, training and joint planning.</narrative></description>"
+        '<participating-org role="1" ref="XI-IATI-EC"><narrative>European Union</narrative>'
+        f'</participating-org><participating-org role="4"><narrative>Implementer {number % 7}'
+        f'</narrative></participating-org><activity-date type="1" iso-date="20{10 + number % 9}'
+        '-01-01"/><recipient-country code="KZ"/><sector code="41030"/>'
+        f'<policy-marker vocabulary="1" code="6" significance="1"/>{documents}'
+        f'<related-activity ref="XX-TEST-{sibling:06d}" type="3"/>{extra}</iati-activity>'
+    )
+
+
+def activities_file(bodies: list[str], root: str = '<iati-activities version="2.03">') -> bytes:
+    return f'<?xml version="1.0"?>{root}{"".join(bodies)}</iati-activities>'.encode()
+
+
+def test_two_thousand_activities_plan_and_apply_in_bulk(writable):
+    content = activities_file([activity_xml(n) for n in range(2_000)])
+    before = counts(writable)
+    with Store.open(writable, read_only=False) as store:
+        plan = iati.plan(store, "many.xml", content)
+        assert plan.problems == [] and plan.activities == 2_000
+        assert (len(plan.projects), len(plan.organisations), len(plan.adds)) == (1_000, 7, 2_000)
+        assert iati.apply(store, "ed", plan) == 3_007
+        assert store.rows("SELECT count(*) FROM phase_facts") == store.rows(
+            "SELECT count(*) FROM phases"
+        )
+    after = counts(writable)
+    assert after["phases"] - before["phases"] == 2_000
+    assert after["history"] - before["history"] == 3_007
+
+
+@pytest.mark.timeout(5)
+def test_elements_nested_deeper_than_iati_are_refused(writable):
+    deep = "<x>" * 10_000 + "</x>" * 10_000
+    content = activities_file([activity_xml(0, extra=deep)])
+    with Store.open(writable) as store, pytest.raises(InputError, match="more than 64 levels"):
+        iati.plan(store, "deep.xml", content)
+
+
+def test_a_root_in_another_namespace_is_not_iati(writable):
+    root = '<iati-activities xmlns="http://example.org/not-iati" version="2.03">'
+    content = activities_file([activity_xml(0)], root=root)
+    with Store.open(writable) as store, pytest.raises(InputError, match="not an IATI activity"):
+        iati.plan(store, "ns.xml", content)
+
+
+@pytest.mark.timeout(5)
+def test_a_five_megabyte_title_and_a_huge_attribute_are_handled_at_once(writable):
+    huge_date = '<activity-date type="3" iso-date="' + "9" * 1_000_000 + '"/>'
+    content = activities_file(
+        [activity_xml(0, title="Water " * 900_000), activity_xml(1, extra=huge_date)]
+    )
+    with Store.open(writable) as store:
+        plan = iati.plan(store, "huge.xml", content)
+    assert any("title cut to 300 characters (it has 5,399,999)" in note for note in plan.notes)
+    assert [p.element for p in plan.problems] == ["activity-date[@type='3']/@iso-date"]
+    assert "(1,000,000 characters) is not an ISO date" in plan.problems[0].reason
+    assert max(len(str(p)) for p in plan.problems) < 300  # a huge value is never repeated
+
+
+def test_a_document_link_that_is_not_one_address_is_left_out_with_a_note(writable):
+    smuggled = '<document-link url="https://wecoop.eu/)[Official](https://phish.example/login"/>'
+    content = activities_file([activity_xml(0, extra=smuggled), activity_xml(1)])
+    with Store.open(writable) as store:
+        plan = iati.plan(store, "links.xml", content)
+    assert plan.problems == []
+    assert any("document-link left out" in n and "contains ')'" in n for n in plan.notes)
+    assert all("phish" not in strings["sources"] for strings, _ in plan.phases)
+
+
+def test_more_document_links_than_a_record_keeps_are_cut_with_a_note(writable):
+    content = activities_file([activity_xml(0, links=60), activity_xml(1)])
+    with Store.open(writable) as store:
+        plan = iati.plan(store, "links.xml", content, source=REGISTRY)
+    sources = phase_strings(plan)["xx-test-000000"]["sources"].split(";")
+    assert len(sources) == 50 and sources[-1] == REGISTRY
+    assert any("keeps the first 49 of its 60 source addresses" in n for n in plan.notes)
+
+
+def test_a_phase_changed_after_the_dry_run_stops_the_apply(writable):
+    with Store.open(writable, read_only=False) as store:
+        iati.apply(store, "ed", iati.plan(store, TWO_PHASES, content(TWO_PHASES)))
+    text = content(TWO_PHASES).decode().replace(">7500000<", ">8000000<")
+    with Store.open(writable, read_only=False) as store:
+        plan = iati.plan(store, TWO_PHASES, text.encode())
+        with store.cursor() as cursor:
+            stored = records.fetch(cursor, "phases", PHASE_2)
+        assert stored is not None
+        edited = records.to_strings("phases", stored) | {"title": "Renamed meanwhile"}
+        records.save(store, "other", "phases", edited, expected=stored)
+        with pytest.raises(EditConflict, match="was changed by someone else"):
+            iati.apply(store, "ed", plan)
+        budget = store.rows("SELECT budget, title FROM phases WHERE id = ?", [PHASE_2])
+    assert str(budget[0][0]) == "7500000.00" and budget[0][1] == "Renamed meanwhile"
+
+
+def test_an_organisation_added_after_the_dry_run_stops_the_apply(writable):
+    with Store.open(writable, read_only=False) as store:
+        plan = iati.plan(store, TWO_PHASES, content(TWO_PHASES))
+        assert [row["id"] for row in plan.organisations] == [ZOI]
+        with store.transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO organisations VALUES (?, 'Zoï', 'Zoï', 'other', NULL, NULL, "
+                "['https://zoinet.org/'])",
+                [ZOI],
+            )
+        with pytest.raises(InputError, match=f"organisation '{ZOI}' was added by someone else"):
+            iati.apply(store, "ed", plan)
+        assert store.rows("SELECT count(*) FROM phases WHERE id = ?", [PHASE_1]) == [(0,)]
