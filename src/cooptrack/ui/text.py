@@ -140,7 +140,7 @@ def _source(value: Any) -> str:
     return f"[{md(text, in_link=True)}](<{destination}>)"
 
 
-def chart_safe(frame: pd.DataFrame, *columns: str, limit: int = 150) -> pd.DataFrame:
+def chart_safe(frame: pd.DataFrame, *columns: str, limit: int = 90) -> pd.DataFrame:
     """A copy whose text columns plotly shows as written (plotly reads <a>, <b>, <br> and
     entities in labels and hover text), each cut to `limit` characters: a chart label has no
     room for a record's whole text, which the tables and details below the chart show."""
