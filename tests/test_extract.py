@@ -11,8 +11,9 @@ from conftest import SEED_DIR
 
 from cooptrack import extract
 from cooptrack.cli import main
+from cooptrack.errors import InputError
 from cooptrack.seed import load_seed
-from cooptrack.textdates import find_dates
+from cooptrack.textdates import Spans, find_dates
 
 RELEASES = Path(__file__).parent / "fixtures" / "releases"
 CA = ["KZ", "KG", "TJ", "TM", "UZ"]
@@ -258,3 +259,72 @@ def test_the_cli_prints_the_same_draft_as_json(tmp_path, capsys, monkeypatch):
     assert data["meeting"]["matched_id"] == "wgecc-9" and data["source"] == "https://x.org/9"
     assert main(["extract", str(path), "--published", "2020-02-30"]) == 2
     assert "February 2020 has 29 days" in capsys.readouterr().err
+
+
+# --- hostile and large releases ---------------------------------------------------------------
+
+N = 100_000
+ADVERSARIAL = {
+    "one long run of spaces": "The sides agreed to" + "\u2003" * N + "and",
+    "a verb repeated": "agreed to " * (N // 10),
+    "many COP numbers": " ".join(f"COP{i % 99 + 1}" for i in range(N // 6)),
+    "many meetings": " ".join(f"{i % 99 + 1}th WGECC meeting" for i in range(N // 20)),
+    "COP names without end": "The 1 Conference of the Parties to the " * (N // 39),
+    "chaired by": "chaired by " * (N // 11),
+    "dates": "12 February 2020 " * (N // 17),
+    "digit pairs": "1 " * (N // 2),
+    "countries": "Kazakhstan, " * (N // 12),
+    "cities": "in Tashkent " * (N // 12),
+    "titles": "Mr. " * (N // 4),
+    "dots": ". " * (N // 2),
+    "long word": "Казахстан" + "а" * N + "-",
+    "sentences": "The EU agreed to hold the 2nd WGECC meeting in Tashkent. " * (N // 60),
+    "html soup": "<div><p>Kazakhstan agreed to <b>act</b></p><script>x</script>" * (N // 60),
+    "open brackets": "<p>" + "<" * N,
+    "dateline and blank lines": "TASHKENT, 12 May 2020\n" + "\n" * N,
+}
+
+
+@pytest.mark.timeout(5)
+@pytest.mark.parametrize("name", list(ADVERSARIAL))
+def test_a_100000_character_release_of_any_shape_is_read_at_once(context, name):
+    draft = extract.extract(ADVERSARIAL[name], context, date(2021, 6, 15))
+    assert len(draft.commitments) <= extract.MAX_CANDIDATES
+    for meeting in [draft.meeting, *draft.mentioned]:
+        if meeting is not None:
+            assert all(len(text) <= extract.MAX_SENTENCE for text in meeting.evidence.values())
+
+
+def test_a_release_longer_than_a_release_is_refused(context):
+    with pytest.raises(InputError, match="at most 200,000 are read"):
+        extract.extract("word " * 50_000, context)
+    with pytest.raises(InputError, match="at most 1,000,000 are read"):
+        extract.extract("<p>" + " " * 1_000_000, context)
+
+
+def test_candidates_beyond_the_limit_are_counted_in_a_note(context):
+    text = "The EU agreed to plant one more tree in Tashkent. " * 150
+    draft = extract.extract(text, context)
+    assert len(draft.commitments) == extract.MAX_CANDIDATES
+    assert "150 candidate commitments found; the first 100 are proposed" in draft.notes
+
+
+def test_a_long_run_without_a_sentence_end_is_read_in_pieces_that_keep_their_place():
+    text = ("word " * 600 + "end.\n") * 2
+    parts = extract.sentences(text)
+    assert all(len(p.text) <= extract.MAX_SENTENCE for p in parts)
+    assert all(text[p.start : p.end] == p.text for p in parts)
+    assert "".join(p.text for p in parts).replace(" ", "") == text.replace(" ", "").replace(
+        "\n", ""
+    )
+
+
+def test_white_space_of_any_kind_becomes_one_space():
+    assert extract.plain_text("a\u2003\u2003b\t\tc\u00a0d\n\n\n\ne") == "a b c d\n\ne"
+
+
+def test_overlapping_spans_are_found_against_their_neighbours():
+    spans = Spans()
+    assert spans.take(10, 20) and spans.take(30, 40) and spans.take(20, 30)
+    assert not spans.take(15, 16) and not spans.take(5, 11) and not spans.take(39, 50)
+    assert spans.take(0, 10) and spans.take(40, 41)

@@ -3,6 +3,7 @@ countries, cities, organisations, conventions and topics."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -211,14 +212,21 @@ def countries(text: str) -> list[Hit]:
     for pattern, codes in _REGIONS.items():
         for m in pattern.finditer(text):
             hits += [Hit(code, m.start(), m.end()) for code in codes]
+    for code, name, pattern in _other_countries():
+        if name in text:
+            hits += [Hit(code, m.start(), m.end()) for m in pattern.finditer(text)]
+    return sorted(hits, key=lambda h: h.start)
+
+
+@functools.cache
+def _other_countries() -> list[tuple[str, str, re.Pattern[str]]]:
+    """Every other country by its common English name (read from pycountry once)."""
+    found = []
     for country in pycountry.countries:
         name = getattr(country, "common_name", None) or country.name
-        if country.alpha_2 not in COUNTRY_WORDS and len(name) > 4 and name in text:
-            hits += [
-                Hit(country.alpha_2, m.start(), m.end())
-                for m in re.finditer(rf"\b{re.escape(name)}\b", text)
-            ]
-    return sorted(hits, key=lambda h: h.start)
+        if country.alpha_2 not in COUNTRY_WORDS and len(name) > 4:
+            found.append((country.alpha_2, name, re.compile(rf"\b{re.escape(name)}\b")))
+    return found
 
 
 def cities(text: str) -> list[tuple[str, str, int]]:
