@@ -646,6 +646,10 @@ def test_hostile_records_are_shown_as_written(hostile_db, monkeypatch):
     assert links == ["https://evil.example/x.png"]  # the one source that is one address
     assert "The fields of this change cannot be read." in [c.value for c in legacy.caption]
 
+    empty = open_app(hostile_db, monkeypatch, "pages/timeline.py", meeting="sweep-empty")
+    assert "**Sources** (confidence M): no public source" in [m.value for m in empty.markdown]
+    assert not [e.label for e in empty.expander if e.label.startswith("History")]  # a viewer
+
     overview = open_app(hostile_db, monkeypatch, "pages/overview.py", to="2026-11-01")
     checked(overview, "overview without upcoming meetings")
     assert SHORT_MARKUP in literal(" ".join(i.value for i in overview.info))

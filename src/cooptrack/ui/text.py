@@ -20,7 +20,6 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
-NO_PUBLIC_SOURCE = "no public source"
 WORD_JOINER = "\u2060"
 
 # Syntax anywhere in a line (CommonMark, GitHub's extensions, Streamlit's `:directives[...]`,
