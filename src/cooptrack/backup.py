@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from cooptrack import files, schema
-from cooptrack.errors import StoreError
+from cooptrack.errors import InputError, StoreError
 from cooptrack.store import Store, explain, quiet
 
 MARKER = "cooptrack-backup.txt"
@@ -45,14 +45,17 @@ def backup(store: Store, folder: Path | None = None, reason: str = "backup") -> 
     """Write the whole database to `folder` (a new or empty folder); return it. The backup is
     made in a hidden folder beside it and renamed, so a failed one leaves nothing behind."""
     target = folder or default_folder(store.path, reason)
-    with files.new_folder(target) as temporary:
-        escaped = str(temporary).replace("'", "''")
-        with store.cursor() as cursor:
-            cursor.execute(f"EXPORT DATABASE '{escaped}' (FORMAT parquet)")
-        (temporary / MARKER).write_text(
-            f"cooptrack backup of {store.path}\nschema {schema.SCHEMA_VERSION}\n",
-            encoding="utf-8",
-        )
+    try:
+        with files.new_folder(target) as temporary:
+            escaped = files.for_duckdb(temporary, target).replace("'", "''")
+            with store.cursor() as cursor:
+                cursor.execute(f"EXPORT DATABASE '{escaped}' (FORMAT parquet)")
+            (temporary / MARKER).write_text(
+                f"cooptrack backup of {store.path}\nschema {schema.SCHEMA_VERSION}\n",
+                encoding="utf-8",
+            )
+    except InputError as refused:  # callers (import, the Edit page) expect a StoreError
+        raise StoreError(str(refused)) from None
     return target
 
 
@@ -60,11 +63,13 @@ def restore(folder: Path, database: Path, force: bool = False) -> None:
     """Rebuild `database` from a backup folder, all at once (see the module's docstring)."""
     version = backup_version(folder)
     if files.check_file_target(database) and not force:
-        raise StoreError(f"{database} already exists; add --force to replace it")
+        raise StoreError(f"{files.shown(database)} already exists; add --force to replace it")
     with files.replacing(database, make_parents=True, leftovers=(".wal",)) as temporary:
         os.unlink(temporary)  # DuckDB makes its own file
         try:
-            connection = quiet(duckdb.connect(str(temporary), config=_CONFIG))
+            connection = quiet(
+                duckdb.connect(files.for_duckdb(temporary, database), config=_CONFIG)
+            )
             try:
                 _load(connection, folder, version)
             finally:
@@ -78,24 +83,30 @@ def restore(folder: Path, database: Path, force: bool = False) -> None:
 def backup_version(folder: Path) -> int:
     """The schema version a backup folder says it holds; refuse what is not one we can read."""
     marker = folder / MARKER
+    files.for_duckdb(folder)
     if _GLOB.search(str(folder)):
         raise StoreError(
-            f"{folder}: a backup folder's path cannot hold *, ? or [ (DuckDB reads them as "
-            "wildcards); rename the folder and try again"
+            f"{files.shown(folder)}: a backup folder's path cannot hold *, ? or [ (DuckDB reads "
+            "them as wildcards); rename the folder and try again"
         )
-    if not folder.is_dir() or files.describe(marker) is not None or not marker.exists():
-        raise StoreError(f"{folder} is not a cooptrack backup folder (no {MARKER})")
+    if not folder.is_dir():
+        what = files.describe(folder) or ("a file" if folder.exists() else "nothing is there")
+        raise StoreError(f"{files.shown(folder)} is not a cooptrack backup folder ({what})")
+    if files.describe(marker) is not None or not marker.exists():
+        raise StoreError(f"{files.shown(folder)} is not a cooptrack backup folder (no {MARKER})")
     try:
         lines = marker.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        raise StoreError(f"{folder}: {MARKER} cannot be read as text") from None
+        raise StoreError(f"{files.shown(folder)}: {MARKER} cannot be read as text") from None
     versions = [int(m.group(1)) for m in map(_VERSION_LINE.fullmatch, lines) if m]
     if not versions:
-        raise StoreError(f"{folder}: {MARKER} does not say which schema the backup holds")
+        raise StoreError(
+            f"{files.shown(folder)}: {MARKER} does not say which schema the backup holds"
+        )
     if versions[-1] > schema.SCHEMA_VERSION:
         raise StoreError(
-            f"{folder} was written by a newer cooptrack (schema {versions[-1]}; this one reads "
-            f"up to {schema.SCHEMA_VERSION}); upgrade cooptrack to restore it"
+            f"{files.shown(folder)} was written by a newer cooptrack (schema {versions[-1]}; "
+            f"this one reads up to {schema.SCHEMA_VERSION}); upgrade cooptrack to restore it"
         )
     return versions[-1]
 
@@ -129,7 +140,7 @@ def _refuse_unknown_files(folder: Path, tables: list[str]) -> None:
     for entry in sorted(os.listdir(folder)):
         if entry.endswith(".parquet") and entry not in known:
             raise StoreError(
-                f"{folder} holds {entry}, which is not a table of cooptrack; "
+                f"{files.shown(folder)} holds {entry}, which is not a table of cooptrack; "
                 "refusing a backup that has been changed"
             )
 
@@ -142,7 +153,7 @@ def _load_table(
     kind = files.describe(source)
     if kind is not None or not source.exists():
         what = f"is {kind}" if kind else "is missing"
-        raise StoreError(f"{folder}: {source.name} {what}; refusing the backup")
+        raise StoreError(f"{files.shown(folder)}: {source.name} {what}; refusing the backup")
     expected = dict(
         connection.execute(
             "SELECT column_name, data_type FROM duckdb_columns() "
@@ -156,10 +167,12 @@ def _load_table(
     ).fetchall()
     for column, column_type in present:
         if column not in expected:
-            raise StoreError(f"{folder}: {table} has a column {column!r} cooptrack does not know")
+            raise StoreError(
+                f"{files.shown(folder)}: {table} has a column {column!r} cooptrack does not know"
+            )
         if column_type != expected[column]:
             raise StoreError(
-                f"{folder}: {table}.{column} is {column_type} in the backup; "
+                f"{files.shown(folder)}: {table}.{column} is {column_type} in the backup; "
                 f"cooptrack keeps it as {expected[column]}"
             )
     names = ", ".join(f'"{column}"' for column, _ in present)

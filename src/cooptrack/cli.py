@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from cooptrack import __version__, accounts, backup, extract, iati, importer
+from cooptrack import __version__, accounts, backup, extract, files, iati, importer
 from cooptrack.accounts import DEFAULT_SECRETS
 from cooptrack.dates import PartialDate
 from cooptrack.errors import CooptrackError, InputError
@@ -356,6 +356,13 @@ def _check_values(args: argparse.Namespace) -> None:
                 raise InputError(f"{name} is empty; give a value or leave the option out")
 
 
+def _system_refusal(error: OSError) -> str:
+    reason = error.strerror or str(error) or type(error).__name__
+    if error.filename is None:
+        return reason
+    return f"{files.shown(Path(os.fsdecode(error.filename)))}: {reason}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     handlers = {
@@ -384,6 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return 0
+    except OSError as error:  # a path the system refuses (too long, not allowed…) is input too
+        print(f"cooptrack: error: {_system_refusal(error)}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("cooptrack: interrupted", file=sys.stderr)
         return 130

@@ -130,10 +130,12 @@ def export_to_file(store: Store, kind: Kind, filters: Filters, destination: Path
     """Write the CSV beside `destination` and move it into place: all or nothing, only onto a
     regular file, never onto the database being read. Returns the number of rows."""
     if files.same_file(destination, store.path):
-        raise InputError(f"{destination} is the database being read; write the CSV elsewhere")
+        raise InputError(
+            f"{files.shown(destination)} is the database being read; write the CSV elsewhere"
+        )
     sql, params = export_query(kind, filters)
     with files.replacing(destination, make_parents=True) as temporary:
-        store.copy_csv(sql, params, temporary)
+        store.copy_csv(sql, params, Path(files.for_duckdb(temporary, destination)))
     return count_rows(store, kind, filters)
 
 

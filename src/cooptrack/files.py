@@ -10,6 +10,7 @@ would replace it or write somewhere the user did not name. Every refusal is one 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from cooptrack.errors import InputError
 
+_PLAIN_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 _KINDS = (
     (stat.S_ISLNK, "a symbolic link"),
     (stat.S_ISDIR, "a folder"),
@@ -29,6 +31,12 @@ _KINDS = (
 )
 
 
+def shown(path: Path) -> str:
+    """A path as a message shows it: whole unless it is very long (the limit is Linux's 4,096)."""
+    text = str(path)
+    return text if len(text) <= 160 else f"{text[:100]}…{text[-40:]}"
+
+
 def _entry(path: Path) -> os.stat_result | None:
     """What is at `path` itself (a link is not followed); None when nothing is."""
     try:
@@ -37,10 +45,10 @@ def _entry(path: Path) -> os.stat_result | None:
         return None
     except NotADirectoryError:
         raise InputError(
-            f"cannot write {path}: a part of the path is a file, not a folder"
+            f"cannot write {shown(path)}: a part of the path is a file, not a folder"
         ) from None
     except (OSError, ValueError) as error:
-        raise InputError(f"cannot use {path}: {_reason(error)}") from None
+        raise InputError(f"cannot use {shown(path)}: {_reason(error)}") from None
 
 
 def describe(path: Path) -> str | None:
@@ -59,7 +67,7 @@ def check_file_target(path: Path) -> bool:
     kind = describe(path)
     if kind is not None:
         raise InputError(
-            f"{path} is {kind}; cooptrack writes only regular files, so it was left alone"
+            f"{shown(path)} is {kind}; cooptrack writes only regular files, so it was left alone"
         )
     return _entry(path) is not None
 
@@ -69,14 +77,16 @@ def _folder_for(path: Path, make_parents: bool) -> Path:
     parent = path.parent
     found = _entry(parent)
     if found is not None and not parent.is_dir():
-        raise InputError(f"cannot write {path}: {parent} is not a folder")
+        raise InputError(f"cannot write {shown(path)}: {shown(parent)} is not a folder")
     if found is None:
         if not make_parents:
-            raise InputError(f"cannot write {path}: there is no folder {parent}")
+            raise InputError(f"cannot write {shown(path)}: there is no folder {shown(parent)}")
         try:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise InputError(f"cannot create the folder {parent}: {_reason(error)}") from None
+            raise InputError(
+                f"cannot create the folder {shown(parent)}: {_reason(error)}"
+            ) from None
     return parent
 
 
@@ -90,9 +100,9 @@ def replacing(
     existed = check_file_target(path)
     folder = _folder_for(path, make_parents)
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
+        handle, name = tempfile.mkstemp(prefix=_hidden(path), suffix=".tmp", dir=folder)
     except OSError as error:
-        raise InputError(f"cannot write in {folder}: {_reason(error)}") from None
+        raise InputError(f"cannot write in {shown(folder)}: {_reason(error)}") from None
     os.close(handle)
     temporary = Path(name)
     try:
@@ -114,7 +124,7 @@ def _move_into_place(temporary: Path, path: Path, existed: bool) -> None:
         os.replace(temporary, path)
         _sync(path.parent)
     except OSError as error:
-        raise InputError(f"cannot write {path}: {_reason(error)}") from None
+        raise InputError(f"cannot write {shown(path)}: {_reason(error)}") from None
 
 
 @contextmanager
@@ -124,14 +134,14 @@ def new_folder(path: Path) -> Iterator[Path]:
     found = _entry(path)
     if found is not None:
         if not stat.S_ISDIR(found.st_mode):
-            raise InputError(f"{path} is {describe(path) or 'a file'}; give a new folder")
+            raise InputError(f"{shown(path)} is {describe(path) or 'a file'}; give a new folder")
         if any(path.iterdir()):
-            raise InputError(f"{path} is not empty; give a new folder")
+            raise InputError(f"{shown(path)} is not empty; give a new folder")
     parent = _folder_for(path, make_parents=True)
     try:
-        temporary = Path(tempfile.mkdtemp(prefix=f".{path.name[:40]}.", dir=parent))
+        temporary = Path(tempfile.mkdtemp(prefix=_hidden(path), dir=parent))
     except OSError as error:
-        raise InputError(f"cannot write in {parent}: {_reason(error)}") from None
+        raise InputError(f"cannot write in {shown(parent)}: {_reason(error)}") from None
     try:
         yield temporary
         try:
@@ -139,9 +149,26 @@ def new_folder(path: Path) -> Iterator[Path]:
             os.replace(temporary, path)
             _sync(parent)
         except OSError as error:
-            raise InputError(f"cannot create {path}: {_reason(error)}") from None
+            raise InputError(f"cannot create {shown(path)}: {_reason(error)}") from None
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _hidden(path: Path) -> str:
+    """A hidden name beside `path`, of plain characters only, whatever `path` is called."""
+    return "." + _PLAIN_NAME.sub("_", path.name[:40]) + "."
+
+
+def for_duckdb(path: Path, named: Path | None = None) -> str:
+    """`path` as DuckDB may be given it: DuckDB reads a backslash as a folder separator.
+    `named`: the path the user gave, for the message (`path` may be a temporary one)."""
+    text = str(path)
+    if "\\" in text:
+        raise InputError(
+            f"{shown(named or path)}: cooptrack cannot use a path holding a backslash "
+            "(DuckDB takes it for a folder separator); choose another folder or name"
+        )
+    return text
 
 
 def same_file(first: Path, second: Path) -> bool:

@@ -227,7 +227,7 @@ def _value_text(token: object) -> str:
     text = token if isinstance(token, str) else repr(token)
     if len(text) > _SHOWN_CHARS:
         text = text[:_SHOWN_CHARS] + "…"
-    return _NOT_PLAIN_TEXT.sub("\ufffd", text)
+    return "".join(char if char.isprintable() else "\ufffd" for char in text)
 
 
 def search_words(text: str) -> tuple[str, ...]:
