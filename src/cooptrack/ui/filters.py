@@ -2,7 +2,9 @@
 
 `st.session_state` is filled from `st.query_params` once per session; after that the widgets
 own the values and every run writes them back to the URL, so a copied link reproduces the view
-and the filters survive page switches.
+and the filters survive page switches. A link is anyone's input: what it holds is parsed by the
+pure `cooptrack.filters.from_query_params`, within the limits there, and every value it ignores
+is named as literal text (a value such as `[x](https://elsewhere)` must not become a link).
 """
 
 from __future__ import annotations
@@ -12,8 +14,18 @@ from typing import Any
 
 import streamlit as st
 
-from cooptrack.filters import FilterInput, Filters, Problem, resolve
+from cooptrack.filters import (
+    LIST_KEYS,
+    MAX_SEARCH_CHARS,
+    SINGLE_KEYS,
+    FilterInput,
+    Filters,
+    Problem,
+    from_query_params,
+    resolve,
+)
 from cooptrack.ui import data
+from cooptrack.ui.text import md
 
 URL_KEYS = {
     "country": "f_country",
@@ -29,18 +41,10 @@ _EARLIEST, _LATEST = date(1990, 1, 1), date(2060, 12, 31)
 
 
 def _from_url() -> list[Problem]:
-    """Seed the widgets from the link, keeping what resolves and reporting what does not."""
-    params = st.query_params
-    raw = FilterInput(
-        countries=tuple(params.get_all("country")),
-        conventions=tuple(params.get_all("convention")),
-        topics=tuple(params.get_all("topic")),
-        organisations=tuple(params.get_all("organisation")),
-        date_from=params.get("from"),
-        date_to=params.get("to"),
-        search=params.get("q"),
-    )
-    filters, problems = resolve(raw, data.vocabulary(data.version()))
+    """Seed the widgets from the link, keeping what resolves and reporting what does not
+    (the parsing itself is `cooptrack.filters.from_query_params`, pure and tested alone)."""
+    params = {key: st.query_params.get_all(key) for key in (*LIST_KEYS, *SINGLE_KEYS)}
+    filters, problems = from_query_params(params, data.vocabulary(data.version()))
     st.session_state.f_country = list(filters.countries)
     st.session_state.f_convention = list(filters.conventions)
     st.session_state.f_topic = list(filters.topics)
@@ -111,17 +115,22 @@ def render() -> Filters:
         right.date_input(
             "To", key="f_to", min_value=_EARLIEST, max_value=_LATEST, format="YYYY-MM-DD"
         )
-        st.text_input("Search", key="f_search", placeholder="words in titles and texts")
+        st.text_input(
+            "Search",
+            key="f_search",
+            placeholder="words in titles and texts",
+            max_chars=MAX_SEARCH_CHARS,
+        )
         st.button("Clear filters", on_click=_clear, width="stretch")
     filters, problems = resolve(_current_input(), vocabulary)
     if problems:
-        # Only possible for dates typed the wrong way round; the rest is pickers.
+        # Dates typed the wrong way round, or a search past its limits; the rest is pickers.
         for problem in problems:
-            st.sidebar.warning(problem.message, icon=":material/warning:")
+            st.sidebar.warning(md(problem.message), icon=":material/warning:")
     _write_url()
     for problem in st.session_state.url_problems:
         st.warning(
-            f"Ignored from the link: {problem.message}. The other filters apply.",
+            f"Ignored from the link: {md(problem.message)}. The other filters apply.",
             icon=":material/link_off:",
         )
     return filters
@@ -136,7 +145,7 @@ def _current_input() -> FilterInput:
         organisations=tuple(state.f_organisation),
         date_from=state.f_from.isoformat() if state.f_from else None,
         date_to=state.f_to.isoformat() if state.f_to else None,
-        search=state.f_search or None,
+        search=(state.f_search or "").strip() or None,
     )
 
 
