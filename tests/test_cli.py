@@ -586,3 +586,27 @@ def test_the_sql_and_python_neutralisers_agree_and_can_be_undone(duck, text):
     assert in_sql == neutralise(text)
     assert not neutralise(text).startswith(FORMULA_START)
     assert plain_cell(neutralise(text)) == text
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "meetings"],
+        ["backup", "folder"],
+        ["init", "--force"],
+        ["migrate"],
+        ["import", "--dry-run", "file.csv"],
+    ],
+)
+def test_a_database_path_that_is_a_pipe_is_refused_without_waiting(
+    capsysbinary, tmp_path, monkeypatch, command
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file.csv").write_text("id\n")
+    os.mkfifo(tmp_path / "pipe")  # opening it to read would wait for a writer forever
+    code, _, err = run(capsysbinary, *command, "--db", "pipe")
+    assert (
+        code == 2 and err == "cooptrack: error: pipe is not a database file (nor a regular file)\n"
+    )
+    assert (tmp_path / "pipe").is_fifo() and not (tmp_path / "folder").exists()

@@ -13,6 +13,7 @@ import getpass
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -157,8 +158,21 @@ def _maintenance_commands(commands: Any, db_help: str) -> None:
     synthetic.add_argument("args", nargs=argparse.REMAINDER)
 
 
+def _database(option: str | None) -> Path:
+    """The database a command names; something there that is not a file (a named pipe, on
+    which opening would wait forever, or a device) is refused before DuckDB sees it."""
+    path = default_path(option)
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return path
+    if not (stat.S_ISREG(found.st_mode) or stat.S_ISDIR(found.st_mode)):
+        raise InputError(f"{files.shown(path)} is not a database file (nor a regular file)")
+    return path
+
+
 def _init(args: argparse.Namespace) -> int:
-    target = default_path(args.db)
+    target = _database(args.db)
     seed_dir = Path(args.seed) if args.seed else default_seed_dir()
     data = build_database(seed_dir, target, force=args.force, empty=args.empty)
     counts = ", ".join(f"{len(rows)} {table}" for table, rows in data.tables.items())
@@ -177,7 +191,7 @@ def _export(args: argparse.Namespace) -> int:
         date_to=args.date_to,
         search=args.search,
     )
-    with Store.open(default_path(args.db)) as store:
+    with Store.open(_database(args.db)) as store:
         filters = resolve_strict(raw, vocabulary(store))
         if args.output is not None:
             rows = export_to_file(store, kind, filters, Path(args.output))
@@ -204,7 +218,7 @@ def _import(args: argparse.Namespace) -> int:
         raise InputError(f"no file {path}")
     if path.suffix.lower() == ".xml":
         return _import_iati(args, path)
-    with Store.open(default_path(args.db), read_only=args.dry_run) as store:
+    with Store.open(_database(args.db), read_only=args.dry_run) as store:
         result = importer.plan(store, path.name, path.read_bytes(), kind=args.kind)
         _print_plan(result)
         if args.dry_run or result.problems:
@@ -217,7 +231,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _import_iati(args: argparse.Namespace, path: Path) -> int:
     """IATI activity XML: projects and phases, planned then applied like any import."""
-    with Store.open(default_path(args.db), read_only=args.dry_run) as store:
+    with Store.open(_database(args.db), read_only=args.dry_run) as store:
         result = iati.plan(store, path.name, path.read_bytes(), source=args.source)
         for line in iati.describe(result):
             print(line)
@@ -244,14 +258,14 @@ def _print_plan(result: importer.Plan) -> None:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    with Store.open(default_path(args.db)) as store:
+    with Store.open(_database(args.db)) as store:
         folder = backup.backup(store, Path(args.folder) if args.folder else None)
     print(f"backup written to {folder}", file=sys.stderr)
     return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    target = default_path(args.db)
+    target = _database(args.db)
     with Store.open(target, read_only=False):
         pass  # a writable opening brings an older file up to date
     print(f"{target} is up to date", file=sys.stderr)
@@ -259,7 +273,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    target = default_path(args.db)
+    target = _database(args.db)
     backup.restore(Path(args.folder), target, force=args.force)
     print(f"restored {target} from {args.folder}", file=sys.stderr)
     return 0
@@ -290,7 +304,7 @@ def _extract(args: argparse.Namespace) -> int:
         published = PartialDate.parse(args.published).start if args.published else None
     except ValueError as error:
         raise InputError(f"--published: {error}") from None
-    target = default_path(args.db)
+    target = _database(args.db)
     if target.exists():
         with Store.open(target) as store:
             context = extract.context_from_store(store)
