@@ -27,6 +27,7 @@ from streamlit.runtime.secrets import secrets_singleton
 
 from cooptrack import accounts as local_accounts
 from cooptrack.errors import CooptrackError, NotAllowed
+from cooptrack.ui.text import md
 
 _ACCOUNT_KEY = "_signed_in_account"
 _SESSION_THROTTLE_KEY = "_sign_in_failures"
@@ -136,7 +137,7 @@ def render_sign_in() -> None:
     with st.sidebar:
         st.divider()
         if editor:
-            st.caption(f"Signed in as **{editor}** (editor)")
+            st.caption(f"Signed in as **{md(editor)}** (editor)")
             if st.button("Sign out", key="sign_out"):
                 st.session_state.pop(_ACCOUNT_KEY, None)
                 if st.user.to_dict().get("is_logged_in"):
