@@ -164,8 +164,8 @@ def _database(option: str | None) -> Path:
     path = default_path(option)
     try:
         found = os.stat(path)
-    except FileNotFoundError:
-        return path
+    except (FileNotFoundError, NotADirectoryError):
+        return path  # nothing there: each command says what that means for it
     if not (stat.S_ISREG(found.st_mode) or stat.S_ISDIR(found.st_mode)):
         raise InputError(f"{files.shown(path)} is not a database file (nor a regular file)")
     return path
