@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 import duckdb
 
+from cooptrack.reference import CENTRAL_ASIA
+
 SCHEMA_VERSION = 3
 OPEN_END = "DATE '9999-12-31'"
 NONE_LABEL = "(none recorded)"  # the key of commitments that name no convention or country
@@ -147,7 +149,9 @@ CREATE TABLE IF NOT EXISTS history (
 );
 """
 
-MACROS = """
+_FIVE = "[" + ", ".join(f"'{code}'" for code in CENTRAL_ASIA) + "]"
+
+MACROS = f"""
 CREATE OR REPLACE MACRO period_end(d, p) AS
     CASE p WHEN 'day' THEN d WHEN 'month' THEN last_day(d) ELSE make_date(year(d), 12, 31) END;
 CREATE OR REPLACE MACRO iso_partial(d, p) AS
@@ -156,9 +160,9 @@ CREATE OR REPLACE MACRO iso_partial(d, p) AS
 CREATE OR REPLACE MACRO labels(codes, names) AS
     nullif(array_to_string(list_sort(list_transform(codes, lambda x: names[x])), '; '), '');
 CREATE OR REPLACE MACRO short_country_labels(codes, names) AS
-    CASE WHEN list_has_all(codes, ['KZ', 'KG', 'TJ', 'TM', 'UZ'])
+    CASE WHEN list_has_all(codes, {_FIVE})
     THEN concat_ws('; ', 'the five Central Asian countries', labels(
-        list_filter(codes, lambda c: NOT list_contains(['KZ', 'KG', 'TJ', 'TM', 'UZ'], c)), names))
+        list_filter(codes, lambda c: NOT list_contains({_FIVE}, c)), names))
     ELSE labels(codes, names) END;
 CREATE OR REPLACE MACRO code_labels(codes) AS nullif(array_to_string(list_sort(codes), '; '), '');
 CREATE OR REPLACE MACRO source_labels(urls) AS nullif(array_to_string(urls, '; '), '');

@@ -345,6 +345,8 @@ def _existing_file(target: Path) -> Path:
         raise StoreError(f"no database at {target}; create it with: cooptrack init --db {target}")
     if target.is_dir():
         raise StoreError(f"{target} is a folder, not a database file")
+    if not target.is_file():  # a named pipe would make DuckDB wait forever
+        raise StoreError(f"{target} is not a regular file, so it cannot be a database")
     return target
 
 
