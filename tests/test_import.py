@@ -664,3 +664,37 @@ def test_three_thousand_rows_plan_and_apply_in_bulk(writable):
         )
     assert counted == [(3_007, 3_007, 3_000)]
     assert elapsed < 30  # about 0.5 s on a quiet machine
+
+
+def rezipped(content: bytes, part: str, change) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, change(data) if info.filename == part else data)
+    return out.getvalue()
+
+
+def test_a_workbook_with_entities_or_expanding_beyond_the_limit_is_refused_unread(
+    writable, monkeypatch
+):
+    monkeypatch.setattr(importer, "MAX_UNPACKED", 2 * 2**20)
+    content = workbook_bytes(export_table(writable, "meetings"))
+    sheet = "xl/worksheets/sheet1.xml"
+    laughs = b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><worksheet'
+    entities = rezipped(content, sheet, lambda data: data.replace(b"<worksheet", laughs, 1))
+    huge_cell = b'<row r="99"><c r="A99" t="inlineStr"><is><t>' + b"x" * 3 * 2**20
+    bomb = rezipped(
+        content,
+        sheet,
+        lambda data: data.replace(b"</sheetData>", huge_cell + b"</t></is></c></row></sheetData>"),
+    )
+    assert len(bomb) < 2**20  # small on disk
+    with Store.open(writable) as store:
+        with pytest.raises(InputError, match="declares a DTD or entities"):
+            importer.plan(store, "m.xlsx", entities)
+        with pytest.raises(
+            InputError, match=r"expands to 3 MB; an \.xlsx may expand to at most 2 MB"
+        ):
+            importer.plan(store, "m.xlsx", bomb)
