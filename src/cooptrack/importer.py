@@ -631,6 +631,44 @@ def _plain_select(cursor: duckdb.DuckDBPyConnection, table: str) -> str:
     return ", ".join(columns)
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+def _as_text(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
+def _iso(value: Any) -> Any:
+    return None if value is None else value.isoformat()
+
+
+def _copied(value: Any) -> Any:
+    return None if value is None else list(value)
+
+
+def plain_row(columns: list[tuple[str, str]]) -> Callable[[tuple[Any, ...]], Record]:
+    """A table row's values as a record, exactly as `records.plain` makes each (dates as ISO
+    text, decimals as text, lists copied), with the conversion chosen once per column: value
+    by value it costs seconds at a hundred thousand rows."""
+    convert = [
+        _iso
+        if kind == "DATE"
+        else _as_text
+        if kind.startswith("DECIMAL")
+        else _copied
+        if kind.endswith("[]")
+        else _same
+        for _, kind in columns
+    ]
+    names = [name for name, _ in columns]
+
+    def record(values: tuple[Any, ...]) -> Record:
+        return {n: f(v) for n, f, v in zip(names, convert, values, strict=True)}
+
+    return record
+
+
 def fetch_many(cursor: duckdb.DuckDBPyConnection, table: str, ids: list[str]) -> dict[str, Record]:
     """The stored records of `ids` that exist, each exactly as `records.fetch` gives it, in one
     query (and one more for the follow-ups of commitments)."""
@@ -724,7 +762,8 @@ def plan(
     with store.cursor() as cursor:
         result.mark = record_mark(cursor)
         passed, problems = _check_rows(cursor, chosen, name, sheet.rows, progress)
-        columns = [column for column, _ in columns_of(cursor, chosen)]
+        table_columns = columns_of(cursor, chosen)
+    plain, columns = plain_row(table_columns), [column for column, _ in table_columns]
     cell_problems = {(p.row, p.column) for p in sheet.problems}
     problems = [p for p in problems if (p.row, p.column) not in cell_problems]
     result.problems = sorted([*sheet.problems, *problems], key=lambda p: p.row)
@@ -733,7 +772,7 @@ def plan(
         if row.current is None:
             result.adds.append((ident, row.cells.get("title") or row.cells.get("text") or ""))
         else:
-            new = {n: records.plain(v) for n, v in zip(columns, row.values, strict=True)}
+            new = plain(row.values)
             changed = [
                 (n, row.current.get(n), new[n]) for n in columns if row.current.get(n) != new[n]
             ]
@@ -818,11 +857,8 @@ def _records_written(
     """The records just written, as `records.fetch` would read them back: made from the values
     themselves (reading a hundred thousand rows back costs seconds), plus the follow-ups a
     commitment keeps, read in one query."""
-    names = [name for name, _ in columns_of(cursor, table)]
-    written = {
-        str(values[0]): {n: records.plain(v) for n, v in zip(names, values, strict=True)}
-        for values, _ in rows
-    }
+    plain = plain_row(columns_of(cursor, table))
+    written = {str(values[0]): plain(values) for values, _ in rows}
     if table == "commitments":
         notes = _followups_of(cursor, list(written))
         for ident, record in written.items():
