@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from cooptrack import accounts, backup, importer, records
 from cooptrack.cli import main
 from cooptrack.errors import EditConflict, InputError, StoreError
-from cooptrack.export import KINDS, export_bytes
+from cooptrack.export import KINDS, export_bytes, neutralise
 from cooptrack.filters import Filters
 from cooptrack.seed import build_database
 from cooptrack.store import Store
@@ -698,3 +698,22 @@ def test_a_workbook_with_entities_or_expanding_beyond_the_limit_is_refused_unrea
             InputError, match=r"expands to 3 MB; an \.xlsx may expand to at most 2 MB"
         ):
             importer.plan(store, "m.xlsx", bomb)
+
+
+def test_text_an_export_quoted_against_formulas_imports_back_as_it_was(writable):
+    """The export puts a quote before a cell a spreadsheet would run (one more before quotes
+    already there); the import takes it off, so an export read back in changes nothing."""
+    rows = export_rows(writable, "commitments")
+    texts = ["=1+1 is not a formula here", "+30% funding", "-5 degrees", "@all parties", "'=x"]
+    added = [
+        rows[0] | {"id": f"formula-{n}", "text": neutralise(text)} for n, text in enumerate(texts)
+    ]
+    with Store.open(writable, read_only=False) as store:
+        plan = importer.plan(store, "c.csv", csv_bytes(added))
+        assert plan.problems == [] and importer.apply(store, "ed", plan) == len(texts)
+        stored = dict(store.rows("SELECT id, text FROM commitments WHERE id LIKE 'formula-%'"))
+        exported = export_bytes(store, "commitments", Filters())
+        again = importer.plan(store, "c.csv", exported)
+    assert [stored[f"formula-{n}"] for n in range(len(texts))] == texts
+    assert b"'=1+1 is not a formula here" in exported and b"''=x" in exported
+    assert again.problems == [] and again.changes == [] and again.adds == []

@@ -30,6 +30,7 @@ import pycountry
 from cooptrack import records
 from cooptrack.dates import PartialDate, Precision
 from cooptrack.errors import EditConflict, InputError, SeedError
+from cooptrack.export import plain_cell
 from cooptrack.records import SINGULAR, Kind, Record
 from cooptrack.seed import CONVERTERS, NO_PUBLIC_SOURCE, Known, Row, quoted, title_key
 from cooptrack.store import Store
@@ -134,7 +135,7 @@ class Sheet:
             if not text.strip():
                 continue
             if index < len(self.header) and self.header[index]:
-                row[self.header[index]] = text
+                row[self.header[index]] = plain_cell(text)  # as it was before an export
                 continue
             where = f"cell {column_letter(index + 1)}{number} " if cell_refs else "a cell "
             self.problems.append(
