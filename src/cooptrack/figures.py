@@ -300,7 +300,8 @@ def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> g
         type="category", categoryorder="array", categoryarray=list(reversed(labels))
     )
     earliest = [phases.alive_from.min()] + ([] if meetings.empty else [meetings.alive_from.min()])
-    last = phases[["planned_until", "actual_until"]].max().max()
+    ends = phases[["planned_until", "actual_until"]].to_numpy().ravel()
+    last = max((pd.Timestamp(v) for v in ends if not pd.isna(v)), default=None)
     figure.update_xaxes(range=list(_range(min(earliest), last, today)))
     return _layout(figure, height=160 + 60 * len(labels), barmode="group", bargap=0.35)
 
