@@ -193,27 +193,6 @@ def test_backup_and_restore_round_trip_and_refusals(writable, tmp_path):
         backup.restore(tmp_path, tmp_path / "x.duckdb")
 
 
-def test_editor_accounts_are_salted_hashes_checked_in_constant_time(tmp_path):
-    secrets = tmp_path / ".streamlit" / "secrets.toml"
-    secrets.parent.mkdir()
-    secrets.write_text('[auth]\ncookie_secret = "keep me"\n', encoding="utf-8")
-    assert accounts.add_account(secrets, "alice", "correct horse battery") is False
-    text = secrets.read_text(encoding="utf-8")
-    assert "correct horse" not in text and 'cookie_secret = "keep me"' in text
-    table = __import__("tomllib").loads(text)["cooptrack"]["accounts"]
-    assert accounts.check_password(table, "alice", "correct horse battery")
-    assert not accounts.check_password(table, "alice", "wrong password!")
-    assert not accounts.check_password(table, "mallory", "correct horse battery")
-    first_salt = table["alice"]["salt"]
-    assert accounts.add_account(secrets, "alice", "another long secret") is True
-    table = __import__("tomllib").loads(secrets.read_text())["cooptrack"]["accounts"]
-    assert table["alice"]["salt"] != first_salt and list(table) == ["alice"]
-    with pytest.raises(InputError, match="at least 10 characters"):
-        accounts.add_account(secrets, "bob", "short")
-    with pytest.raises(InputError, match="not an account name"):
-        accounts.add_account(secrets, "Bob Smith", "long enough password")
-
-
 def test_add_editor_command_reads_the_password_without_echoing_it(tmp_path):
     secrets = tmp_path / "secrets.toml"
     result = subprocess.run(
