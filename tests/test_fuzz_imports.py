@@ -63,8 +63,8 @@ def counts(store: Store, tables: tuple[str, ...]) -> list[int]:
     return [count for _, count in store.rows(f"{union} ORDER BY 1")]
 
 
-def fingerprint(store: Store) -> tuple[object, ...]:
-    last = store.rows("SELECT coalesce(max(change_id), 0) FROM history")[0][0]
+def fingerprint(store: Store) -> tuple[int, ...]:
+    last = int(store.rows("SELECT coalesce(max(change_id), 0) FROM history")[0][0])
     return (*counts(store, COUNTED), last)
 
 

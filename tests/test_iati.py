@@ -36,9 +36,9 @@ def content(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-def planned(path: Path, name: str = TWO_PHASES, **options: str) -> iati.IatiPlan:
+def planned(path: Path, name: str = TWO_PHASES, source: str | None = None) -> iati.IatiPlan:
     with Store.open(path) as store:
-        return iati.plan(store, name, content(name), **options)
+        return iati.plan(store, name, content(name), source=source)
 
 
 def phase_strings(plan: iati.IatiPlan) -> dict[str, dict[str, str]]:

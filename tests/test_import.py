@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -255,7 +256,7 @@ def export_rows(path: Path, kind: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(exports(path)[kind].decode())))
 
 
-def fingerprint(path: Path) -> tuple:
+def fingerprint(path: Path) -> tuple[int, ...]:
     with Store.open(path) as store:
         return store.rows(
             "SELECT (SELECT count(*) FROM meetings), (SELECT count(*) FROM commitments), "
@@ -314,7 +315,7 @@ def edited_files(path: Path) -> dict[str, bytes]:
     return {"meetings": csv_bytes(meetings), "commitments": csv_bytes(commitments)}
 
 
-def history_lines(path: Path) -> list[tuple]:
+def history_lines(path: Path) -> list[tuple[object, ...]]:
     with Store.open(path) as store:
         return store.rows(
             "SELECT editor, record_kind, record_id, action, before, after, via FROM history "
@@ -426,12 +427,12 @@ def test_progress_is_told_as_rows_are_checked_and_written(writable, monkeypatch)
 # --- what a file must be ----------------------------------------------------------------------
 
 
-def workbook_bytes(rows: list[list[object]], edit=None) -> bytes:
+def workbook_bytes(rows: Sequence[Sequence[object]], edit=None) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     if edit is not None:
         edit(book, sheet)
     buffer = io.BytesIO()
