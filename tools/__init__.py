@@ -1,0 +1,1 @@
+"""Developer tools kept outside the runtime package (scorers, benchmarks)."""
