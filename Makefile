@@ -64,3 +64,10 @@ browser-deps:
 
 clean:
 	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache
+
+# The press-release reader scored on the corpus in tests/fixtures/press: accuracy per field,
+# dev and held-out, English and Russian, time per release. PART=dev|heldout, MISSES=1 lists
+# every wrong field as expected vs got.
+.PHONY: extract-score
+extract-score: $(BIN)/.installed
+	$(BIN)/python -m tools.extract_score --part $(or $(PART),all) $(if $(MISSES),--misses)
