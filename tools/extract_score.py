@@ -241,6 +241,8 @@ def _summary(report: Report) -> list[str]:
     perfect = sum(1 for o in report.outcomes if all(o.right(n) for n in FIELDS))
     lines = [
         f"main meeting found: {found}/{len(report.outcomes)}",
+        "right where a value is expected (an empty answer cannot pass): "
+        + ", ".join(_where_expected(report, name) for name in FIELDS),
         f"releases with every field right: {perfect}/{len(report.outcomes)}",
     ]
     failed = sum(1 for o in report.outcomes if o.error)
@@ -253,6 +255,14 @@ def _summary(report: Report) -> list[str]:
             f"time per release (after loading): median {median:.1f} ms, max {slowest:.1f} ms"
         )
     return lines
+
+
+def _where_expected(report: Report, name: str) -> str:
+    tally = Tally()
+    for outcome in report.outcomes:
+        if normalise(name, outcome.release.expected.get(name)):
+            tally.add(outcome.right(name))
+    return f"{name} {tally.right}/{tally.total}"
 
 
 def _misses(report: Report) -> list[str]:
