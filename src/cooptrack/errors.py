@@ -40,3 +40,7 @@ class EditConflict(CooptrackError):
             f"{record} was changed by someone else since you opened it ({fields}); "
             "nothing was saved. Review their change and edit again."
         )
+
+
+class ConfigError(CooptrackError):
+    """A setting in the environment (COOPTRACK_*) has a value that cannot be used."""

@@ -26,11 +26,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cooptrack import schema
+from cooptrack import config, schema
 from cooptrack.errors import EditConflict, StoreError
 
-DEFAULT_DB = Path("data/cooptrack.duckdb")
-DB_ENV = "COOPTRACK_DB"
 Params = Sequence[Any] | Mapping[str, Any] | None
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
@@ -53,9 +51,7 @@ _SHARED_LOCK = threading.Lock()
 
 def default_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """`--db` beats `COOPTRACK_DB`, which beats `data/cooptrack.duckdb`."""
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+    return config.database_path(explicit)
 
 
 def explain(error: duckdb.Error, path: Path) -> StoreError:

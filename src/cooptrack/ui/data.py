@@ -7,13 +7,12 @@ so new data shows up without a restart.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from cooptrack import profiles, projects, queries, tracking
+from cooptrack import config, profiles, projects, queries, tracking
 from cooptrack.filters import Filters
 from cooptrack.reference import Vocabulary
 from cooptrack.store import Store, default_path
@@ -22,13 +21,12 @@ from cooptrack.ui import forms
 
 def today() -> date:
     """Today, or `COOPTRACK_TODAY` (ISO) to view the record as of another day."""
-    pinned = os.environ.get("COOPTRACK_TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()
+    return config.today()
 
 
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
-    return Store.open_shared(path)
+    return Store.open_shared(path, query_seconds=config.query_seconds())
 
 
 def store() -> Store:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-APP = Path(__file__).resolve().parents[3] / "app.py"
+from cooptrack import config
+
+APP = config.app_script()
 
 
 def main() -> None:

@@ -1,0 +1,80 @@
+"""Every setting read from the environment, in one place, each checked with a clear message.
+
+| variable | default | what it does |
+|---|---|---|
+| `COOPTRACK_DB` | `data/cooptrack.duckdb` | the database the dashboard and the command line open |
+| `COOPTRACK_TODAY` | today | view the record as of another day (ISO `YYYY-MM-DD`) |
+| `COOPTRACK_SEED` | the bundled seed files | the folder `cooptrack init` builds from |
+| `COOPTRACK_QUERY_SECONDS` | 30 | the longest one dashboard query may run (`0`: no limit) |
+
+The seed files and the dashboard's scripts are found beside the installed package when it was
+installed from a wheel (`cooptrack/_bundled/`), else in the source tree this module sits in.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from cooptrack.errors import ConfigError
+
+DEFAULT_DB = Path("data/cooptrack.duckdb")
+_PACKAGE = Path(__file__).resolve().parent
+_BUNDLED = _PACKAGE / "_bundled"  # what the wheel ships (see pyproject's force-include)
+_SOURCE_TREE = _PACKAGE.parents[1]  # src/cooptrack -> the repository
+
+
+def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--db` beats `COOPTRACK_DB`, which beats `data/cooptrack.duckdb`."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("COOPTRACK_DB") or DEFAULT_DB)
+
+
+def today() -> date:
+    """Today, or the day `COOPTRACK_TODAY` pins (to view the record as of another day)."""
+    pinned = os.environ.get("COOPTRACK_TODAY", "").strip()
+    if not pinned:
+        return date.today()
+    try:
+        return date.fromisoformat(pinned)
+    except ValueError:
+        raise ConfigError(
+            f"COOPTRACK_TODAY={pinned[:40]!r} is not a date; write it as YYYY-MM-DD "
+            "(for example 2026-12-01) or unset it to use today"
+        ) from None
+
+
+def query_seconds() -> float | None:
+    """How long one dashboard query may run before it is stopped; None for no limit."""
+    text = os.environ.get("COOPTRACK_QUERY_SECONDS", "").strip()
+    if not text:
+        return 30.0
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise ConfigError(
+            f"COOPTRACK_QUERY_SECONDS={text[:40]!r} is not a number of seconds from 0 to 86400"
+        )
+    return seconds or None
+
+
+def seed_dir() -> Path:
+    """`COOPTRACK_SEED`, else the seed files shipped with the package or in the source tree."""
+    chosen = os.environ.get("COOPTRACK_SEED", "").strip()
+    if chosen:
+        return Path(chosen)
+    return _shipped("data/seed")
+
+
+def app_script() -> Path:
+    """The dashboard's entry point, `app.py` (its pages sit beside it in `pages/`)."""
+    return _shipped("app.py")
+
+
+def _shipped(relative: str) -> Path:
+    bundled = _BUNDLED / relative
+    return bundled if bundled.exists() else _SOURCE_TREE / relative
