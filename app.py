@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -13,25 +14,35 @@ from cooptrack.ui.text import md
 
 st.set_page_config(page_title="cooptrack", page_icon=":material/handshake:", layout="wide")
 
+# Pages by their full path: Streamlit runs this file through cooptrack/ui/dashboard.py, whose
+# folder has no pages/ beside it (a pages/ folder beside the entry point would switch Streamlit
+# to its old pages-folder mode for a first visitor who arrives by a deep link).
+HERE = Path(__file__).resolve().parent
+
+
+def page_file(name: str) -> str:
+    return str(HERE / "pages" / f"{name}.py")
+
+
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page(page_file("overview"), title="Overview", icon=":material/dashboard:", default=True),
+    st.Page(page_file("timeline"), title="Timeline", icon=":material/timeline:", url_path="timeline"),
     st.Page(
-        "pages/projects.py", title="Projects", icon=":material/view_timeline:", url_path="projects"
+        page_file("projects"), title="Projects", icon=":material/view_timeline:", url_path="projects"
     ),
     st.Page(
-        "pages/commitments.py",
+        page_file("commitments"),
         title="Commitments",
         icon=":material/handshake:",
         url_path="commitments",
     ),
-    st.Page("pages/countries.py", title="Countries", icon=":material/flag:", url_path="countries"),
+    st.Page(page_file("countries"), title="Countries", icon=":material/flag:", url_path="countries"),
     st.Page(
-        "pages/conventions.py", title="Conventions", icon=":material/gavel:", url_path="conventions"
+        page_file("conventions"), title="Conventions", icon=":material/gavel:", url_path="conventions"
     ),
 ]
 
-EDIT_PAGE = st.Page("pages/edit.py", title="Edit", icon=":material/edit:", url_path="edit")
+EDIT_PAGE = st.Page(page_file("edit"), title="Edit", icon=":material/edit:", url_path="edit")
 
 
 def show_unshown_confirmation() -> None:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from streamlit.runtime.secrets import secrets_singleton
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
-from test_pages import APP, routed_by_app_py  # noqa: F401 - the fixture routes like serve.py
+from test_pages import APP
 
 from cooptrack import accounts
 from cooptrack.cli import main

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from test_pages import APP, routed_by_app_py  # noqa: F401 - the fixture routes like serve.py
+from test_pages import APP, page_path
 
 from cooptrack import accounts, records
 from cooptrack.store import Store
@@ -52,7 +52,7 @@ def test_viewers_see_no_edit_page_and_no_forms(writable_db):
     assert "Editor sign-in" not in [e.label for e in at.expander]
     assert "Save" not in labels(at)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/edit.py")
+        at.switch_page(page_path("pages/edit.py"))
     assert "Save" not in labels(at)
 
 
@@ -60,13 +60,13 @@ def test_a_wrong_password_does_not_sign_in(writable_db):
     at = sign_in(new_app(SECRETS), "alice", "not the password")
     assert "Unknown account or wrong password." in [e.value for e in at.error]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/edit.py")
+        at.switch_page(page_path("pages/edit.py"))
 
 
 def test_an_editor_changes_a_commitment_and_the_history_shows_it(writable_db):
     at = sign_in(new_app(SECRETS), "alice", "a long test password")
     assert any("Signed in as **alice**" in c.value for c in at.caption)
-    at.switch_page("pages/edit.py").run()
+    at.switch_page(page_path("pages/edit.py")).run()
     at.selectbox(key="pick::commitments").set_value("cc2-cop26-common-ground").run()
     status = next(
         s
@@ -93,12 +93,12 @@ def test_an_allow_listed_identity_provider_user_can_edit(writable_db):
         "cooptrack": {"editors": ["Editor@Example.org"]},
     }
     at = new_app(secrets, {"is_logged_in": True, "email": "editor@example.org"}).run()
-    at.switch_page("pages/edit.py").run()
+    at.switch_page(page_path("pages/edit.py")).run()
     assert "Edit the record" in [t.value for t in at.title]
     assert "Save" in labels(at)
     stranger = new_app(secrets, {"is_logged_in": True, "email": "someone@else.org"}).run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        stranger.switch_page("pages/edit.py")
+        stranger.switch_page(page_path("pages/edit.py"))
 
 
 IDP_SECRETS = {
@@ -112,7 +112,7 @@ def timeline_at(meeting: str, secrets: dict | None = None, user: dict | None = N
     at = new_app(secrets, user)
     at.query_params["meeting"] = meeting
     at.run()
-    return at.switch_page("pages/timeline.py").run()
+    return at.switch_page(page_path("pages/timeline.py")).run()
 
 
 def save_meeting(path: Path, ident: str, **changes: str) -> None:
@@ -162,7 +162,7 @@ def test_a_new_meeting_with_its_history_draws_for_everyone(writable_db):
 
 def edit_page_with_a_pending_save(writable_db) -> AppTest:
     at = sign_in(new_app(SECRETS), "alice", "a long test password")
-    at.switch_page("pages/edit.py").run()
+    at.switch_page(page_path("pages/edit.py")).run()
     at.selectbox(key="pick::commitments").set_value("cc2-cop26-common-ground").run()
     return at
 
@@ -207,7 +207,7 @@ def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable
         Path(__file__).parent / "fixtures" / "releases" / "ninth-wgecc-brussels.txt"
     ).read_text(encoding="utf-8")
     at = sign_in(new_app(SECRETS), "alice", "a long test password")
-    at.switch_page("pages/edit.py").run()
+    at.switch_page(page_path("pages/edit.py")).run()
     at.text_area(key="release_text").input(release)
     at.text_input(key="release_source").input("https://example.org/news/9wgecc")
     next(b for b in at.button if b.label == "Read the release").click().run()
@@ -234,7 +234,7 @@ def test_past_the_limits_records_are_searched_for_and_meetings_typed(writable_db
     monkeypatch.setattr(records, "PICK_LIMIT", 3)
     monkeypatch.setattr(forms, "MEETING_CHOICES_LIMIT", 5)
     at = sign_in(new_app(SECRETS), "alice", "a long test password")
-    at.switch_page("pages/edit.py").run()
+    at.switch_page(page_path("pages/edit.py")).run()
     assert len(at.selectbox(key="pick::commitments").options) == 1 + 3  # "+ New" and 3 newest
     assert any("7 commitments match" in c.value for c in at.caption)
     at.text_input(key="find::commitments").input("cop26").run()

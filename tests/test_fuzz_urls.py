@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from hypothesis import event, given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
+from test_pages import APP
 
 from cooptrack.export import count_rows
 from cooptrack.filters import (
@@ -146,7 +146,7 @@ def app(bundled_db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("COOPTRACK_TODAY", "2026-11-28")
 
     def open_with(params: dict[str, str | list[str]]) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at = AppTest.from_file(APP, default_timeout=60)
         at.secrets = {"cooptrack": {}}
         for key, given_values in params.items():
             at.query_params[key] = given_values

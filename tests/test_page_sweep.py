@@ -29,7 +29,7 @@ from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 from test_edit_pages import SECRETS as EDITOR_SECRETS
 from test_edit_pages import sign_in
-from test_pages import APP, PAGES, literal, routed_by_app_py  # noqa: F401 - routes like serve.py
+from test_pages import APP, PAGES, literal, page_path
 
 from cooptrack import records, schema
 from cooptrack.errors import InputError, StoreError
@@ -542,7 +542,7 @@ def open_app(
     else:
         at.run()
     if page != "pages/overview.py":
-        at.switch_page(page).run()
+        at.switch_page(page_path(page)).run()
     return at
 
 

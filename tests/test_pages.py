@@ -7,10 +7,17 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-APP = str(ROOT / "app.py")
+# Streamlit runs the entry script the server runs (see cooptrack/ui/dashboard.py); pages are
+# switched to by their full path, since they do not sit beside that script.
+APP = str(ROOT / "src" / "cooptrack" / "ui" / "dashboard.py")
+
+
+def page_path(page: str) -> str:
+    return str(ROOT / page)
+
+
 PAGES = {
     "pages/overview.py": "EU–Central Asia environment and climate cooperation",
     "pages/timeline.py": "Timeline of meetings",
@@ -46,24 +53,11 @@ def app(bundled_db: Path, monkeypatch: pytest.MonkeyPatch):
             at.query_params[key] = value
         at.run()
         if page != "pages/overview.py":
-            at.switch_page(page)
+            at.switch_page(page_path(page))
             at.run()
         return at
 
     return open_page
-
-
-@pytest.fixture(autouse=True)
-def routed_by_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Route like `cooptrack.ui.serve` (see there why): AppTest re-detects a pages/ folder at
-    every run and would otherwise run a switched-to page without app.py."""
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def new_app() -> AppTest:
@@ -141,7 +135,7 @@ def test_changing_a_widget_filters_the_page_and_the_url(app):
 
 def test_filters_survive_a_page_switch(app):
     at = app("pages/commitments.py", {"country": "KZ"})
-    at.switch_page("pages/timeline.py").run()
+    at.switch_page(page_path("pages/timeline.py")).run()
     assert at.multiselect(key="f_country").value == ["KZ"]
     assert url_values(at, "country") == ["KZ"]
     assert "Filters: Kazakhstan" in " ".join(c.value for c in at.caption)

@@ -1,22 +1,18 @@
 """Start the dashboard: `python -m cooptrack.ui.serve [streamlit options]`.
 
-Streamlit decides at its first session whether the app is an old-style "pages/ folder" app,
-by whether a `pages/` folder sits beside the entry point. Ours has one, but routes with
-`st.navigation` in app.py; a first visitor arriving by a deep link (`/timeline?country=KZ`)
-would otherwise get the page run without app.py, hence without the shared filters.
+Streamlit runs `cooptrack/ui/dashboard.py`, which runs the project's `app.py` (see its
+docstring for why the entry point is not `app.py` itself).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from cooptrack import config
-
-APP = config.app_script()
+ENTRY = Path(__file__).resolve().parent / "dashboard.py"
 
 
 def main() -> None:
@@ -24,8 +20,7 @@ def main() -> None:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(ENTRY), *sys.argv[1:]]
     cli.main()
 
 
