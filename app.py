@@ -20,29 +20,23 @@ st.set_page_config(page_title="cooptrack", page_icon=":material/handshake:", lay
 HERE = Path(__file__).resolve().parent
 
 
-def page_file(name: str) -> str:
-    return str(HERE / "pages" / f"{name}.py")
+def routed(name: str, title: str, icon: str, default: bool = False) -> st.Page:
+    """A page from pages/NAME.py, at /NAME (the default page at /)."""
+    path = str(HERE / "pages" / f"{name}.py")
+    if default:
+        return st.Page(path, title=title, icon=f":material/{icon}:", default=True)
+    return st.Page(path, title=title, icon=f":material/{icon}:", url_path=name)
 
 
 PAGES = [
-    st.Page(page_file("overview"), title="Overview", icon=":material/dashboard:", default=True),
-    st.Page(page_file("timeline"), title="Timeline", icon=":material/timeline:", url_path="timeline"),
-    st.Page(
-        page_file("projects"), title="Projects", icon=":material/view_timeline:", url_path="projects"
-    ),
-    st.Page(
-        page_file("commitments"),
-        title="Commitments",
-        icon=":material/handshake:",
-        url_path="commitments",
-    ),
-    st.Page(page_file("countries"), title="Countries", icon=":material/flag:", url_path="countries"),
-    st.Page(
-        page_file("conventions"), title="Conventions", icon=":material/gavel:", url_path="conventions"
-    ),
+    routed("overview", "Overview", "dashboard", default=True),
+    routed("timeline", "Timeline", "timeline"),
+    routed("projects", "Projects", "view_timeline"),
+    routed("commitments", "Commitments", "handshake"),
+    routed("countries", "Countries", "flag"),
+    routed("conventions", "Conventions", "gavel"),
 ]
-
-EDIT_PAGE = st.Page(page_file("edit"), title="Edit", icon=":material/edit:", url_path="edit")
+EDIT_PAGE = routed("edit", "Edit", "edit")
 
 
 def show_unshown_confirmation() -> None:
