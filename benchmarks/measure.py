@@ -58,14 +58,18 @@ from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
-from cooptrack import projects, queries, schema, synth, tracking
+from cooptrack import synth
 from cooptrack.dates import human_text, iso_text, span_label
-from cooptrack.export import KINDS, Kind, export_bytes, export_query
-from cooptrack.filters import FilterInput, Filters, resolve_strict, where
+from cooptrack.db import schema
+from cooptrack.db.schema import MEETING_KIND_LABELS, OPEN_COMMITMENT_STATUSES
+from cooptrack.db.store import Store
+from cooptrack.query import commitments as commitment_queries
+from cooptrack.query import meetings as meeting_queries
+from cooptrack.query import phases as phase_queries
+from cooptrack.query.export import KINDS, Kind, export_bytes, export_query
+from cooptrack.query.filters import FilterInput, Filters, resolve_strict, where
+from cooptrack.record.seed import default_seed_dir
 from cooptrack.reference import CENTRAL_ASIA
-from cooptrack.schema import MEETING_KIND_LABELS, OPEN_COMMITMENT_STATUSES
-from cooptrack.seed import default_seed_dir
-from cooptrack.store import Store
 from cooptrack.ui.launch import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +85,7 @@ SCALES: dict[str, tuple[int, int, int] | None] = {
 PAGES = {
     "overview": "pages/overview.py",
     "timeline": "pages/timeline.py",
-    "projects": "pages/projects.py",
+    "projects": "pages/phase_queries.py",
     "commitments": "pages/commitments.py",
     "countries": "pages/countries.py",
     "conventions": "pages/conventions.py",
@@ -194,7 +198,7 @@ def _filters(store: Store, params: dict[str, str]) -> Filters:
         countries=tuple(v for k, v in params.items() if k == "country"),
         conventions=tuple(v for k, v in params.items() if k == "convention"),
     )
-    return resolve_strict(raw, queries.vocabulary(store))
+    return resolve_strict(raw, meeting_queries.vocabulary(store))
 
 
 def _csv_ids(payload: bytes) -> list[str]:
@@ -215,11 +219,11 @@ def _text(values: Iterable[Any]) -> list[str]:
 # time and a canonical form of its result, so that the naive twin can be checked against it.
 
 DATA_MODULES = (
-    "cooptrack.queries",
-    "cooptrack.tracking",
-    "cooptrack.projects",
-    "cooptrack.profiles",
-    "cooptrack.export",
+    "cooptrack.query.meetings",
+    "cooptrack.query.commitments",
+    "cooptrack.query.phases",
+    "cooptrack.query.profiles",
+    "cooptrack.query.export",
     "cooptrack.ui.forms",
 )
 
@@ -358,23 +362,23 @@ def _detail_canon(detail: Any) -> list[str]:
 
 
 CANON: dict[str, Callable[[Any], list[str]]] = {
-    "queries.vocabulary": lambda v: [*v.conventions, *v.topics, *v.organisations],
+    "meetings.vocabulary": lambda v: [*v.conventions, *v.topics, *v.organisations],
     "profiles.tracked_countries": lambda found: [code for code, _ in found],
-    "queries.dataset_info": lambda info: [f"{k}={n}" for k, n in info.counts.items()],
-    "queries.overview_counts": lambda counts: _text(astuple(counts)),
-    "queries.meetings_frame": _ids,
-    "queries.upcoming_meetings": lambda frame: _days(frame.alive_from),
-    "queries.meeting_detail": _detail_canon,
-    "queries.meeting_density": lambda f: [
+    "meetings.dataset_info": lambda info: [f"{k}={n}" for k, n in info.counts.items()],
+    "meetings.overview_counts": lambda counts: _text(astuple(counts)),
+    "meetings.meetings_frame": _ids,
+    "meetings.upcoming_meetings": lambda frame: _days(frame.alive_from),
+    "meetings.meeting_detail": _detail_canon,
+    "meetings.meeting_density": lambda f: [
         f"{d}|{k}|{n}" for d, k, n in zip(_days(f.quarter), f.kind, f.meetings, strict=True)
     ],
-    "tracking.recent_followups": lambda frame: _text(frame.when),
-    "tracking.status_by": lambda f: [
+    "commitments.recent_followups": lambda frame: _text(frame.when),
+    "commitments.status_by": lambda f: [
         f"{a}|{b}|{n}" for a, b, n in zip(f.label, f.status, f.commitments, strict=True)
     ],
-    "projects.phases_frame": _ids,
-    "tracking.commitments_frame": _ids,
-    "tracking.count_commitments": _text,
+    "phases.phases_frame": _ids,
+    "commitments.commitments_frame": _ids,
+    "commitments.count_commitments": _text,
     "profiles.country_profile": _profile_canon,
     "profiles.convention_profile": _profile_canon,
 }
@@ -505,7 +509,7 @@ def _search_text(frame: pd.DataFrame, columns: list[str]) -> list[str]:
 
 
 def _mask(frame: pd.DataFrame, filters: Filters) -> pd.Series:
-    """The filter model of cooptrack.filters, as pandas boolean masks over whole tables."""
+    """The filter model of cooptrack.query.filters, as pandas boolean masks over whole tables."""
     mask = pd.Series(True, index=frame.index)
     for column, values in (
         ("match_countries", filters.countries),
@@ -591,7 +595,7 @@ def _naive_meeting_labels(rows: pd.DataFrame, t: NaiveTables) -> pd.DataFrame:
     ]
     rows["kind_label"] = [MEETING_KIND_LABELS.get(k, k) for k in rows.kind]
     rows["where"] = [
-        queries._place(c, h, f)
+        meeting_queries._place(c, h, f)
         for c, h, f in zip(rows.city, rows.host_name, rows.format, strict=True)
     ]
     return rows
@@ -693,7 +697,7 @@ def naive_export(t: NaiveTables, kind: Kind, filters: Filters) -> bytes:
 
 
 def _shown_rows() -> int:
-    return int(getattr(queries, "SHOWN_ROWS", 200))
+    return int(getattr(meeting_queries, "SHOWN_ROWS", 200))
 
 
 def _newest(frame: pd.DataFrame, by: list[str], limit: int) -> pd.DataFrame:
@@ -815,7 +819,7 @@ def naive_count_phases(t: NaiveTables, filters: Filters) -> list[str]:
 
 
 def naive_phases_frame(
-    t: NaiveTables, filters: Filters, limit: int = projects.GANTT_PHASES
+    t: NaiveTables, filters: Filters, limit: int = phase_queries.GANTT_PHASES
 ) -> list[str]:
     p = t.phases()
     newest = p[_mask(p, filters)].sort_values(["alive_from", "id"], ascending=False).head(limit)
@@ -831,7 +835,7 @@ def naive_phases_frame(
         planned_until=_period_end(phases.planned_end, phases.planned_end_precision),
         actual_until=_period_end(phases.actual_end, phases.actual_end_precision),
         planned=[
-            projects._span(a, b, c, d)
+            phase_queries._span(a, b, c, d)
             for a, b, c, d in zip(
                 phases.planned_start,
                 phases.planned_start_precision,
@@ -841,7 +845,7 @@ def naive_phases_frame(
             )
         ],
         actual=[
-            projects._span(a, b, c, d)
+            phase_queries._span(a, b, c, d)
             for a, b, c, d in zip(
                 phases.actual_start,
                 phases.actual_start_precision,
@@ -939,7 +943,7 @@ def naive_status_by(t: NaiveTables, filters: Filters, dimension: str) -> list[st
         names = t.names("countries", "code", "name")
         keys["label"] = [names.get(k, k) for k in keys.key]
     counts = keys.groupby(["label", "status"]).size().rename("commitments").reset_index()
-    top = getattr(tracking, "TOP_LABELS", None)
+    top = getattr(commitment_queries, "TOP_LABELS", None)
     if top is not None:
         totals = counts.groupby("label").commitments.sum().reset_index()
         ranked = totals.sort_values(["commitments", "label"], ascending=[False, True])
@@ -987,7 +991,7 @@ def naive_convention_profile(t: NaiveTables, code: str, filters: Filters, today:
         .sort_values("name")
     )
     scoped = replace(filters, conventions=(code,))
-    limit = int(getattr(queries, "TIMELINE_POINTS", 2000))
+    limit = int(getattr(meeting_queries, "TIMELINE_POINTS", 2000))
     meetings = _naive_meetings(t, scoped, limit)
     others = meetings[meetings.kind != "cop"].tail(_shown_rows())
     commitments = _naive_commitments(t, scoped, today, False, _shown_rows())
@@ -1004,21 +1008,21 @@ def naive_export_bytes(t: NaiveTables, kind: Kind, filters: Filters) -> bytes:
 
 
 TWINS: dict[str, Callable[..., list[str] | bytes]] = {
-    "queries.vocabulary": naive_vocabulary,
+    "meetings.vocabulary": naive_vocabulary,
     "profiles.tracked_countries": naive_tracked_countries,
-    "queries.dataset_info": naive_dataset_info,
-    "queries.overview_counts": naive_overview_counts,
-    "queries.meetings_frame": naive_meetings_frame,
-    "queries.count_meetings": naive_count_meetings,
-    "queries.meeting_density": naive_meeting_density,
-    "queries.upcoming_meetings": naive_upcoming_meetings,
-    "queries.meeting_detail": naive_meeting_detail,
-    "tracking.recent_followups": naive_recent_followups,
-    "projects.phases_frame": naive_phases_frame,
-    "projects.count_phases": naive_count_phases,
-    "tracking.commitments_frame": naive_commitments_frame,
-    "tracking.count_commitments": naive_count_commitments,
-    "tracking.status_by": naive_status_by,
+    "meetings.dataset_info": naive_dataset_info,
+    "meetings.overview_counts": naive_overview_counts,
+    "meetings.meetings_frame": naive_meetings_frame,
+    "meetings.count_meetings": naive_count_meetings,
+    "meetings.meeting_density": naive_meeting_density,
+    "meetings.upcoming_meetings": naive_upcoming_meetings,
+    "meetings.meeting_detail": naive_meeting_detail,
+    "commitments.recent_followups": naive_recent_followups,
+    "phases.phases_frame": naive_phases_frame,
+    "phases.count_phases": naive_count_phases,
+    "commitments.commitments_frame": naive_commitments_frame,
+    "commitments.count_commitments": naive_count_commitments,
+    "commitments.status_by": naive_status_by,
     "profiles.country_profile": naive_country_profile,
     "profiles.convention_profile": naive_convention_profile,
     "export.export_bytes": naive_export_bytes,
@@ -1393,7 +1397,7 @@ def measure_browser(db: Path, runs: int, logs: Path, code: Path) -> Result:
 
 
 _BUNDLED = (
-    "import sys; from pathlib import Path; from cooptrack.seed import build_database; "
+    "import sys; from pathlib import Path; from cooptrack.record.seed import build_database; "
     "build_database(Path(sys.argv[1]), Path(sys.argv[2]), force=True)"
 )
 
@@ -1802,7 +1806,7 @@ def _render_exports(results: list[Result], misses: list[str]) -> list[str]:
     return [
         "## 3. CSV export beside the COPY floor",
         "",
-        "`cooptrack.export.export_bytes` (what the dashboard's download and `cooptrack export` "
+        "`cooptrack.query.export.export_bytes` (what the dashboard's download and `cooptrack export` "
         "run: COPY of the labelled, ordered query to a temporary file, read back) beside "
         "*COPY*: DuckDB `COPY (<the same query>) TO file`, the floor. Target: export ≤ 1.5× "
         "COPY. *Bare COPY* is stricter, for reference: `COPY (SELECT * FROM <kind>_facts WHERE "

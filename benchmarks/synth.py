@@ -34,10 +34,10 @@ from pathlib import Path
 
 import duckdb
 
-from cooptrack import schema
+from cooptrack.db import schema
 from cooptrack.errors import CooptrackError, StoreError
+from cooptrack.record.seed import SeedData, default_seed_dir, load_seed, write_new_file
 from cooptrack.reference import CENTRAL_ASIA
-from cooptrack.seed import SeedData, default_seed_dir, load_seed, write_new_file
 
 # Bump when the generated rows change, so that cached benchmark databases are made again.
 VERSION = 1
