@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cooptrack.figures import status_figure
+from cooptrack.query.figures import status_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, chart_safe

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cooptrack.figures import timeline_figure
+from cooptrack.query.figures import timeline_figure
 from cooptrack.ui import data
 from cooptrack.ui.choice import url_choice
 from cooptrack.ui.page import current_filters

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from cooptrack.figures import density_figure, timeline_figure
-from cooptrack.queries import SHOWN_ROWS, TIMELINE_POINTS
+from cooptrack.query.figures import density_figure, timeline_figure
+from cooptrack.query.meetings import SHOWN_ROWS, TIMELINE_POINTS
 from cooptrack.ui import data
 from cooptrack.ui.detail import meeting_panel
 from cooptrack.ui.page import current_filters

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from cooptrack.seed import build_database
-from cooptrack.store import Store
+from cooptrack.db.store import Store
+from cooptrack.record.seed import build_database
 
 # How hard the property tests work: "ci" (the default, what `make test` runs), "fuzz"
 # (`make fuzz`: at least 1,000 generated inputs per entry point) and "soak" (`make soak`).

@@ -23,9 +23,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 from test_pages import APP
 
-from cooptrack import accounts
 from cooptrack.cli import main
 from cooptrack.errors import InputError
+from cooptrack.record import accounts
 from cooptrack.ui import auth
 
 PASSWORD = "correct horse battery"

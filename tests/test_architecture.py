@@ -1,28 +1,26 @@
-"""The core must stay importable without the UI: only cooptrack.ui may import streamlit."""
+"""The package shows its layers, and the core stays importable without the UI."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "cooptrack"
-# Tools that drive the dashboard itself (the benchmark reruns pages with AppTest): not core.
-TOOLS = {"cooptrack.bench"}
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+CONTRACTS = {c["type"]: c for c in CONFIG["tool"]["importlinter"]["contracts"]}
 
 
-def core_modules() -> dict[str, Path]:
-    modules = {}
+def modules() -> dict[str, Path]:
+    found = {}
     for path in PACKAGE.rglob("*.py"):
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        if "ui" in parts:
-            continue
-        name = ".".join(p for p in parts if p != "__init__")
-        if name not in TOOLS:
-            modules[name] = path
-    return modules
+        found[".".join(p for p in parts if p != "__init__")] = path
+    return found
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -35,17 +33,39 @@ def imported_roots(path: Path) -> set[str]:
     return roots
 
 
-def test_no_core_module_imports_streamlit():
+def in_layer(name: str, layers: list[str]) -> bool:
+    members = [m.strip() for layer in layers for m in layer.replace("|", ":").split(":")]
+    return any(name == m or name.startswith(f"{m}.") for m in members)
+
+
+def test_only_the_ui_imports_streamlit():
     offenders = [
-        name for name, path in core_modules().items() if "streamlit" in imported_roots(path)
+        name
+        for name, path in modules().items()
+        if not name.startswith("cooptrack.ui") and "streamlit" in imported_roots(path)
     ]
     assert offenders == []
 
 
-def test_the_import_linter_contract_names_every_core_module():
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    contract = config["tool"]["importlinter"]["contracts"][0]
-    listed = set(contract["source_modules"])
-    expected = {name for name in core_modules() if name != "cooptrack"}
-    assert expected - listed == set(), "add new core modules to the import-linter contract"
-    assert contract["forbidden_modules"] == ["streamlit"]
+def test_every_module_sits_in_a_layer_of_the_contract():
+    """A new module must be placed in a layer, or import-linter would not check it."""
+    layers = CONTRACTS["layers"]["layers"]
+    homeless = [n for n in modules() if n != "cooptrack" and not in_layer(n, layers)]
+    assert homeless == []
+
+
+def test_the_streamlit_contract_covers_every_layer_but_the_ui():
+    layers = CONTRACTS["layers"]["layers"]
+    forbidden = CONTRACTS["forbidden"]
+    members = {m.strip() for layer in layers for m in layer.replace("|", ":").split(":")}
+    assert set(forbidden["source_modules"]) == members - {"cooptrack.ui"}
+    assert forbidden["forbidden_modules"] == ["streamlit"]
+
+
+def test_the_command_line_starts_without_pandas_or_streamlit():
+    """`cooptrack extract` or `--help` must not wait seconds for libraries it does not use."""
+    probe = "import sys, cooptrack.cli; print(sorted({'pandas', 'streamlit'} & set(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

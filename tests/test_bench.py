@@ -85,11 +85,11 @@ def test_a_saved_result_is_reused_and_judged_only_at_the_target_scale(tmp_path):
 
 
 def test_calls_that_differ_are_named():
-    call = bench.Call("queries.meetings_frame", {}, 0.1, ["a", "b"])
+    call = bench.Call("meetings.meetings_frame", {}, 0.1, ["a", "b"])
     assert bench.difference([call], [["a", "b"]]) == ""
     found = bench.difference([call], [["a", "c", "d"]])
-    assert found == "queries.meetings_frame: 2 rows from the core, 3 naive; first differs at 1"
-    unknown = bench.Call("queries.something_new", {}, 0.1, ["x"])
+    assert found == "meetings.meetings_frame: 2 rows from the core, 3 naive; first differs at 1"
+    unknown = bench.Call("meetings.something_new", {}, 0.1, ["x"])
     assert bench.difference([unknown], [[]]) == "no naive twin for queries.something_new"
     assert bench._filter_name({}) == "none"
 

@@ -17,9 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_files import device_node
 
-from cooptrack import schema
 from cooptrack.cli import main
-from cooptrack.export import cell_sql, neutralise, plain_cell
+from cooptrack.db import schema
+from cooptrack.query.export import cell_sql, neutralise, plain_cell
 
 OPTIONS = ("country", "convention", "topic", "organisation", "from", "to", "search", "db")
 

@@ -9,8 +9,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from test_pages import APP, page_path
 
-from cooptrack import accounts, records
-from cooptrack.store import Store
+from cooptrack.db.store import Store
+from cooptrack.record import accounts, edits
 from cooptrack.ui import auth, editing, forms
 
 HASH = accounts.hash_password("a long test password")
@@ -81,9 +81,9 @@ def test_an_editor_changes_a_commitment_and_the_history_shows_it(writable_db):
     assert "Saved commitment 'cc2-cop26-common-ground'." in [s.value for s in at.success]
     # Same process as the app: Store.open_shared hands out the app's own store.
     with Store.open_shared(writable_db) as store:
-        log = records.history(store, "commitments", "cc2-cop26-common-ground")
+        log = edits.history(store, "commitments", "cc2-cop26-common-ground")
     assert list(log.editor) == ["alice"]
-    assert records.field_changes(log.before[0], log.after[0]) == [("status", "proposed", "dropped")]
+    assert edits.field_changes(log.before[0], log.after[0]) == [("status", "proposed", "dropped")]
     assert any(e.label.startswith("History (1 change)") for e in at.expander)
 
 
@@ -119,11 +119,11 @@ def save_meeting(path: Path, ident: str, **changes: str) -> None:
     """Change meeting `ident`, or add a new one from it when `changes` holds another id."""
     with Store.open_shared(path) as store:
         with store.cursor() as cursor:
-            record = records.fetch(cursor, "meetings", ident)
+            record = edits.fetch(cursor, "meetings", ident)
         assert record is not None
-        strings = records.to_strings("meetings", record) | changes
+        strings = edits.to_strings("meetings", record) | changes
         new = strings["id"] != ident
-        records.save(store, "alice", "meetings", strings, expected=None if new else record)
+        edits.save(store, "alice", "meetings", strings, expected=None if new else record)
 
 
 def test_only_editors_see_a_meetings_history(writable_db):
@@ -218,7 +218,7 @@ def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable
     save.click().run()
     assert "Saved 2 commitments." in [s.value for s in at.success]
     with Store.open_shared(writable_db) as store:
-        log = records.history(store, "commitments")
+        log = edits.history(store, "commitments")
         rows = store.rows(
             "SELECT ahead_of, sources FROM commitments WHERE meeting = 'wgecc-9' ORDER BY id"
         )
@@ -231,7 +231,7 @@ def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable
 def test_past_the_limits_records_are_searched_for_and_meetings_typed(writable_db, monkeypatch):
     """At a million commitments neither the record picker nor the meeting fields can list all:
     the picker holds the newest with a search box, meeting fields take an identifier."""
-    monkeypatch.setattr(records, "PICK_LIMIT", 3)
+    monkeypatch.setattr(edits, "PICK_LIMIT", 3)
     monkeypatch.setattr(forms, "MEETING_CHOICES_LIMIT", 5)
     at = sign_in(new_app(SECRETS), "alice", "a long test password")
     at.switch_page(page_path("pages/edit.py")).run()

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import SEED_DIR
 
-from cooptrack import extract
 from cooptrack.cli import main
 from cooptrack.errors import InputError
-from cooptrack.seed import load_seed
-from cooptrack.textdates import Spans, find_dates
+from cooptrack.ingest.press import reader
+from cooptrack.ingest.press.textdates import Spans, find_dates
+from cooptrack.record.seed import load_seed
 
 RELEASES = Path(__file__).parent / "fixtures" / "releases"
 CA = ["KZ", "KG", "TJ", "TM", "UZ"]
@@ -21,14 +21,14 @@ CA = ["KZ", "KG", "TJ", "TM", "UZ"]
 
 @pytest.fixture(scope="module")
 def context():
-    return extract.context_from_seed(load_seed(SEED_DIR))
+    return reader.context_from_seed(load_seed(SEED_DIR))
 
 
-def read(name: str, context, published: date | None = None) -> extract.Draft:
-    return extract.extract((RELEASES / name).read_text(encoding="utf-8"), context, published)
+def read(name: str, context, published: date | None = None) -> reader.Draft:
+    return reader.extract((RELEASES / name).read_text(encoding="utf-8"), context, published)
 
 
-def meeting_fields(draft: extract.Draft) -> dict:
+def meeting_fields(draft: reader.Draft) -> dict:
     m = draft.meeting
     assert m is not None
     return {
@@ -179,7 +179,7 @@ def test_the_seed_release_commitments_with_firmness_and_what_they_look_ahead_to(
     ]
     assert draft.commitments[1].text.startswith("The discussion on common grounds ahead of")
     assert "Glasgow" not in draft.commitments[1].text
-    text = extract.plain_text((RELEASES / "seed-2nd-coordination-committee.txt").read_text())
+    text = reader.plain_text((RELEASES / "seed-2nd-coordination-committee.txt").read_text())
     assert all(c.evidence in text for c in draft.commitments[:6])
 
 
@@ -246,7 +246,7 @@ def test_today_without_a_publication_date_is_left_unknown(context):
 
 
 def test_html_is_read_as_its_text():
-    text = extract.plain_text("<html><script>var x=1;</script><p>A &amp; B.</p><p>C.</p></html>")
+    text = reader.plain_text("<html><script>var x=1;</script><p>A &amp; B.</p><p>C.</p></html>")
     assert text == "A & B.\nC."
 
 
@@ -288,31 +288,31 @@ ADVERSARIAL = {
 @pytest.mark.timeout(5)
 @pytest.mark.parametrize("name", list(ADVERSARIAL))
 def test_a_100000_character_release_of_any_shape_is_read_at_once(context, name):
-    draft = extract.extract(ADVERSARIAL[name], context, date(2021, 6, 15))
-    assert len(draft.commitments) <= extract.MAX_CANDIDATES
+    draft = reader.extract(ADVERSARIAL[name], context, date(2021, 6, 15))
+    assert len(draft.commitments) <= reader.MAX_CANDIDATES
     for meeting in [draft.meeting, *draft.mentioned]:
         if meeting is not None:
-            assert all(len(text) <= extract.MAX_SENTENCE for text in meeting.evidence.values())
+            assert all(len(text) <= reader.MAX_SENTENCE for text in meeting.evidence.values())
 
 
 def test_a_release_longer_than_a_release_is_refused(context):
     with pytest.raises(InputError, match="at most 200,000 are read"):
-        extract.extract("word " * 50_000, context)
+        reader.extract("word " * 50_000, context)
     with pytest.raises(InputError, match="at most 1,000,000 are read"):
-        extract.extract("<p>" + " " * 1_000_000, context)
+        reader.extract("<p>" + " " * 1_000_000, context)
 
 
 def test_candidates_beyond_the_limit_are_counted_in_a_note(context):
     text = "The EU agreed to plant one more tree in Tashkent. " * 150
-    draft = extract.extract(text, context)
-    assert len(draft.commitments) == extract.MAX_CANDIDATES
+    draft = reader.extract(text, context)
+    assert len(draft.commitments) == reader.MAX_CANDIDATES
     assert "150 candidate commitments found; the first 100 are proposed" in draft.notes
 
 
 def test_a_long_run_without_a_sentence_end_is_read_in_pieces_that_keep_their_place():
     text = ("word " * 600 + "end.\n") * 2
-    parts = extract.sentences(text)
-    assert all(len(p.text) <= extract.MAX_SENTENCE for p in parts)
+    parts = reader.sentences(text)
+    assert all(len(p.text) <= reader.MAX_SENTENCE for p in parts)
     assert all(text[p.start : p.end] == p.text for p in parts)
     assert "".join(p.text for p in parts).replace(" ", "") == text.replace(" ", "").replace(
         "\n", ""
@@ -320,7 +320,7 @@ def test_a_long_run_without_a_sentence_end_is_read_in_pieces_that_keep_their_pla
 
 
 def test_white_space_of_any_kind_becomes_one_space():
-    assert extract.plain_text("a\u2003\u2003b\t\tc\u00a0d\n\n\n\ne") == "a b c d\n\ne"
+    assert reader.plain_text("a\u2003\u2003b\t\tc\u00a0d\n\n\n\ne") == "a b c d\n\ne"
 
 
 def test_overlapping_spans_are_found_against_their_neighbours():

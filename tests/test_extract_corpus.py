@@ -15,7 +15,7 @@ import pycountry
 import pytest
 
 from cooptrack.dates import PartialDate
-from cooptrack.schema import MEETING_FORMATS, MEETING_KINDS
+from cooptrack.db.schema import MEETING_FORMATS, MEETING_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # tools/ is a top-level folder, not part of the package

@@ -8,9 +8,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from cooptrack import figures, projects, queries, tracking
-from cooptrack.filters import Filters
-from cooptrack.store import Store
+from cooptrack.db.store import Store
+from cooptrack.query import commitments as commitment_queries
+from cooptrack.query import figures
+from cooptrack.query import meetings as meeting_queries
+from cooptrack.query import phases as phase_queries
+from cooptrack.query.filters import Filters
 
 TODAY = date(2026, 11, 28)
 
@@ -26,7 +29,7 @@ def marker_traces(figure):
 
 
 def test_timeline_has_one_lane_and_one_legend_entry_per_kind(bundled):
-    meetings = queries.meetings_frame(bundled, Filters())
+    meetings = meeting_queries.meetings_frame(bundled, Filters())
     figure = figures.timeline_figure(meetings, TODAY)
     legend = [t.name for t in figure.data if t.showlegend is not False]
     assert legend == [
@@ -40,14 +43,14 @@ def test_timeline_has_one_lane_and_one_legend_entry_per_kind(bundled):
 
 
 def test_imprecise_dates_are_open_markers_placed_mid_period(bundled):
-    meetings = queries.meetings_frame(bundled, Filters(search="coordination committee"))
+    meetings = meeting_queries.meetings_frame(bundled, Filters(search="coordination committee"))
     trace = marker_traces(figures.timeline_figure(meetings, TODAY))[0]
     assert list(trace.marker.symbol) == ["circle-open"]
     assert str(trace.x[0])[:10] == "2021-07-02"
 
 
 def test_a_single_lane_still_draws(bundled):
-    cops = queries.meetings_frame(bundled, Filters(conventions=("CBD",)))
+    cops = meeting_queries.meetings_frame(bundled, Filters(conventions=("CBD",)))
     cops = cops[cops.kind == "cop"]
     figure = figures.timeline_figure(cops, TODAY)
     assert figure.layout.yaxis.type == "category"
@@ -86,8 +89,8 @@ def test_chart_labels(kind, title, ordinal, label):
 
 
 def test_gantt_shows_planned_and_actual_bars_meetings_and_today(bundled):
-    phases = projects.phases_frame(bundled, Filters())
-    meetings = queries.meetings_frame(bundled, Filters())
+    phases = phase_queries.phases_frame(bundled, Filters())
+    meetings = meeting_queries.meetings_frame(bundled, Filters())
     figure = figures.gantt_figure(phases, meetings, TODAY)
     bars = {t.name: t for t in figure.data if t.type == "bar"}
     assert set(bars) == {"Planned", "Actual"}
@@ -104,12 +107,12 @@ def test_gantt_shows_planned_and_actual_bars_meetings_and_today(bundled):
 
 
 def test_gantt_marks_open_ended_and_one_day_phases(bundled):
-    phases = projects.phases_frame(bundled, Filters())
+    phases = phase_queries.phases_frame(bundled, Filters())
     phases.loc[0, ["actual_until", "actual_end"]] = None
     phases.loc[1, "actual_start"] = phases.loc[1, "actual_until"]
     phases.loc[1, "actual_start_precision"] = "day"
     figure = figures.gantt_figure(
-        phases, queries.meetings_frame(bundled, Filters(countries=("CN",))), TODAY
+        phases, meeting_queries.meetings_frame(bundled, Filters(countries=("CN",))), TODAY
     )
     actual = next(t for t in figure.data if t.name == "Actual")
     assert actual.marker.pattern.shape[0] == "/"
@@ -117,7 +120,7 @@ def test_gantt_marks_open_ended_and_one_day_phases(bundled):
 
 
 def test_status_figure_stacks_every_count(bundled):
-    counts = tracking.status_by(bundled, Filters(), "countries")
+    counts = commitment_queries.status_by(bundled, Filters(), "countries")
     figure = figures.status_figure(counts, "By country")
     drawn = sum(sum(t.x) for t in figure.data)
     assert drawn == counts.commitments.sum()

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from cooptrack.errors import InputError
-from cooptrack.filters import (
+from cooptrack.query.filters import (
     MAX_SEARCH_CHARS,
     MAX_SEARCH_WORDS,
     MAX_VALUE_CHARS,

@@ -3,7 +3,7 @@
 Every input either becomes a plan or is refused with a CooptrackError; never another exception.
 A plan's problems each name a row (or activity) and a column (or element) in a short line. A
 refused input, or a plan with problems, leaves the database exactly as it was; a plan without
-problems applies without error, its facts equal to the records. `make fuzz` runs 1,000+ each.
+problems applies without error, its facts equal to the edits. `make fuzz` runs 1,000+ each.
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cooptrack import extract, iati, importer, records
+from cooptrack.db.store import Store
 from cooptrack.errors import CooptrackError, InputError
-from cooptrack.export import KINDS, export_bytes
-from cooptrack.filters import Filters
-from cooptrack.seed import load_seed
-from cooptrack.store import Store
+from cooptrack.ingest import iati, tabular
+from cooptrack.ingest.press import reader
+from cooptrack.query.export import KINDS, export_bytes
+from cooptrack.query.filters import Filters
+from cooptrack.record import edits
+from cooptrack.record.seed import load_seed
 
 pytestmark = pytest.mark.fuzz
 
@@ -78,7 +80,7 @@ def check_import(store: Store, name: str, content: bytes, kind: str | None = Non
     """The properties every CSV or XLSX file must have, whatever it holds."""
     before = fingerprint(store)
     try:
-        plan = importer.plan(store, name, content, kind=kind)  # type: ignore[arg-type]
+        plan = tabular.plan(store, name, content, kind=kind)  # type: ignore[arg-type]
     except CooptrackError as error:
         event("refused unread")
         assert str(error) and len(str(error)) < LONGEST_LINE
@@ -91,10 +93,10 @@ def check_import(store: Store, name: str, content: bytes, kind: str | None = Non
         assert len(str(problem)) < LONGEST_LINE
     if plan.problems:
         with pytest.raises(InputError, match="fix them first, nothing was written"):
-            importer.apply(store, "fuzz", plan)
+            tabular.apply(store, "fuzz", plan)
         assert fingerprint(store) == before
         return
-    written = importer.apply(store, "fuzz", plan)
+    written = tabular.apply(store, "fuzz", plan)
     assert written == len(plan.adds) + len(plan.changes)  # the plan saw what the write does
     assert fingerprint(store)[-1] == before[-1] + written
     assert facts_match(store)
@@ -156,7 +158,7 @@ CELLS = st.one_of(
 
 
 def header_names() -> list[str]:
-    return sorted(set().union(*importer.COLUMNS.values()))
+    return sorted(set().union(*tabular.COLUMNS.values()))
 
 
 @st.composite
@@ -449,8 +451,8 @@ def releases(draw: st.DrawFn) -> str:
 
 
 @pytest.fixture(scope="module")
-def context() -> extract.Context:
-    return extract.context_from_seed(load_seed(SEED_DIR))
+def context() -> reader.Context:
+    return reader.context_from_seed(load_seed(SEED_DIR))
 
 
 @pytest.mark.timeout(120)
@@ -462,18 +464,18 @@ def context() -> extract.Context:
     ),
     published=st.one_of(st.none(), st.dates(min_value=dt.date(1990, 1, 1))),
 )
-def test_release_texts(context: extract.Context, text: str, published: dt.date | None) -> None:
+def test_release_texts(context: reader.Context, text: str, published: dt.date | None) -> None:
     try:
-        draft = extract.extract(text, context, published, "https://example.org/r")
+        draft = reader.extract(text, context, published, "https://example.org/r")
     except CooptrackError as error:
         assert "at most" in str(error)
         return
-    assert len(draft.commitments) <= extract.MAX_CANDIDATES
+    assert len(draft.commitments) <= reader.MAX_CANDIDATES
     data = draft.to_dict()
     assert data["source"] == "https://example.org/r"
     for item in draft.commitments:
         assert item.status in ("agreed", "proposed") and item.evidence
-    assert extract.to_text(draft)
+    assert reader.to_text(draft)
     if draft.meeting is not None and draft.meeting.matched_id is not None:
         assert any(m["id"] == draft.meeting.matched_id for m in context.meetings)
 
@@ -485,4 +487,4 @@ def test_the_fuzz_store_still_holds_a_consistent_record(store: Store) -> None:
     for kind in KINDS:
         assert export_bytes(store, kind, Filters()).startswith(b"id,")
     for before, after in store.rows("SELECT before, after FROM history WHERE editor = 'fuzz'"):
-        records.field_changes(before, after)
+        edits.field_changes(before, after)

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 from test_pages import APP
 
-from cooptrack.export import count_rows
-from cooptrack.filters import (
+from cooptrack.db.store import Store
+from cooptrack.query.export import count_rows
+from cooptrack.query.filters import (
     LIST_KEYS,
     MAX_SEARCH_CHARS,
     MAX_SEARCH_WORDS,
@@ -29,9 +30,8 @@ from cooptrack.filters import (
     from_query_params,
     resolve,
 )
-from cooptrack.queries import vocabulary
+from cooptrack.query.meetings import vocabulary
 from cooptrack.reference import CENTRAL_ASIA, Vocabulary
-from cooptrack.store import Store
 
 SPECIAL_VALUES = [
     *("", " ", "KZ", "kaz", "CA", "XCA", "Central Asia", "Narnia", "CBD", "unfccc", "climate"),

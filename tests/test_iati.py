@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from cooptrack import iati, records
 from cooptrack.cli import main
+from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError
-from cooptrack.filters import Filters
-from cooptrack.projects import phases_frame
-from cooptrack.store import Store
+from cooptrack.ingest import iati
+from cooptrack.query.filters import Filters
+from cooptrack.query.phases import phases_frame
+from cooptrack.record import edits
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iati"
 TWO_PHASES = "ca-environment-2.03.xml"
@@ -138,7 +139,7 @@ def test_applying_shows_the_phases_everywhere_and_a_second_import_changes_nothin
     with Store.open(writable, read_only=False) as store:
         assert iati.apply(store, "tester", plan) == 4  # 1 organisation, 1 project, 2 phases
         frame = phases_frame(store, Filters())
-        history = records.history(store)
+        history = edits.history(store)
     mine = frame[frame["project"] == PROJECT]
     assert list(mine["id"]) == [PHASE_1, PHASE_2]
     assert list(mine["phase"]) == [1, 2]
@@ -412,10 +413,10 @@ def test_a_phase_changed_after_the_dry_run_stops_the_apply(writable):
     with Store.open(writable, read_only=False) as store:
         plan = iati.plan(store, TWO_PHASES, text.encode())
         with store.cursor() as cursor:
-            stored = records.fetch(cursor, "phases", PHASE_2)
+            stored = edits.fetch(cursor, "phases", PHASE_2)
         assert stored is not None
-        edited = records.to_strings("phases", stored) | {"title": "Renamed meanwhile"}
-        records.save(store, "other", "phases", edited, expected=stored)
+        edited = edits.to_strings("phases", stored) | {"title": "Renamed meanwhile"}
+        edits.save(store, "other", "phases", edited, expected=stored)
         with pytest.raises(EditConflict, match="was changed by someone else"):
             iati.apply(store, "ed", plan)
         budget = store.rows("SELECT budget, title FROM phases WHERE id = ?", [PHASE_2])

@@ -17,13 +17,15 @@ import pytest
 from conftest import SEED_DIR
 from openpyxl import Workbook
 
-from cooptrack import accounts, backup, importer, records
 from cooptrack.cli import main
+from cooptrack.db import backup
+from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError, StoreError
-from cooptrack.export import KINDS, export_bytes, neutralise
-from cooptrack.filters import Filters
-from cooptrack.seed import build_database
-from cooptrack.store import Store
+from cooptrack.ingest import tabular
+from cooptrack.query.export import KINDS, export_bytes, neutralise
+from cooptrack.query.filters import Filters
+from cooptrack.record import accounts, edits
+from cooptrack.record.seed import build_database
 
 CLI = [sys.executable, "-m", "cooptrack.cli"]
 
@@ -46,9 +48,9 @@ def test_export_import_into_a_fresh_database_export_gives_identical_files(bundle
     build_database(SEED_DIR, fresh, empty=True)
     with Store.open(fresh, read_only=False) as store:
         for kind in KINDS:
-            plan = importer.plan(store, f"{kind}.csv", original[kind])
+            plan = tabular.plan(store, f"{kind}.csv", original[kind])
             assert plan.problems == [] and plan.changes == []
-            assert importer.apply(store, "tester", plan) == len(plan.adds) > 0
+            assert tabular.apply(store, "tester", plan) == len(plan.adds) > 0
     assert exports(fresh) == original
 
 
@@ -65,7 +67,7 @@ def edited_commitments(bundled_db: Path) -> bytes:
 def test_a_dry_run_lists_changes_and_writes_nothing(writable, bundled_db):
     content = edited_commitments(bundled_db)
     with Store.open(writable) as store:
-        plan = importer.plan(store, "c.csv", content)
+        plan = tabular.plan(store, "c.csv", content)
     assert plan.adds == [] and plan.problems == []
     assert plan.changes == [("cc2-cop26-common-ground", [("status", "proposed", "dropped")])]
     assert plan.unchanged == 6
@@ -80,14 +82,14 @@ def test_problems_name_row_column_and_reason_and_block_the_whole_file(writable):
     bad_country = bad_country.replace("3rd EU", "99th EU", 1)
     content = (header + first + bad_country + bad_date).encode()
     with Store.open(writable, read_only=False) as store:
-        plan = importer.plan(store, "m.csv", content)
+        plan = tabular.plan(store, "m.csv", content)
         assert [str(p) for p in plan.problems] == [
             "row 3, column 'host_country': unknown country 'Narnia'",
             "row 4, column 'start': '2013-02-30' does not exist: February 2013 has 28 days",
         ]
         with pytest.raises(InputError, match="2 problems; fix them first, nothing was written"):
-            importer.apply(store, "tester", plan)
-        assert records.history(store).empty
+            tabular.apply(store, "tester", plan)
+        assert edits.history(store).empty
 
 
 @pytest.mark.parametrize(
@@ -101,7 +103,7 @@ def test_problems_name_row_column_and_reason_and_block_the_whole_file(writable):
 )
 def test_malformed_files_get_a_clear_message(writable, content, message):
     with Store.open(writable) as store, pytest.raises(InputError, match=message):
-        importer.plan(store, "bad.csv", content)
+        tabular.plan(store, "bad.csv", content)
 
 
 def test_excel_files_import_like_csv_even_with_excel_dates_and_numbers(writable):
@@ -117,7 +119,7 @@ def test_excel_files_import_like_csv_even_with_excel_dates_and_numbers(writable)
     buffer = io.BytesIO()
     book.save(buffer)
     with Store.open(writable) as store:
-        plan = importer.plan(store, "meetings.xlsx", buffer.getvalue())
+        plan = tabular.plan(store, "meetings.xlsx", buffer.getvalue())
     assert plan.problems == [] and plan.changes == [] and plan.unchanged == len(rows) - 1
 
 
@@ -132,7 +134,7 @@ def test_cli_import_takes_a_backup_first_and_reports_it(writable, bundled_db, tm
     backup.restore(folder, restored)
     assert exports(restored) == exports(bundled_db)
     with Store.open(writable) as store:
-        assert list(records.history(store).via) == ["import c.csv"]
+        assert list(edits.history(store).via) == ["import c.csv"]
 
 
 def test_cli_dry_run_with_problems_exits_2(writable, tmp_path, capsys):
@@ -154,7 +156,7 @@ def test_import_while_another_process_holds_the_database(writable, bundled_db, t
         [
             sys.executable,
             "-c",
-            "import sys, time; from cooptrack.store import Store; "
+            "import sys, time; from cooptrack.db.store import Store; "
             "s = Store.open(sys.argv[1], read_only=False); print('open', flush=True); "
             "time.sleep(60)",
             str(writable),
@@ -278,12 +280,12 @@ def test_two_new_meetings_with_one_title_are_a_problem_of_the_dry_run_with_their
     )
     before = fingerprint(writable)
     with Store.open(writable, read_only=False) as store:
-        plan = importer.plan(store, "m.csv", content)
+        plan = tabular.plan(store, "m.csv", content)
         assert [str(p) for p in plan.problems] == [
             "row 3, column 'title': duplicate meeting title 'a BRAND new meeting'"
         ]
         with pytest.raises(InputError, match="1 problems; fix them first"):
-            importer.apply(store, "tester", plan)
+            tabular.apply(store, "tester", plan)
     assert fingerprint(writable) == before
 
 
@@ -291,14 +293,14 @@ def test_a_new_meeting_may_not_take_a_stored_title_but_two_stored_ones_may_swap(
     rows = export_rows(writable, "meetings")
     taken = new_meeting(rows[0], "new-a", rows[1]["title"].upper())
     with Store.open(writable) as store:
-        plan = importer.plan(store, "m.csv", csv_bytes([taken]))
+        plan = tabular.plan(store, "m.csv", csv_bytes([taken]))
     assert [(p.row, p.column) for p in plan.problems] == [(2, "title")]
     assert "duplicate meeting title" in plan.problems[0].reason
     swapped = [rows[0] | {"title": rows[1]["title"]}, rows[1] | {"title": rows[0]["title"]}]
     with Store.open(writable, read_only=False) as store:
-        plan = importer.plan(store, "m.csv", csv_bytes(swapped))
+        plan = tabular.plan(store, "m.csv", csv_bytes(swapped))
         assert plan.problems == [] and len(plan.changes) == 2
-        assert importer.apply(store, "tester", plan) == 2
+        assert tabular.apply(store, "tester", plan) == 2
         titles = dict(store.rows("SELECT id, title FROM meetings"))
     assert titles[rows[0]["id"]] == rows[1]["title"]
 
@@ -331,17 +333,17 @@ def test_an_import_logs_exactly_the_history_lines_of_saving_its_rows_one_by_one(
     files = edited_files(writable)
     with Store.open(writable, read_only=False) as store:
         for kind in ("meetings", "commitments"):
-            plan = importer.plan(store, f"{kind}.csv", files[kind])
+            plan = tabular.plan(store, f"{kind}.csv", files[kind])
             assert plan.problems == [] and len(plan.adds) == 1 and len(plan.changes) == 1
-            assert importer.apply(store, "ed", plan) == 2
+            assert tabular.apply(store, "ed", plan) == 2
     with Store.open(one_by_one, read_only=False) as store:
         for kind in ("meetings", "commitments"):
-            plan = importer.plan(store, f"{kind}.csv", files[kind])
+            plan = tabular.plan(store, f"{kind}.csv", files[kind])
             with store.cursor() as cursor:
-                labels = importer.Labels(cursor)
+                labels = tabular.Labels(cursor)
             for row in plan.rows:
-                strings = importer.to_seed_strings(plan.kind, row.cells, labels)
-                records.save(
+                strings = tabular.to_seed_strings(plan.kind, row.cells, labels)
+                edits.save(
                     store, "ed", plan.kind, strings, expected=row.current, via=f"import {kind}.csv"
                 )
     bulk = history_lines(writable)
@@ -352,19 +354,19 @@ def test_an_import_logs_exactly_the_history_lines_of_saving_its_rows_one_by_one(
 
 def test_stored_records_are_fetched_in_bulk_exactly_as_one_at_a_time(writable):
     with Store.open(writable) as store, store.cursor() as cursor:
-        for kind in records.KINDS:
+        for kind in edits.KINDS:
             ids = [i for (i,) in cursor.execute(f"SELECT id FROM {kind}").fetchall()]
-            many = importer.fetch_many(cursor, kind, [*ids, "no-such-id"])
+            many = tabular.fetch_many(cursor, kind, [*ids, "no-such-id"])
             assert sorted(many) == sorted(ids)
             for ident in ids:
-                assert many[ident] == records.fetch(cursor, kind, ident)
+                assert many[ident] == edits.fetch(cursor, kind, ident)
 
 
 def test_after_an_import_the_facts_are_those_a_full_rebuild_gives(writable):
     files = edited_files(writable)
     with Store.open(writable, read_only=False) as store:
         for kind in ("meetings", "commitments"):
-            importer.apply(store, "ed", importer.plan(store, f"{kind}.csv", files[kind]))
+            tabular.apply(store, "ed", tabular.plan(store, f"{kind}.csv", files[kind]))
         for table, facts in (("commitments", "commitment_facts"), ("meetings", "meeting_facts")):
             assert store.rows(f"SELECT count(*) FROM {facts}") == store.rows(
                 f"SELECT count(*) FROM {table}"
@@ -376,17 +378,17 @@ def test_after_an_import_the_facts_are_those_a_full_rebuild_gives(writable):
 def test_a_record_changed_between_the_dry_run_and_the_apply_stops_the_apply(writable):
     files = edited_files(writable)
     with Store.open(writable, read_only=False) as store:
-        plan = importer.plan(store, "commitments.csv", files["commitments"])
+        plan = tabular.plan(store, "commitments.csv", files["commitments"])
         ident = plan.changes[0][0]
         with store.cursor() as cursor:
-            stored = records.fetch(cursor, "commitments", ident)
+            stored = edits.fetch(cursor, "commitments", ident)
         assert stored is not None
-        changed = records.to_strings("commitments", stored) | {"text": "Changed meanwhile."}
-        records.save(store, "other", "commitments", changed, expected=stored)
-        before = records.history(store)
+        changed = edits.to_strings("commitments", stored) | {"text": "Changed meanwhile."}
+        edits.save(store, "other", "commitments", changed, expected=stored)
+        before = edits.history(store)
         with pytest.raises(EditConflict, match=f"Commitment '{ident}' was changed by someone"):
-            importer.apply(store, "ed", plan)
-        assert len(records.history(store)) == len(before)
+            tabular.apply(store, "ed", plan)
+        assert len(edits.history(store)) == len(before)
 
 
 def test_a_meeting_deleted_between_the_dry_run_and_the_apply_is_named_with_its_row(writable):
@@ -401,26 +403,26 @@ def test_a_meeting_deleted_between_the_dry_run_and_the_apply_is_named_with_its_r
         )[0]
     added = rows[0] | {"id": "import-new-c", "meeting": unused[1], "ahead_of": "", "made_on": ""}
     with Store.open(writable, read_only=False) as store:
-        plan = importer.plan(store, "c.csv", csv_bytes([added]))
+        plan = tabular.plan(store, "c.csv", csv_bytes([added]))
         assert plan.problems == [] and plan.adds == [("import-new-c", added["text"])]
         with store.cursor() as cursor:
-            meeting = records.fetch(cursor, "meetings", unused[0])
-        records.delete(store, "other", "meetings", unused[0], meeting)
+            meeting = edits.fetch(cursor, "meetings", unused[0])
+        edits.delete(store, "other", "meetings", unused[0], meeting)
         with pytest.raises(InputError, match=r"record changed since.*row 2, column 'meeting'"):
-            importer.apply(store, "ed", plan)
+            tabular.apply(store, "ed", plan)
         assert store.rows("SELECT count(*) FROM commitments WHERE id = 'import-new-c'") == [(0,)]
 
 
 def test_progress_is_told_as_rows_are_checked_and_written(writable, monkeypatch):
-    monkeypatch.setattr(importer, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(tabular, "PROGRESS_EVERY", 2)
     calls: list[tuple[int, int]] = []
     content = edited_files(writable)["commitments"]
     with Store.open(writable, read_only=False) as store:
-        plan = importer.plan(store, "c.csv", content, progress=lambda *a: calls.append(a))
+        plan = tabular.plan(store, "c.csv", content, progress=lambda *a: calls.append(a))
         total = len(plan.rows)
         assert calls[-1] == (total, total) and [d for d, _ in calls] == sorted(d for d, _ in calls)
         calls.clear()
-        importer.apply(store, "ed", plan, progress=lambda *a: calls.append(a))
+        tabular.apply(store, "ed", plan, progress=lambda *a: calls.append(a))
     assert calls[-1] == (total, total)
 
 
@@ -448,9 +450,9 @@ def test_a_formula_cell_is_refused_with_its_cell_reference(writable):
     rows = export_table(writable, "meetings")
     column = rows[0].index("summary")
     rows[2][column] = '=HYPERLINK("https://phish.example","record")'
-    letter = importer.column_letter(column + 1)
+    letter = tabular.column_letter(column + 1)
     with Store.open(writable) as store:
-        plan = importer.plan(store, "m.xlsx", workbook_bytes(rows))
+        plan = tabular.plan(store, "m.xlsx", workbook_bytes(rows))
     assert [(p.row, p.column) for p in plan.problems] == [(3, "summary")]
     assert f"cell {letter}3 holds the formula '=HYPERLINK(" in plan.problems[0].reason
     assert "replace it with its value" in plan.problems[0].reason
@@ -460,8 +462,8 @@ def test_headers_are_matched_without_case_or_surrounding_spaces(writable):
     rows = export_table(writable, "meetings")
     rows[0] = [f"  {name.upper()} " for name in rows[0]]
     with Store.open(writable) as store:
-        plan = importer.plan(store, "m.csv", csv_bytes_rows(rows))
-        from_excel = importer.plan(store, "m.xlsx", workbook_bytes(rows))
+        plan = tabular.plan(store, "m.csv", csv_bytes_rows(rows))
+        from_excel = tabular.plan(store, "m.xlsx", workbook_bytes(rows))
     for result in (plan, from_excel):
         assert result.kind == "meetings" and result.problems == []
         assert result.unchanged == len(rows) - 1
@@ -498,16 +500,16 @@ def test_what_is_missing_or_doubled_in_the_header_is_named(writable, edit, messa
     with Store.open(writable) as store:
         for name, content in (("m.csv", csv_bytes_rows(rows)), ("m.xlsx", workbook_bytes(rows))):
             with pytest.raises(InputError, match=message.replace("m.csv", name)):
-                importer.plan(store, name, content)
+                tabular.plan(store, name, content)
 
 
 def test_a_cell_beyond_the_header_is_refused_with_row_and_column(writable):
     rows = export_table(writable, "meetings")
     rows[3] = [*rows[3], "stray"]
-    letter = importer.column_letter(len(rows[0]) + 1)
+    letter = tabular.column_letter(len(rows[0]) + 1)
     with Store.open(writable) as store:
-        from_csv = importer.plan(store, "m.csv", csv_bytes_rows(rows))
-        from_excel = importer.plan(store, "m.xlsx", workbook_bytes(rows))
+        from_csv = tabular.plan(store, "m.csv", csv_bytes_rows(rows))
+        from_excel = tabular.plan(store, "m.xlsx", workbook_bytes(rows))
     assert [(p.row, p.column) for p in from_csv.problems] == [(4, letter)]
     assert "holds 'stray' under no column name" in from_csv.problems[0].reason
     assert [(p.row, p.column) for p in from_excel.problems] == [(4, letter)]
@@ -518,7 +520,7 @@ def test_a_short_csv_row_is_refused_naming_the_first_missing_column(writable):
     rows = export_table(writable, "meetings")
     rows[2] = rows[2][:5]
     with Store.open(writable) as store:
-        plan = importer.plan(store, "m.csv", csv_bytes_rows(rows))
+        plan = tabular.plan(store, "m.csv", csv_bytes_rows(rows))
     assert (plan.problems[0].row, plan.problems[0].column) == (3, rows[0][5])
     assert "the row has 5 cells, the header has" in plan.problems[0].reason
 
@@ -526,13 +528,13 @@ def test_a_short_csv_row_is_refused_naming_the_first_missing_column(writable):
 def test_merged_cells_and_a_second_sheet_with_data_are_refused(writable):
     rows = export_table(writable, "meetings")
     column = rows[0].index("countries") + 1
-    letter = importer.column_letter(column)
+    letter = tabular.column_letter(column)
 
     def merge(book, sheet):
         sheet.merge_cells(start_row=2, start_column=column, end_row=4, end_column=column)
 
     with Store.open(writable) as store:
-        plan = importer.plan(store, "m.xlsx", workbook_bytes(rows, merge))
+        plan = tabular.plan(store, "m.xlsx", workbook_bytes(rows, merge))
         assert [(p.row, p.column) for p in plan.problems] == [(2, "countries")]
         assert f"cells {letter}2:{letter}4 are merged" in plan.problems[0].reason
 
@@ -540,8 +542,8 @@ def test_merged_cells_and_a_second_sheet_with_data_are_refused(writable):
             book.create_sheet("notes")["B7"] = "not part of the import"
 
         with pytest.raises(InputError, match="sheet 'notes' holds data too"):
-            importer.plan(store, "m.xlsx", workbook_bytes(rows, second_sheet))
-        empty = importer.plan(
+            tabular.plan(store, "m.xlsx", workbook_bytes(rows, second_sheet))
+        empty = tabular.plan(
             store, "m.xlsx", workbook_bytes(rows, lambda book, _: book.create_sheet("empty"))
         )
         assert empty.problems == []
@@ -564,19 +566,19 @@ def with_dimension(content: bytes, ref: str) -> bytes:
 def test_a_sheet_declaring_two_million_rows_is_refused_before_reading_them(writable):
     content = with_dimension(workbook_bytes(export_table(writable, "meetings")), "A1:W2000000")
     with Store.open(writable) as store, pytest.raises(InputError, match="declares 2,000,000 rows"):
-        importer.plan(store, "m.xlsx", content)
+        tabular.plan(store, "m.xlsx", content)
 
 
 def test_a_sheet_under_declaring_its_rows_is_read_whole(writable):
     rows = export_table(writable, "meetings")
     content = with_dimension(workbook_bytes(rows), "A1:B2")
     with Store.open(writable) as store:
-        plan = importer.plan(store, "m.xlsx", content)
+        plan = tabular.plan(store, "m.xlsx", content)
     assert plan.problems == [] and plan.unchanged == len(rows) - 1
 
 
 def test_more_rows_than_the_limit_are_refused_in_csv_and_xlsx(writable, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr(tabular, "MAX_ROWS", 3)
     rows = export_table(writable, "meetings")
     files = {
         "has more than 3 rows; import at most 3": ("m.csv", csv_bytes_rows(rows)),
@@ -587,13 +589,13 @@ def test_more_rows_than_the_limit_are_refused_in_csv_and_xlsx(writable, monkeypa
     with Store.open(writable) as store:
         for message, (name, content) in files.items():
             with pytest.raises(InputError, match=message):
-                importer.plan(store, name, content)
+                tabular.plan(store, name, content)
 
 
 def test_a_file_larger_than_the_limit_is_refused_unread(writable, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_BYTES", 100)
+    monkeypatch.setattr(tabular, "MAX_BYTES", 100)
     with Store.open(writable) as store, pytest.raises(InputError, match="import at most 0 MB"):
-        importer.plan(store, "m.csv", b"x" * 101)
+        tabular.plan(store, "m.csv", b"x" * 101)
 
 
 def test_an_excel_date_given_as_a_number_is_a_problem_of_its_cell(writable):
@@ -601,7 +603,7 @@ def test_an_excel_date_given_as_a_number_is_a_problem_of_its_cell(writable):
     start = rows[0].index("start_date")
     rows[2][start] = 43_874
     with Store.open(writable) as store:
-        plan = importer.plan(store, "m.xlsx", workbook_bytes(rows))
+        plan = tabular.plan(store, "m.xlsx", workbook_bytes(rows))
     assert [(p.row, p.column) for p in plan.problems] == [(3, "start")]
 
 
@@ -611,7 +613,7 @@ def test_a_100000_character_cell_is_refused_by_its_limit_at_once(writable):
     summary = rows[0].index("summary")
     rows[2][summary] = "a@" * 50_000
     with Store.open(writable) as store:
-        plan = importer.plan(store, "m.csv", csv_bytes_rows(rows))
+        plan = tabular.plan(store, "m.csv", csv_bytes_rows(rows))
     assert [str(p) for p in plan.problems] == [
         "row 3, column 'summary': is 100,000 characters long; the limit is 5,000"
     ]
@@ -621,7 +623,7 @@ def test_a_list_cell_over_the_limit_is_refused_before_its_labels_are_looked_up(w
     rows = export_table(writable, "meetings")
     rows[2][rows[0].index("countries")] = "; ".join(["Narnia"] * 51)
     with Store.open(writable) as store:
-        plan = importer.plan(store, "m.csv", csv_bytes_rows(rows))
+        plan = tabular.plan(store, "m.csv", csv_bytes_rows(rows))
     assert [str(p) for p in plan.problems] == [
         "row 3, column 'countries': has 51 values; the limit is 50"
     ]
@@ -634,9 +636,9 @@ def test_three_thousand_rows_plan_and_apply_in_bulk(writable):
     rows = [template | {"id": f"bulk-{n:05d}", "text": f"Commitment {n}."} for n in range(3_000)]
     with Store.open(writable, read_only=False) as store:
         started = time.perf_counter()
-        plan = importer.plan(store, "c.csv", csv_bytes(rows))
+        plan = tabular.plan(store, "c.csv", csv_bytes(rows))
         assert plan.problems == [] and len(plan.adds) == 3_000
-        assert importer.apply(store, "ed", plan) == 3_000
+        assert tabular.apply(store, "ed", plan) == 3_000
         elapsed = time.perf_counter() - started
         counted = store.rows(
             "SELECT (SELECT count(*) FROM commitments), (SELECT count(*) FROM commitment_facts),"
@@ -659,7 +661,7 @@ def rezipped(content: bytes, part: str, change) -> bytes:
 def test_a_workbook_with_entities_or_expanding_beyond_the_limit_is_refused_unread(
     writable, monkeypatch
 ):
-    monkeypatch.setattr(importer, "MAX_UNPACKED", 2 * 2**20)
+    monkeypatch.setattr(tabular, "MAX_UNPACKED", 2 * 2**20)
     content = workbook_bytes(export_table(writable, "meetings"))
     sheet = "xl/worksheets/sheet1.xml"
     laughs = b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><worksheet'
@@ -673,11 +675,11 @@ def test_a_workbook_with_entities_or_expanding_beyond_the_limit_is_refused_unrea
     assert len(bomb) < 2**20  # small on disk
     with Store.open(writable) as store:
         with pytest.raises(InputError, match="declares a DTD or entities"):
-            importer.plan(store, "m.xlsx", entities)
+            tabular.plan(store, "m.xlsx", entities)
         with pytest.raises(
             InputError, match=r"expands to 3 MB; an \.xlsx may expand to at most 2 MB"
         ):
-            importer.plan(store, "m.xlsx", bomb)
+            tabular.plan(store, "m.xlsx", bomb)
 
 
 def test_text_an_export_quoted_against_formulas_imports_back_as_it_was(writable):
@@ -689,11 +691,11 @@ def test_text_an_export_quoted_against_formulas_imports_back_as_it_was(writable)
         rows[0] | {"id": f"formula-{n}", "text": neutralise(text)} for n, text in enumerate(texts)
     ]
     with Store.open(writable, read_only=False) as store:
-        plan = importer.plan(store, "c.csv", csv_bytes(added))
-        assert plan.problems == [] and importer.apply(store, "ed", plan) == len(texts)
+        plan = tabular.plan(store, "c.csv", csv_bytes(added))
+        assert plan.problems == [] and tabular.apply(store, "ed", plan) == len(texts)
         stored = dict(store.rows("SELECT id, text FROM commitments WHERE id LIKE 'formula-%'"))
         exported = export_bytes(store, "commitments", Filters())
-        again = importer.plan(store, "c.csv", exported)
+        again = tabular.plan(store, "c.csv", exported)
     assert [stored[f"formula-{n}"] for n in range(len(texts))] == texts
     assert b"'=1+1 is not a formula here" in exported and b"''=x" in exported
     assert again.problems == [] and again.changes == [] and again.adds == []

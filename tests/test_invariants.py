@@ -38,12 +38,14 @@ from hypothesis.stateful import (
 )
 from openpyxl import Workbook
 
-from cooptrack import backup, iati, importer, records, schema
+from cooptrack.db import backup, schema
+from cooptrack.db.store import Store
 from cooptrack.errors import CooptrackError
-from cooptrack.export import KINDS, export_bytes
-from cooptrack.filters import Filters
-from cooptrack.seed import build_database
-from cooptrack.store import Store
+from cooptrack.ingest import iati, tabular
+from cooptrack.query.export import KINDS, export_bytes
+from cooptrack.query.filters import Filters
+from cooptrack.record import edits
+from cooptrack.record.seed import build_database
 
 ROOT = Path(__file__).resolve().parents[1]
 IATI_FILES = sorted((ROOT / "tests" / "fixtures" / "iati").glob("*-2.0*.xml"))
@@ -169,9 +171,9 @@ class Invariants(RuleBasedStateMachine):
         event("written" if self.content() != before else "no change")
         return True
 
-    def current(self, kind: records.Kind, ident: str) -> records.Record | None:
+    def current(self, kind: edits.Kind, ident: str) -> edits.Record | None:
         with self.store.cursor() as cursor:
-            return records.fetch(cursor, kind, ident)
+            return edits.fetch(cursor, kind, ident)
 
     # --- the Edit page ---------------------------------------------------------------------
 
@@ -205,7 +207,7 @@ class Invariants(RuleBasedStateMachine):
             "sources": data.draw(st.sampled_from(["https://example.org/a", "no public source"])),
         }
         strings = maybe_broken(data, strings)
-        self.attempt(lambda: records.save(self.store, "sm", "meetings", strings, expected=expected))
+        self.attempt(lambda: edits.save(self.store, "sm", "meetings", strings, expected=expected))
 
     @rule(data=st.data(), new=st.booleans())
     def save_phase(self, data: st.DataObject, new: bool) -> None:
@@ -232,7 +234,7 @@ class Invariants(RuleBasedStateMachine):
             "sources": "https://example.org/phase",
         }
         strings = maybe_broken(data, strings)
-        self.attempt(lambda: records.save(self.store, "sm", "phases", strings, expected=expected))
+        self.attempt(lambda: edits.save(self.store, "sm", "phases", strings, expected=expected))
 
     @rule(data=st.data(), new=st.booleans())
     def save_commitment(self, data: st.DataObject, new: bool) -> None:
@@ -258,7 +260,7 @@ class Invariants(RuleBasedStateMachine):
         }
         strings = maybe_broken(data, strings)
         self.attempt(
-            lambda: records.save(self.store, "sm", "commitments", strings, expected=expected)
+            lambda: edits.save(self.store, "sm", "commitments", strings, expected=expected)
         )
 
     @rule(data=st.data())
@@ -276,24 +278,24 @@ class Invariants(RuleBasedStateMachine):
             "sources": "https://example.org/followup",
         }
         strings = maybe_broken(data, strings)
-        self.attempt(lambda: records.add_followup(self.store, "sm", ident, strings, expected))
+        self.attempt(lambda: edits.add_followup(self.store, "sm", ident, strings, expected))
 
-    @rule(data=st.data(), kind=st.sampled_from(records.KINDS))
-    def delete_record(self, data: st.DataObject, kind: records.Kind) -> None:
+    @rule(data=st.data(), kind=st.sampled_from(edits.KINDS))
+    def delete_record(self, data: st.DataObject, kind: edits.Kind) -> None:
         existing = self.ids(kind)
         if not existing:
             return
         ident = data.draw(st.sampled_from(existing))
         expected = self.current(kind, ident)
-        self.attempt(lambda: records.delete(self.store, "sm", kind, ident, expected))
+        self.attempt(lambda: edits.delete(self.store, "sm", kind, ident, expected))
 
     @rule(data=st.data())
     def restore_deleted(self, data: st.DataObject) -> None:
-        gone = records.deleted(self.store)
+        gone = edits.deleted(self.store)
         if gone.empty:
             return
         change = int(data.draw(st.sampled_from(list(gone.change_id))))
-        self.attempt(lambda: records.restore(self.store, "sm", change))
+        self.attempt(lambda: edits.restore(self.store, "sm", change))
 
     @rule(data=st.data(), conflict=st.booleans())
     def stale_save_is_refused(self, data: st.DataObject, conflict: bool) -> None:
@@ -302,16 +304,16 @@ class Invariants(RuleBasedStateMachine):
         ident = data.draw(st.sampled_from(existing))
         record = self.current("meetings", ident)
         assert record is not None
-        strings = records.to_strings("meetings", record)
+        strings = edits.to_strings("meetings", record)
         stale = {**record, "city": "somewhere else"} if conflict else record
         saved = self.attempt(
-            lambda: records.save(self.store, "sm", "meetings", strings, expected=stale)
+            lambda: edits.save(self.store, "sm", "meetings", strings, expected=stale)
         )
         assert saved is not conflict
 
     # --- imports ---------------------------------------------------------------------------
 
-    def edited_export(self, data: st.DataObject, kind: records.Kind) -> bytes:
+    def edited_export(self, data: st.DataObject, kind: edits.Kind) -> bytes:
         """This record's own export of `kind`, a few cells changed and maybe a row copied."""
         rows = list(csv.DictReader(io.StringIO(export_bytes(self.store, kind, Filters()).decode())))
         if not rows:
@@ -331,13 +333,13 @@ class Invariants(RuleBasedStateMachine):
         writer.writerows(rows)
         return out.getvalue().encode()
 
-    @rule(data=st.data(), kind=st.sampled_from(records.KINDS))
-    def import_csv(self, data: st.DataObject, kind: records.Kind) -> None:
+    @rule(data=st.data(), kind=st.sampled_from(edits.KINDS))
+    def import_csv(self, data: st.DataObject, kind: edits.Kind) -> None:
         content = self.edited_export(data, kind)
         self.import_file(f"{kind}.csv", content, kind)
 
-    @rule(data=st.data(), kind=st.sampled_from(records.KINDS))
-    def import_xlsx(self, data: st.DataObject, kind: records.Kind) -> None:
+    @rule(data=st.data(), kind=st.sampled_from(edits.KINDS))
+    def import_xlsx(self, data: st.DataObject, kind: edits.Kind) -> None:
         rows = list(csv.reader(io.StringIO(self.edited_export(data, kind).decode())))
         book = Workbook()
         sheet = book.active
@@ -348,13 +350,13 @@ class Invariants(RuleBasedStateMachine):
         book.save(out)
         self.import_file(f"{kind}.xlsx", out.getvalue(), kind)
 
-    def import_file(self, name: str, content: bytes, kind: records.Kind) -> None:
+    def import_file(self, name: str, content: bytes, kind: edits.Kind) -> None:
         def run() -> None:
-            plan = importer.plan(self.store, name, content, kind=kind)
+            plan = tabular.plan(self.store, name, content, kind=kind)
             if plan.problems:
                 event("import refused with problems")
             else:
-                importer.apply(self.store, "sm", plan)
+                tabular.apply(self.store, "sm", plan)
 
         self.attempt(run)
 
@@ -429,7 +431,7 @@ class Invariants(RuleBasedStateMachine):
             assert new is None or isinstance(new, dict)
             assert (old is None) == (action in ("add", "restore"))
             assert (new is None) == (action == "delete")
-            assert records.field_changes(before, after) is not None
+            assert edits.field_changes(before, after) is not None
 
     @invariant()
     def links_point_to_records_that_exist(self) -> None:

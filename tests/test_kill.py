@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from cooptrack import backup, schema
-from cooptrack.export import export_bytes
-from cooptrack.filters import Filters
-from cooptrack.store import Store
+from cooptrack.db import backup, schema
+from cooptrack.db.store import Store
+from cooptrack.query.export import export_bytes
+from cooptrack.query.filters import Filters
 
 pytestmark = pytest.mark.soak
 ROUNDS = 40 if os.environ.get("HYPOTHESIS_PROFILE") == "soak" else 3
@@ -30,15 +30,15 @@ BASE_TABLES = ("meetings", "projects", "phases", "commitments", "followups", "hi
 
 SAVE = """
 import sys
-from cooptrack import records
-from cooptrack.store import Store
+from cooptrack.record import edits
+from cooptrack.db.store import Store
 with Store.open_shared(sys.argv[1]) as store:
     with store.cursor() as cursor:
-        record = records.fetch(cursor, "meetings", "wgecc-9")
-    strings = records.to_strings("meetings", record)
+        record = edits.fetch(cursor, "meetings", "wgecc-9")
+    strings = edits.to_strings("meetings", record)
     strings["city"] = "Bruxelles"
     strings["summary"] = "Changed by a process that may be killed."
-    records.save(store, "kill-test", "meetings", strings, expected=record)
+    edits.save(store, "kill-test", "meetings", strings, expected=record)
 """
 
 

@@ -31,9 +31,10 @@ from test_edit_pages import SECRETS as EDITOR_SECRETS
 from test_edit_pages import sign_in
 from test_pages import APP, PAGES, literal, page_path
 
-from cooptrack import records, schema
+from cooptrack.db import schema
+from cooptrack.db.store import Store
 from cooptrack.errors import InputError, StoreError
-from cooptrack.store import Store
+from cooptrack.record import edits
 from cooptrack.ui.text import md, plain, source_markdown, web_address
 
 TODAY = "2026-11-28"
@@ -213,8 +214,8 @@ def build_hostile_db(bundled: Path, target: Path) -> dict[str, str]:
         doomed = _meeting("doomed", "2027-06", "planned", "Deleted " + SHORT_MARKUP)
         how[doomed["id"]] = _write(store, "meetings", doomed)  # for the Restore panel
         with store.cursor() as cursor:
-            record = records.fetch(cursor, "meetings", doomed["id"])
-        records.delete(store, HOSTILE_EDITOR, "meetings", doomed["id"], expected=record)
+            record = edits.fetch(cursor, "meetings", doomed["id"])
+        edits.delete(store, HOSTILE_EDITOR, "meetings", doomed["id"], expected=record)
         with store.transaction() as cursor:
             schema.rebuild_facts(cursor)
     return how
@@ -228,10 +229,10 @@ _TEXT_FIELDS = {
 _LIST_FIELDS = {"chairs", "sources"}
 
 
-def _write(store: Store, kind: records.Kind, strings: dict[str, str]) -> str:
+def _write(store: Store, kind: edits.Kind, strings: dict[str, str]) -> str:
     """Saved as an editor would; what the validator refuses goes in with SQL."""
     try:
-        records.save(store, HOSTILE_EDITOR, kind, strings, expected=None)
+        edits.save(store, HOSTILE_EDITOR, kind, strings, expected=None)
         return "saved"
     except InputError as refused:
         reason = str(refused)
@@ -239,7 +240,7 @@ def _write(store: Store, kind: records.Kind, strings: dict[str, str]) -> str:
     for name in _TEXT_FIELDS[kind]:
         if name != "sources" and strings.get(name):
             plain[name] = f"placeholder {name} {strings['id']}"
-    records.save(store, HOSTILE_EDITOR, kind, plain, expected=None)
+    edits.save(store, HOSTILE_EDITOR, kind, plain, expected=None)
     with store.transaction() as cursor:
         for name in _TEXT_FIELDS[kind]:
             value: Any = strings.get(name, "")
@@ -261,7 +262,7 @@ def _note(store: Store, commitment: str, note: str) -> str:
         "sources": "https://evil.example/note",
     }
     try:
-        records.add_followup(
+        edits.add_followup(
             store, HOSTILE_EDITOR, commitment, strings, expected=_fetch(store, commitment)
         )
         return "saved"
@@ -274,9 +275,9 @@ def _note(store: Store, commitment: str, note: str) -> str:
         return f"sql ({refused})"
 
 
-def _fetch(store: Store, commitment: str) -> records.Record | None:
+def _fetch(store: Store, commitment: str) -> edits.Record | None:
     with store.cursor() as cursor:
-        return records.fetch(cursor, "commitments", commitment)
+        return edits.fetch(cursor, "commitments", commitment)
 
 
 def _nullable(cursor: Any, table: str) -> list[str]:
@@ -572,7 +573,7 @@ def picker_values(db: Path, page: str, hostile_only: bool) -> list[str]:
         sql = "SELECT code FROM conventions"
     else:
         with Store.open(db) as store:
-            from cooptrack.profiles import tracked_countries
+            from cooptrack.query.profiles import tracked_countries
 
             return [code for code, _ in tracked_countries(store)]
     values = options(db, sql + " ORDER BY 1")

@@ -6,9 +6,12 @@ from datetime import date
 
 import pytest
 
-from cooptrack import profiles, projects, queries, tracking
-from cooptrack.filters import Filters
-from cooptrack.store import Store
+from cooptrack.db.store import Store
+from cooptrack.query import commitments as commitment_queries
+from cooptrack.query import meetings as meeting_queries
+from cooptrack.query import phases as phase_queries
+from cooptrack.query import profiles
+from cooptrack.query.filters import Filters
 
 
 @pytest.fixture
@@ -20,23 +23,23 @@ def small(fixture_db):
 @pytest.mark.parametrize(
     ("today", "expected"),
     [
-        (date(2018, 6, 7), queries.OverviewCounts(2, 1, 1, 2, 1, 0, 1, 2)),
-        (date(2020, 1, 1), queries.OverviewCounts(2, 1, 1, 2, 1, 0, 1, 2)),
-        (date(2024, 1, 1), queries.OverviewCounts(2, 1, 0, 2, 1, 0, 1, 2)),
-        (date(2032, 1, 2), queries.OverviewCounts(2, 1, 0, 2, 1, 1, 1, 2)),
+        (date(2018, 6, 7), meeting_queries.OverviewCounts(2, 1, 1, 2, 1, 0, 1, 2)),
+        (date(2020, 1, 1), meeting_queries.OverviewCounts(2, 1, 1, 2, 1, 0, 1, 2)),
+        (date(2024, 1, 1), meeting_queries.OverviewCounts(2, 1, 0, 2, 1, 0, 1, 2)),
+        (date(2032, 1, 2), meeting_queries.OverviewCounts(2, 1, 0, 2, 1, 1, 1, 2)),
     ],
 )
 def test_overview_counts_depend_on_today(small, today, expected):
-    assert queries.overview_counts(small, Filters(), today) == expected
+    assert meeting_queries.overview_counts(small, Filters(), today) == expected
 
 
 def test_overview_counts_follow_the_filters(small):
-    counts = queries.overview_counts(small, Filters(countries=("IT",)), date(2026, 1, 1))
+    counts = meeting_queries.overview_counts(small, Filters(countries=("IT",)), date(2026, 1, 1))
     assert (counts.meetings_held, counts.meetings_planned, counts.commitments_total) == (1, 0, 0)
 
 
 def test_meetings_carry_readable_dates_and_places(small):
-    frame = queries.meetings_frame(small, Filters())
+    frame = meeting_queries.meetings_frame(small, Filters())
     assert list(frame.id) == ["m-b", "m-a", "m-c"]
     assert list(frame["when"]) == ["Nov 2009", "7–8 Jun 2018", "2031 (tbc)"]
     assert list(frame["where"]) == ["Rome, Italy", "Tashkent, Uzbekistan", "place not recorded"]
@@ -48,8 +51,8 @@ def test_meetings_carry_readable_dates_and_places(small):
 
 
 def test_upcoming_meetings_are_those_not_yet_ended(small):
-    assert list(queries.upcoming_meetings(small, Filters(), date(2026, 1, 1)).id) == ["m-c"]
-    assert list(queries.upcoming_meetings(small, Filters(), date(2009, 11, 15)).id) == [
+    assert list(meeting_queries.upcoming_meetings(small, Filters(), date(2026, 1, 1)).id) == ["m-c"]
+    assert list(meeting_queries.upcoming_meetings(small, Filters(), date(2009, 11, 15)).id) == [
         "m-b",
         "m-a",
         "m-c",
@@ -57,49 +60,53 @@ def test_upcoming_meetings_are_those_not_yet_ended(small):
 
 
 def test_meeting_detail_links_commitments_both_ways(small):
-    alpha = queries.meeting_detail(small, "m-a")
+    alpha = meeting_queries.meeting_detail(small, "m-a")
     assert alpha is not None
     assert list(alpha.commitments_made.id) == ["c-1", "c-2"]
     assert alpha.meeting["chairs"] == ["Jane Doe (European Commission)"]
-    beta = queries.meeting_detail(small, "m-b")
+    beta = meeting_queries.meeting_detail(small, "m-b")
     assert beta is not None and list(beta.commitments_fulfilled.id) == ["c-1"]
-    gamma = queries.meeting_detail(small, "m-c")
+    gamma = meeting_queries.meeting_detail(small, "m-c")
     assert gamma is not None and list(gamma.commitments_ahead.id) == ["c-2"]
-    assert queries.meeting_detail(small, "no-such") is None
+    assert meeting_queries.meeting_detail(small, "no-such") is None
 
 
 def test_commitments_know_when_they_are_due_and_overdue(small):
-    frame = tracking.commitments_frame(small, Filters(), date(2032, 1, 1)).set_index("id")
+    frame = commitment_queries.commitments_frame(small, Filters(), date(2032, 1, 1)).set_index("id")
     assert frame.loc["c-1", "due"] == "by 2019"
     assert frame.loc["c-2", "due"] == "before 1 Jan 2031 (Gamma COP)"
     assert list(frame.overdue) == [False, True]
     assert frame.loc["c-1", "latest_followup"] == "Mar 2019: Session held."
-    overdue = tracking.commitments_frame(small, Filters(), date(2032, 1, 1), overdue_only=True)
+    overdue = commitment_queries.commitments_frame(
+        small, Filters(), date(2032, 1, 1), overdue_only=True
+    )
     assert list(overdue.id) == ["c-2"]
-    assert tracking.commitments_frame(small, Filters(), date(2026, 1, 1), overdue_only=True).empty
+    assert commitment_queries.commitments_frame(
+        small, Filters(), date(2026, 1, 1), overdue_only=True
+    ).empty
 
 
 def test_status_counts_keep_to_the_filtered_conventions(small):
-    everything = tracking.status_by(small, Filters(), "conventions")
+    everything = commitment_queries.status_by(small, Filters(), "conventions")
     assert sorted(map(tuple, everything[["label", "status", "commitments"]].to_numpy())) == [
         ("CBD", "fulfilled", 1),
         ("UNFCCC", "agreed", 1),
     ]
-    only_cbd = tracking.status_by(small, Filters(conventions=("CBD",)), "conventions")
+    only_cbd = commitment_queries.status_by(small, Filters(conventions=("CBD",)), "conventions")
     assert list(only_cbd.label) == ["CBD"]
-    by_country = tracking.status_by(small, Filters(), "countries")
+    by_country = commitment_queries.status_by(small, Filters(), "countries")
     assert set(by_country.label) == {"Kazakhstan", "Uzbekistan"}
 
 
 @pytest.mark.parametrize("dimension", ["conventions", "countries"])
 def test_unfiltered_status_counts_come_from_stored_totals_that_match_a_count(store, dimension):
-    stored = tracking.status_by(store, Filters(), dimension)
-    counted = tracking.status_by(store, Filters(date_from=date(1900, 1, 1)), dimension)
+    stored = commitment_queries.status_by(store, Filters(), dimension)
+    counted = commitment_queries.status_by(store, Filters(date_from=date(1900, 1, 1)), dimension)
     assert len(stored) > 1 and stored.equals(counted)
 
 
 def test_phases_show_planned_and_actual_spans(small):
-    frame = projects.phases_frame(small, Filters()).set_index("id")
+    frame = phase_queries.phases_frame(small, Filters()).set_index("id")
     assert frame.loc["p-1", "planned"] == "not recorded"
     assert frame.loc["p-1", "actual"] == "Aug 2016 – Feb 2019"
     assert frame.loc["p-2", "actual"] == "Oct 2019 – 14 Apr 2023"
@@ -127,28 +134,28 @@ def test_profiles(small):
 
 
 def test_large_results_are_limited_and_counted_in_sql(small):
-    assert queries.count_meetings(small, Filters()) == 3
-    newest_two = queries.meetings_frame(small, Filters(), limit=2)
+    assert meeting_queries.count_meetings(small, Filters()) == 3
+    newest_two = meeting_queries.meetings_frame(small, Filters(), limit=2)
     assert list(newest_two.id) == ["m-a", "m-c"]
-    density = queries.meeting_density(small, Filters())
+    density = meeting_queries.meeting_density(small, Filters())
     assert density.meetings.sum() == 3 and set(density.kind) == {
         "wgecc-meeting",
         "high-level-conference",
         "cop",
     }
-    assert tracking.count_commitments(small, Filters(), date(2032, 1, 1)).overdue == 1
-    assert list(tracking.commitments_frame(small, Filters(), date(2026, 1, 1), limit=1).id) == [
-        "c-2"
-    ]
+    assert commitment_queries.count_commitments(small, Filters(), date(2032, 1, 1)).overdue == 1
+    assert list(
+        commitment_queries.commitments_frame(small, Filters(), date(2026, 1, 1), limit=1).id
+    ) == ["c-2"]
 
 
 def test_status_bars_beyond_the_largest_are_summed(small, monkeypatch):
-    monkeypatch.setattr(tracking, "TOP_LABELS", 1)
-    counts = tracking.status_by(small, Filters(), "countries")
+    monkeypatch.setattr(commitment_queries, "TOP_LABELS", 1)
+    counts = commitment_queries.status_by(small, Filters(), "countries")
     assert set(counts.label) == {"Kazakhstan", "all others (1)"}
     assert counts.commitments.sum() == 3
 
 
 def test_the_gantt_takes_the_most_recent_phases_when_there_are_many(small):
-    assert projects.count_phases(small, Filters()) == 2
-    assert list(projects.phases_frame(small, Filters(), limit=1).id) == ["p-2"]
+    assert phase_queries.count_phases(small, Filters()) == 2
+    assert list(phase_queries.phases_frame(small, Filters(), limit=1).id) == ["p-2"]

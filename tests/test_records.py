@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from cooptrack import records, schema
+from cooptrack.db import schema
+from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError
-from cooptrack.store import Store
+from cooptrack.record import edits
 
 
 @pytest.fixture
@@ -22,64 +23,64 @@ def writable(bundled_db, tmp_path):
 
 def current(store, kind, ident):
     with store.cursor() as cursor:
-        return records.fetch(cursor, kind, ident)
+        return edits.fetch(cursor, kind, ident)
 
 
 def all_ids(store, kind):
     return [i for (i,) in store.rows(f"SELECT id FROM {kind} ORDER BY id")]
 
 
-@pytest.mark.parametrize("kind", records.KINDS)
+@pytest.mark.parametrize("kind", edits.KINDS)
 def test_every_bundled_record_survives_the_form_format_unchanged(writable, kind):
     with writable.cursor() as cursor:
         for ident in all_ids(writable, kind):
-            record = records.fetch(cursor, kind, ident)
+            record = edits.fetch(cursor, kind, ident)
             assert record is not None
-            strings = records.to_strings(kind, record)
-            known = records.known_from(cursor, skip=(kind, ident))
-            values = records.validate(kind, strings, known)
+            strings = edits.to_strings(kind, record)
+            known = edits.known_from(cursor, skip=(kind, ident))
+            values = edits.validate(kind, strings, known)
             row = cursor.execute(f"SELECT * FROM {kind} WHERE id = ?", [ident]).fetchone()
             assert values == row, ident
 
 
 def test_a_change_is_saved_with_its_history(writable):
     before = current(writable, "commitments", "cc2-cop26-common-ground")
-    strings = records.to_strings("commitments", before)
+    strings = edits.to_strings("commitments", before)
     strings["status"] = "dropped"
-    change = records.save(writable, "alice", "commitments", strings, expected=before)
+    change = edits.save(writable, "alice", "commitments", strings, expected=before)
     assert change.action == "change"
     assert current(writable, "commitments", "cc2-cop26-common-ground")["status"] == "dropped"
-    log = records.history(writable, "commitments", "cc2-cop26-common-ground")
+    log = edits.history(writable, "commitments", "cc2-cop26-common-ground")
     assert list(log.editor) == ["alice"] and list(log.action) == ["change"]
-    assert records.field_changes(log.before[0], log.after[0]) == [("status", "proposed", "dropped")]
+    assert edits.field_changes(log.before[0], log.after[0]) == [("status", "proposed", "dropped")]
 
 
 def test_a_bad_value_is_refused_and_nothing_changes(writable):
     before = current(writable, "meetings", "wgecc-9")
-    strings = records.to_strings("meetings", before)
+    strings = edits.to_strings("meetings", before)
     strings["end"] = "2020-02-30"
     with pytest.raises(InputError, match="end: '2020-02-30' does not exist"):
-        records.save(writable, "alice", "meetings", strings, expected=before)
+        edits.save(writable, "alice", "meetings", strings, expected=before)
     assert current(writable, "meetings", "wgecc-9") == before
-    assert records.history(writable).empty
+    assert edits.history(writable).empty
 
 
 def test_the_second_of_two_concurrent_saves_is_refused_showing_what_changed(writable):
     opened_by_alice = current(writable, "meetings", "wgecc-9")
     opened_by_bob = current(writable, "meetings", "wgecc-9")
-    alice = records.to_strings("meetings", opened_by_alice)
+    alice = edits.to_strings("meetings", opened_by_alice)
     alice["city"] = "Bruxelles"
-    records.save(writable, "alice", "meetings", alice, expected=opened_by_alice)
-    bob = records.to_strings("meetings", opened_by_bob)
+    edits.save(writable, "alice", "meetings", alice, expected=opened_by_alice)
+    bob = edits.to_strings("meetings", opened_by_bob)
     bob["summary"] = "Bob's summary"
     with pytest.raises(EditConflict) as caught:
-        records.save(writable, "bob", "meetings", bob, expected=opened_by_bob)
+        edits.save(writable, "bob", "meetings", bob, expected=opened_by_bob)
     assert caught.value.changes == [("city", "Brussels", "Bruxelles")]
     assert current(writable, "meetings", "wgecc-9")["summary"] != "Bob's summary"
 
 
 def test_adding_needs_a_new_id_and_known_references(writable):
-    strings = records.to_strings("meetings", current(writable, "meetings", "wgecc-9"))
+    strings = edits.to_strings("meetings", current(writable, "meetings", "wgecc-9"))
     strings.update(
         id="wgecc-11",
         title="11th WGECC meeting",
@@ -89,39 +90,39 @@ def test_adding_needs_a_new_id_and_known_references(writable):
         end="",
         status="planned",
     )
-    records.save(writable, "alice", "meetings", strings, expected=None)
+    edits.save(writable, "alice", "meetings", strings, expected=None)
     assert current(writable, "meetings", "wgecc-11")["start_precision"] == "month"
     strings.update(id="wgecc-12", title="12th WGECC meeting", host_country="XX")
     with pytest.raises(InputError, match="host_country: unknown country 'XX'"):
-        records.save(writable, "alice", "meetings", strings, expected=None)
+        edits.save(writable, "alice", "meetings", strings, expected=None)
     strings.update(host_country="BE", title="11th WGECC meeting")
     with pytest.raises(InputError, match="duplicate meeting title"):
-        records.save(writable, "alice", "meetings", strings, expected=None)
+        edits.save(writable, "alice", "meetings", strings, expected=None)
 
 
 def test_a_meeting_still_linked_from_commitments_is_not_deleted(writable):
     record = current(writable, "meetings", "wgecc-10")
     with pytest.raises(InputError, match="still linked from commitments"):
-        records.delete(writable, "alice", "meetings", "wgecc-10", expected=record)
+        edits.delete(writable, "alice", "meetings", "wgecc-10", expected=record)
     assert current(writable, "meetings", "wgecc-10") == record
 
 
 def test_a_deleted_commitment_is_restored_with_its_follow_ups(writable):
     record = current(writable, "commitments", "cc2-eu-climate-sessions")
     assert len(record["followups"]) == 1
-    records.delete(writable, "alice", "commitments", "cc2-eu-climate-sessions", expected=record)
+    edits.delete(writable, "alice", "commitments", "cc2-eu-climate-sessions", expected=record)
     assert current(writable, "commitments", "cc2-eu-climate-sessions") is None
-    gone = records.deleted(writable)
+    gone = edits.deleted(writable)
     assert list(gone.record_id) == ["cc2-eu-climate-sessions"]
-    records.restore(writable, "bob", int(gone.change_id[0]))
+    edits.restore(writable, "bob", int(gone.change_id[0]))
     assert current(writable, "commitments", "cc2-eu-climate-sessions") == record
-    assert records.deleted(writable).empty
-    assert list(records.history(writable).action) == ["restore", "delete"]
+    assert edits.deleted(writable).empty
+    assert list(edits.history(writable).action) == ["restore", "delete"]
 
 
 def test_a_follow_up_that_fulfils_sets_status_and_evidence(writable):
     before = current(writable, "commitments", "cc2-cop26-common-ground")
-    records.add_followup(
+    edits.add_followup(
         writable,
         "alice",
         "cc2-cop26-common-ground",
@@ -137,8 +138,8 @@ def test_a_follow_up_that_fulfils_sets_status_and_evidence(writable):
     after = current(writable, "commitments", "cc2-cop26-common-ground")
     assert (after["status"], after["fulfilled_by"]) == ("fulfilled", "wgecc-10")
     assert [f["seq"] for f in after["followups"]] == [1]
-    logged = records.history(writable, "commitments", "cc2-cop26-common-ground")
-    changed = {name for name, _, _ in records.field_changes(logged.before[0], logged.after[0])}
+    logged = edits.history(writable, "commitments", "cc2-cop26-common-ground")
+    changed = {name for name, _, _ in edits.field_changes(logged.before[0], logged.after[0])}
     assert changed == {"status", "fulfilled_by", "followups"}
     assert json.loads(logged.after[0])["followups"][0]["note"] == "Discussed in session 3."
 
@@ -146,7 +147,7 @@ def test_a_follow_up_that_fulfils_sets_status_and_evidence(writable):
 def test_a_follow_up_without_a_source_is_refused(writable):
     before = current(writable, "commitments", "cc2-cop26-common-ground")
     with pytest.raises(InputError, match="sources: every record needs at least one source"):
-        records.add_followup(
+        edits.add_followup(
             writable,
             "alice",
             "cc2-cop26-common-ground",
@@ -159,8 +160,8 @@ def test_a_follow_up_without_a_source_is_refused(writable):
 def test_a_read_only_store_cannot_be_changed(store):
     record = current(store, "meetings", "wgecc-9")
     with pytest.raises(Exception, match="read-only"):
-        records.save(
-            store, "alice", "meetings", records.to_strings("meetings", record), expected=record
+        edits.save(
+            store, "alice", "meetings", edits.to_strings("meetings", record), expected=record
         )
 
 
@@ -187,9 +188,9 @@ def due_by(store, ident):
 def test_moving_a_meeting_moves_the_due_date_of_what_looks_ahead_to_it(writable):
     assert due_by(writable, "cc2-cop26-common-ground") == date(2021, 10, 31)
     before = current(writable, "meetings", "unfccc-cop26")
-    strings = records.to_strings("meetings", before)
+    strings = edits.to_strings("meetings", before)
     strings["start"], strings["end"] = "2021-11-01", "2021-11-12"
-    records.save(writable, "alice", "meetings", strings, expected=before)
+    edits.save(writable, "alice", "meetings", strings, expected=before)
     assert due_by(writable, "cc2-cop26-common-ground") == date(2021, 11, 1)
     assert writable.rows("SELECT alive_to FROM meeting_facts WHERE id = 'unfccc-cop26'") == [
         (date(2021, 11, 12),)
@@ -201,7 +202,7 @@ def test_a_follow_up_that_closes_a_commitment_closes_its_facts(writable):
     ident = "cc2-cop26-common-ground"
     assert writable.rows("SELECT is_open FROM commitment_facts WHERE id = ?", [ident]) == [(True,)]
     before = current(writable, "commitments", ident)
-    records.add_followup(
+    edits.add_followup(
         writable,
         "alice",
         ident,
@@ -218,10 +219,10 @@ def test_a_follow_up_that_closes_a_commitment_closes_its_facts(writable):
 def test_deleting_and_restoring_a_record_follows_in_its_facts(writable):
     ident = "cc2-eu-support"
     before = current(writable, "commitments", ident)
-    change = records.delete(writable, "alice", "commitments", ident, before)
+    change = edits.delete(writable, "alice", "commitments", ident, before)
     assert writable.rows("SELECT count(*) FROM commitment_facts WHERE id = ?", [ident]) == [(0,)]
-    deletion = records.history(writable, "commitments", ident).change_id[0]
-    records.restore(writable, "alice", int(deletion))
+    deletion = edits.history(writable, "commitments", ident).change_id[0]
+    edits.restore(writable, "alice", int(deletion))
     assert change.action == "delete"
     assert writable.rows("SELECT count(*) FROM commitment_facts WHERE id = ?", [ident]) == [(1,)]
     assert set(stale_facts(writable).values()) == {0}
@@ -230,16 +231,16 @@ def test_deleting_and_restoring_a_record_follows_in_its_facts(writable):
 def test_a_refused_write_leaves_the_facts_as_they_were(writable):
     facts = writable.frame("SELECT * FROM meeting_facts ORDER BY id")
     before = current(writable, "meetings", "wgecc-9")
-    strings = records.to_strings("meetings", before)
+    strings = edits.to_strings("meetings", before)
     strings["end"] = "2020-02-30"
     with pytest.raises(InputError):
-        records.save(writable, "alice", "meetings", strings, expected=before)
+        edits.save(writable, "alice", "meetings", strings, expected=before)
     assert writable.frame("SELECT * FROM meeting_facts ORDER BY id").equals(facts)
 
 
 def test_known_identifiers_are_looked_up_in_the_database_with_local_changes_on_top(writable):
     with writable.cursor() as cursor:
-        known = records.known_from(cursor, skip=("meetings", "wgecc-9"))
+        known = edits.known_from(cursor, skip=("meetings", "wgecc-9"))
         meetings = known.ids["meeting"]
         assert "wgecc-10" in meetings and "no-such-meeting" not in meetings
         assert "wgecc-9" not in meetings  # the record being saved is not its own duplicate
@@ -251,14 +252,14 @@ def test_known_identifiers_are_looked_up_in_the_database_with_local_changes_on_t
 
 
 def test_the_record_picker_lists_the_newest_and_finds_the_rest_by_words(writable, monkeypatch):
-    monkeypatch.setattr(records, "PICK_LIMIT", 2)
-    labels, matching = records.pick_labels(writable, "meetings")
+    monkeypatch.setattr(edits, "PICK_LIMIT", 2)
+    labels, matching = edits.pick_labels(writable, "meetings")
     newest = writable.rows("SELECT id FROM meetings ORDER BY start_date DESC, id LIMIT 2")
     assert matching == len(all_ids(writable, "meetings")) and list(labels) == [i for (i,) in newest]
-    labels, matching = records.pick_labels(writable, "commitments", "COP26  common")
+    labels, matching = edits.pick_labels(writable, "commitments", "COP26  common")
     assert (list(labels), matching) == (["cc2-cop26-common-ground"], 1)
-    assert records.pick_labels(writable, "commitments", "no such words") == ({}, 0)
-    labels, _ = records.pick_labels(writable, "meetings", include="wgecc-9")
+    assert edits.pick_labels(writable, "commitments", "no such words") == ({}, 0)
+    labels, _ = edits.pick_labels(writable, "meetings", include="wgecc-9")
     assert "wgecc-9" in labels and len(labels) == 3
 
 
@@ -267,5 +268,5 @@ def test_field_changes_reads_a_missing_side_as_no_record(missing):
     """An "add" line read through pandas has NaN where SQL has NULL: the history panel that
     showed it failed for every visitor."""
     after = '{"id": "m", "city": "Almaty"}'
-    assert records.field_changes(missing, after) == [("id", None, "m"), ("city", None, "Almaty")]
-    assert records.field_changes(after, missing) == [("id", "m", None), ("city", "Almaty", None)]
+    assert edits.field_changes(missing, after) == [("id", None, "m"), ("city", None, "Almaty")]
+    assert edits.field_changes(after, missing) == [("id", "m", None), ("city", "Almaty", None)]

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cooptrack.errors import SeedError
-from cooptrack.seed import (
+from cooptrack.record.seed import (
     Known,
     Row,
     build_database,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from cooptrack import schema
+from cooptrack.db import schema
+from cooptrack.db.store import Store
 from cooptrack.errors import StoreError
-from cooptrack.store import Store
 
 
 def copy_of(bundled_db, tmp_path):

@@ -13,12 +13,17 @@ import duckdb
 import pytest
 from conftest import ROOT, SEED_DIR
 
-from cooptrack import cli, profiles, projects, queries, schema, synth, tracking
-from cooptrack.export import KINDS, export_bytes
-from cooptrack.filters import Filters
+from cooptrack import cli, synth
+from cooptrack.db import schema
+from cooptrack.db.store import Store
+from cooptrack.query import commitments as commitment_queries
+from cooptrack.query import meetings as meeting_queries
+from cooptrack.query import phases as phase_queries
+from cooptrack.query import profiles
+from cooptrack.query.export import KINDS, export_bytes
+from cooptrack.query.filters import Filters
+from cooptrack.record.seed import load_seed
 from cooptrack.reference import CENTRAL_ASIA, all_countries
-from cooptrack.seed import load_seed
-from cooptrack.store import Store
 
 SIZES = {"meetings": 200, "phases": 20, "commitments": 2000}
 TODAY = date(2026, 11, 28)
@@ -72,7 +77,7 @@ def test_another_seed_gives_other_data(synthetic, tmp_path):
 
 def test_counts_are_what_was_asked(synthetic):
     with Store.open(synthetic) as store:
-        counts = queries.dataset_info(store).counts
+        counts = meeting_queries.dataset_info(store).counts
     assert counts["meetings"] == SIZES["meetings"]
     assert counts["phases"] == SIZES["phases"]
     assert counts["commitments"] == SIZES["commitments"]
@@ -269,19 +274,21 @@ def test_frequencies_are_skewed_like_the_record(connection):
 def test_every_page_query_works_on_it(synthetic):
     with Store.open(synthetic) as store:
         for filters in (Filters(), TYPICAL):
-            counts = queries.overview_counts(store, filters, TODAY)
+            counts = meeting_queries.overview_counts(store, filters, TODAY)
             assert counts.commitments_total > 0 and counts.meetings_held > 0
-            meetings = queries.meetings_frame(store, filters)
+            meetings = meeting_queries.meetings_frame(store, filters)
             assert not meetings.empty
-            detail = queries.meeting_detail(store, str(meetings.id.iloc[-1]))
+            detail = meeting_queries.meeting_detail(store, str(meetings.id.iloc[-1]))
             assert detail is not None
-            queries.upcoming_meetings(store, filters, TODAY)
-            assert not tracking.recent_followups(store, filters).empty
-            assert not projects.phases_frame(store, Filters()).empty
-            assert not tracking.commitments_frame(store, filters, TODAY).empty
-            assert not tracking.commitments_frame(store, filters, TODAY, overdue_only=True).empty
+            meeting_queries.upcoming_meetings(store, filters, TODAY)
+            assert not commitment_queries.recent_followups(store, filters).empty
+            assert not phase_queries.phases_frame(store, Filters()).empty
+            assert not commitment_queries.commitments_frame(store, filters, TODAY).empty
+            assert not commitment_queries.commitments_frame(
+                store, filters, TODAY, overdue_only=True
+            ).empty
             for dimension in ("conventions", "countries"):
-                assert not tracking.status_by(store, filters, dimension).empty
+                assert not commitment_queries.status_by(store, filters, dimension).empty
             country = profiles.country_profile(store, "KZ", filters, TODAY)
             assert not country.commitments.empty and not country.parties.empty
             convention = profiles.convention_profile(store, "UNFCCC", filters, TODAY)
@@ -313,4 +320,4 @@ def test_it_runs_as_a_module(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "3 meetings" in done.stderr and "5 commitments" in done.stderr
     with Store.open(target) as store:
-        assert queries.dataset_info(store).counts["phases"] == 0
+        assert meeting_queries.dataset_info(store).counts["phases"] == 0

@@ -79,7 +79,7 @@ _ORGANISATION_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")  # "Name (IMELS)" -> "Na
 
 
 def reader_fields(draft: Any) -> dict[str, Any]:
-    """The main meeting of a `cooptrack.extract.Draft` under the corpus's field names."""
+    """The main meeting of a `cooptrack.ingest.press.reader.Draft` under the corpus's field names."""
     meeting = draft.meeting
     if meeting is None:
         return {name: [] if name in LIST_FIELDS else None for name in FIELDS}
@@ -99,14 +99,14 @@ def reader_fields(draft: Any) -> dict[str, Any]:
 def default_reader() -> Callable[[Release], dict[str, Any]]:
     """The project's reader, with the record context loaded once (as the CLI does without a
     database)."""
-    from cooptrack import extract  # noqa: PLC0415 - loading is timed apart from reading
-    from cooptrack.seed import default_seed_dir, load_seed  # noqa: PLC0415
+    from cooptrack.ingest.press import reader  # noqa: PLC0415 - loading is timed apart
+    from cooptrack.record.seed import default_seed_dir, load_seed  # noqa: PLC0415
 
-    context = extract.context_from_seed(load_seed(default_seed_dir()))
+    context = reader.context_from_seed(load_seed(default_seed_dir()))
 
     def read(release: Release) -> dict[str, Any]:
         content = release.text_path.read_text(encoding="utf-8")
-        draft = extract.extract(content, context, release.published, release.source)
+        draft = reader.extract(content, context, release.published, release.source)
         return reader_fields(draft)
 
     return read

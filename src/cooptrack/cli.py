@@ -15,19 +15,18 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from cooptrack import __version__, accounts, backup, extract, files, iati, importer
-from cooptrack.accounts import DEFAULT_SECRETS
+# Only what every command needs is imported here: each command imports its own modules, so
+# that `cooptrack extract` or `--help` does not wait for pandas, openpyxl or argon2.
+from cooptrack import __version__, files
 from cooptrack.dates import PartialDate
+from cooptrack.db.store import Store, default_path
 from cooptrack.errors import CooptrackError, InputError
-from cooptrack.export import KINDS, Kind, count_rows, export_bytes, export_to_file
-from cooptrack.filters import FilterInput, resolve_strict
-from cooptrack.queries import vocabulary
-from cooptrack.seed import build_database, default_seed_dir, load_seed
-from cooptrack.store import Store, default_path
+from cooptrack.query.export import KINDS, Kind, count_rows, export_bytes, export_to_file
+from cooptrack.query.filters import FilterInput, resolve_strict
 
 EXIT_USAGE = 2
 MAX_ARGUMENT_CHARS = 4096  # the longest path Linux accepts; filter values have their own limits
@@ -101,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _maintenance_commands(commands: Any, db_help: str) -> None:
-    """import, backup, restore, add-editor, synth."""
+    """import, backup, restore, migrate, add-editor, extract, serve."""
     bulk = commands.add_parser(
         "import", help="add or change records from a CSV/.xlsx export or an IATI .xml file"
     )
@@ -136,7 +135,7 @@ def _maintenance_commands(commands: Any, db_help: str) -> None:
     editor.add_argument("name")
     editor.add_argument(
         "--secrets",
-        default=str(DEFAULT_SECRETS),
+        default=".streamlit/secrets.toml",
         help="secrets file (default: .streamlit/secrets.toml)",
     )
     editor.add_argument(
@@ -152,10 +151,11 @@ def _maintenance_commands(commands: Any, db_help: str) -> None:
     reader.add_argument("--format", choices=("text", "json"), default="text")
     reader.add_argument("--db", help=db_help)
 
-    synthetic = commands.add_parser(
-        "synth", help="write a synthetic database for benchmarks", add_help=False
+    server = commands.add_parser(
+        "serve", help="serve the dashboard (streamlit options such as --server.port may follow)"
     )
-    synthetic.add_argument("args", nargs=argparse.REMAINDER)
+    server.add_argument("--db", help=db_help)
+    server.add_argument("--port", type=int, default=8501, help="port (default: 8501)")
 
 
 def _database(option: str | None) -> Path:
@@ -172,6 +172,8 @@ def _database(option: str | None) -> Path:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from cooptrack.record.seed import build_database, default_seed_dir  # noqa: PLC0415
+
     target = _database(args.db)
     seed_dir = Path(args.seed) if args.seed else default_seed_dir()
     data = build_database(seed_dir, target, force=args.force, empty=args.empty)
@@ -181,6 +183,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from cooptrack.query.meetings import vocabulary  # noqa: PLC0415
+
     kind: Kind = args.kind
     raw = FilterInput(
         countries=tuple(args.country),
@@ -213,24 +217,30 @@ def _write_stdout(content: bytes) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from cooptrack.db import backup  # noqa: PLC0415
+    from cooptrack.ingest import tabular  # noqa: PLC0415
+
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"no file {path}")
     if path.suffix.lower() == ".xml":
         return _import_iati(args, path)
     with Store.open(_database(args.db), read_only=args.dry_run) as store:
-        result = importer.plan(store, path.name, path.read_bytes(), kind=args.kind)
+        result = tabular.plan(store, path.name, path.read_bytes(), kind=args.kind)
         _print_plan(result)
         if args.dry_run or result.problems:
             return EXIT_USAGE if result.problems else 0
         folder = backup.backup(store, reason="before-import")
-        written = importer.apply(store, args.editor, result)
+        written = tabular.apply(store, args.editor, result)
     print(f"imported {written} {result.kind}; backup taken before: {folder}", file=sys.stderr)
     return 0
 
 
 def _import_iati(args: argparse.Namespace, path: Path) -> int:
     """IATI activity XML: projects and phases, planned then applied like any import."""
+    from cooptrack.db import backup  # noqa: PLC0415
+    from cooptrack.ingest import iati  # noqa: PLC0415
+
     with Store.open(_database(args.db), read_only=args.dry_run) as store:
         result = iati.plan(store, path.name, path.read_bytes(), source=args.source)
         for line in iati.describe(result):
@@ -246,7 +256,7 @@ def _import_iati(args: argparse.Namespace, path: Path) -> int:
     return 0
 
 
-def _print_plan(result: importer.Plan) -> None:
+def _print_plan(result: Any) -> None:  # a tabular.Plan
     print(result.summary())
     for ident, title in result.adds:
         print(f"  add     {ident}: {title}")
@@ -258,6 +268,8 @@ def _print_plan(result: importer.Plan) -> None:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from cooptrack.db import backup  # noqa: PLC0415
+
     with Store.open(_database(args.db)) as store:
         folder = backup.backup(store, Path(args.folder) if args.folder else None)
     print(f"backup written to {folder}", file=sys.stderr)
@@ -273,6 +285,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from cooptrack.db import backup  # noqa: PLC0415
+
     target = _database(args.db)
     backup.restore(Path(args.folder), target, force=args.force)
     print(f"restored {target} from {args.folder}", file=sys.stderr)
@@ -280,6 +294,8 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _add_editor(args: argparse.Namespace) -> int:
+    from cooptrack.record import accounts  # noqa: PLC0415
+
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -293,6 +309,9 @@ def _add_editor(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
+    from cooptrack.ingest.press import reader as press_reader  # noqa: PLC0415
+    from cooptrack.record.seed import default_seed_dir, load_seed  # noqa: PLC0415
+
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"no file {path}")
@@ -307,21 +326,26 @@ def _extract(args: argparse.Namespace) -> int:
     target = _database(args.db)
     if target.exists():
         with Store.open(target) as store:
-            context = extract.context_from_store(store)
+            context = press_reader.context_from_store(store)
     else:
-        context = extract.context_from_seed(load_seed(default_seed_dir()))
-    draft = extract.extract(content, context, published, args.source)
+        context = press_reader.context_from_seed(load_seed(default_seed_dir()))
+    draft = press_reader.extract(content, context, published, args.source)
     if args.format == "json":
         print(json.dumps(draft.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(extract.to_text(draft))
+        print(press_reader.to_text(draft))
     return 0
 
 
-def _synth(args: argparse.Namespace) -> int:
-    from cooptrack import synth  # noqa: PLC0415 - only benchmarks need it
-
-    return int(synth.main([a for a in args.args if a != "--"]) or 0)
+def _serve(args: argparse.Namespace, streamlit_options: list[str]) -> int:
+    """Bring the file up to date, then hand this process over to the dashboard's server."""
+    target = _database(args.db)
+    with Store.open(target, read_only=False):
+        pass  # a writable opening migrates an older file; the server then reads it shared
+    environment = {**os.environ, "COOPTRACK_DB": str(target.resolve())}
+    command = [sys.executable, "-m", "cooptrack.ui.serve", "--server.port", str(args.port)]
+    os.execve(sys.executable, [*command, *streamlit_options], environment)  # noqa: S606
+    return 0  # not reached: execve replaces the process
 
 
 def _check_arguments(arguments: Sequence[str]) -> None:
@@ -357,8 +381,6 @@ def _naming(arguments: Sequence[str], index: int) -> str:
 def _check_values(args: argparse.Namespace) -> None:
     """Every option given holds text that is not blank: argparse can pass a list (`--x=--`),
     and a blank value would otherwise be dropped silently or mean the default."""
-    if args.command == "synth":
-        return
     for dest, value in vars(args).items():
         if dest == "command" or value is None or isinstance(value, bool):
             continue
@@ -377,9 +399,17 @@ def _system_refusal(error: OSError) -> str:
     return f"{files.shown(Path(os.fsdecode(error.filename)))}: {reason}"
 
 
+def _parsed(arguments: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """The options, and the ones left for `serve` to pass on to Streamlit."""
+    args, extra = _parser().parse_known_args(arguments)
+    if extra and args.command != "serve":
+        _parser().parse_args(arguments)  # names the arguments it does not know, and exits
+    return args, extra
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    handlers = {
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "init": _init,
         "export": _export,
         "import": _import,
@@ -387,18 +417,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "restore": _restore,
         "migrate": _migrate,
         "add-editor": _add_editor,
-        "synth": _synth,
         "extract": _extract,
     }
     try:
         _check_arguments(arguments)
-        if arguments[:1] == ["synth"]:
-            arguments = ["synth", "--", *arguments[1:]]
         try:
-            args = _parser().parse_args(arguments)
+            args, extra = _parsed(arguments)
         except SystemExit as done:  # --help and --version print and stop
             return done.code if isinstance(done.code, int) else 0
         _check_values(args)
+        handlers["serve"] = lambda args: _serve(args, extra)
         return handlers[args.command](args)
     except CooptrackError as error:
         print(f"cooptrack: error: {error}", file=sys.stderr)

@@ -17,7 +17,7 @@ from typing import NoReturn
 import pytest
 from playwright.sync_api import Browser, Error, Page, Playwright, sync_playwright
 
-from cooptrack.seed import build_database
+from cooptrack.record.seed import build_database
 from cooptrack.ui.launch import ServerDidNotStart, running_server
 
 ROOT = Path(__file__).resolve().parents[2]

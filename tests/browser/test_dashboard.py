@@ -17,10 +17,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from cooptrack.export import count_rows
-from cooptrack.filters import FilterInput, resolve_strict
-from cooptrack.queries import vocabulary
-from cooptrack.store import Store
+from cooptrack.db.store import Store
+from cooptrack.query.export import count_rows
+from cooptrack.query.filters import FilterInput, resolve_strict
+from cooptrack.query.meetings import vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT_MS = 30_000

@@ -12,7 +12,7 @@ from conftest import serve
 from playwright.sync_api import Browser, Locator, Page, expect
 from test_dashboard import assert_no_errors, cli_export, open_page, wait_for_run
 
-from cooptrack import accounts
+from cooptrack.record import accounts
 
 PASSWORD = "a long test password"
 COMMITMENT = "cc2-cop26-common-ground"

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 from test_dashboard import PAGES, assert_no_errors, cli_export, open_page, wait_for_run
 from test_editing import PASSWORD, choose, sign_in
 
-from cooptrack import schema
+from cooptrack.db import schema
 
 
 def add_editor_while_running(secrets: Path) -> None:

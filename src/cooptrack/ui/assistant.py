@@ -10,9 +10,10 @@ from datetime import date
 
 import streamlit as st
 
-from cooptrack import extract, records
 from cooptrack.errors import CooptrackError
-from cooptrack.seed import url_problem
+from cooptrack.ingest.press import reader
+from cooptrack.record import edits
+from cooptrack.record.seed import url_problem
 from cooptrack.ui import auth, data, forms
 from cooptrack.ui.text import md
 
@@ -36,7 +37,7 @@ def assistant_panel() -> None:
         max_value=date(2060, 12, 31),
     )
     if st.button("Read the release", type="primary"):
-        if upload is not None and upload.size > 4 * extract.MAX_HTML:  # UTF-8: up to 4 bytes
+        if upload is not None and upload.size > 4 * reader.MAX_HTML:  # UTF-8: up to 4 bytes
             st.error(f"The file is {upload.size:,} bytes; a release is a few pages at most.")
             return
         text = upload.getvalue().decode("utf-8", errors="replace") if upload else pasted
@@ -44,17 +45,17 @@ def assistant_panel() -> None:
             st.error("Paste a release or upload a file first.")
             return
         try:
-            context = extract.context_from_store(data.store())
-            st.session_state[_DRAFT] = extract.extract(text, context, published, source or None)
+            context = reader.context_from_store(data.store())
+            st.session_state[_DRAFT] = reader.extract(text, context, published, source or None)
         except CooptrackError as error:
             st.error(md(f"Cannot read the release: {error}"), icon=":material/error:")
             return
     kept = st.session_state.get(_DRAFT)
-    if isinstance(kept, extract.Draft):
+    if isinstance(kept, reader.Draft):
         _review(kept, source)
 
 
-def _review(draft: extract.Draft, source: str) -> None:
+def _review(draft: reader.Draft, source: str) -> None:
     for note in draft.notes:
         st.caption(md(f"Note: {note}"))
     if not source.strip():
@@ -81,7 +82,7 @@ def _review(draft: extract.Draft, source: str) -> None:
     _commitments_section(draft, source, meeting_id)
 
 
-def _meeting_section(draft: extract.Draft, source: str) -> str | None:
+def _meeting_section(draft: reader.Draft, source: str) -> str | None:
     meeting = draft.meeting
     st.subheader("The meeting it reports")
     if meeting is None:
@@ -90,7 +91,7 @@ def _meeting_section(draft: extract.Draft, source: str) -> str | None:
     current = None
     if meeting.matched_id:
         with data.store().cursor() as cursor:
-            current = records.fetch(cursor, "meetings", meeting.matched_id)
+            current = edits.fetch(cursor, "meetings", meeting.matched_id)
         st.info(
             f"Already in the record as `{meeting.matched_id}`: saving updates it with what "
             "the release adds."
@@ -98,8 +99,8 @@ def _meeting_section(draft: extract.Draft, source: str) -> str | None:
     with st.expander("Where each field came from"):
         for field_name, sentence in meeting.evidence.items():
             st.markdown(f"**{md(field_name)}** — “{md(sentence)}”")
-    strings = extract.meeting_strings(
-        meeting, source, records.to_strings("meetings", current) if current else None
+    strings = reader.meeting_strings(
+        meeting, source, edits.to_strings("meetings", current) if current else None
     )
     edited = forms.render(
         "meetings",
@@ -110,7 +111,7 @@ def _meeting_section(draft: extract.Draft, source: str) -> str | None:
     )
     if edited is not None:
         try:
-            change = records.save(
+            change = edits.save(
                 data.store(),
                 auth.require_editor(),
                 "meetings",
@@ -127,7 +128,7 @@ def _meeting_section(draft: extract.Draft, source: str) -> str | None:
     return meeting.matched_id
 
 
-def _commitments_section(draft: extract.Draft, source: str, meeting_id: str | None) -> None:
+def _commitments_section(draft: reader.Draft, source: str, meeting_id: str | None) -> None:
     st.subheader("Candidate commitments")
     if not draft.commitments:
         st.info("No commitment found in the release.")
@@ -148,19 +149,19 @@ def _commitments_section(draft: extract.Draft, source: str, meeting_id: str | No
 
 
 def _save_commitments(
-    draft: extract.Draft,
+    draft: reader.Draft,
     source: str,
     meeting_id: str,
-    chosen: list[tuple[extract.CommitmentDraft, str]],
+    chosen: list[tuple[reader.CommitmentDraft, str]],
 ) -> None:
     conventions = [c["code"] for c in draft.conventions]
     topics = [t["code"] for t in draft.topics]
     saved, problems = 0, []
     for item, text in chosen:
         item.text = text
-        strings = extract.commitment_strings(item, meeting_id, source, conventions, topics)
+        strings = reader.commitment_strings(item, meeting_id, source, conventions, topics)
         try:
-            records.save(
+            edits.save(
                 data.store(),
                 auth.require_editor(),
                 "commitments",

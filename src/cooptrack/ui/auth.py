@@ -25,8 +25,8 @@ import streamlit as st
 from streamlit import config as streamlit_config
 from streamlit.runtime.secrets import secrets_singleton
 
-from cooptrack import accounts as local_accounts
 from cooptrack.errors import CooptrackError, NotAllowed
+from cooptrack.record import accounts as local_accounts
 from cooptrack.ui.text import md
 
 _ACCOUNT_KEY = "_signed_in_account"

@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from cooptrack import backup, iati, importer
+from cooptrack.db import backup
 from cooptrack.errors import CooptrackError
+from cooptrack.ingest import iati, tabular
 from cooptrack.ui import auth, data
 from cooptrack.ui.text import md, plain
 from cooptrack.ui.widgets import table
@@ -39,7 +40,7 @@ def import_panel() -> None:
         return
     plan = _planned(
         ("csv", name, content),
-        lambda progress: importer.plan(data.store(), name, content, progress=progress),
+        lambda progress: tabular.plan(data.store(), name, content, progress=progress),
     )
     if plan is None:
         return
@@ -53,11 +54,11 @@ def import_panel() -> None:
     if st.button(f"Apply: add {len(plan.adds):,}, change {len(plan.changes):,}", type="primary"):
         _apply(
             plan.kind,
-            lambda progress: importer.apply(data.store(), _editor(), plan, progress=progress),
+            lambda progress: tabular.apply(data.store(), _editor(), plan, progress=progress),
         )
 
 
-def _planned(what: tuple[Any, ...], make: Callable[[importer.Progress], Any]) -> Any:
+def _planned(what: tuple[Any, ...], make: Callable[[tabular.Progress], Any]) -> Any:
     """The plan of this file against the record as it is now, made once (with progress) and
     kept for the session's next clicks; None (and a message) when the file cannot be read."""
     kind, name, content, *rest = what
@@ -76,7 +77,7 @@ def _planned(what: tuple[Any, ...], make: Callable[[importer.Progress], Any]) ->
 
 
 @contextmanager
-def _progress(label: str) -> Iterator[importer.Progress]:
+def _progress(label: str) -> Iterator[tabular.Progress]:
     """A progress bar told (done, of) by the core while it works, removed when it is done."""
     bar = st.progress(0.0, text=label)
 
@@ -98,7 +99,7 @@ def _shown(frame: pd.DataFrame, what: str) -> pd.DataFrame:
     return frame
 
 
-def _show(plan: importer.Plan) -> None:
+def _show(plan: tabular.Plan) -> None:
     st.markdown(f"**Dry run** — {md(plan.summary())}")
     if plan.problems:
         problems = pd.DataFrame(
@@ -131,7 +132,7 @@ def _editor() -> str:
     return auth.require_editor()
 
 
-def _apply(what: str, write: Callable[[importer.Progress], int]) -> None:
+def _apply(what: str, write: Callable[[tabular.Progress], int]) -> None:
     """Back up, then write the whole plan in one transaction; say what was done."""
     try:
         _editor()

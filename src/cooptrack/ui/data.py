@@ -12,10 +12,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from cooptrack import config, profiles, projects, queries, tracking
-from cooptrack.filters import Filters
+from cooptrack import config
+from cooptrack.db.store import Store, default_path
+from cooptrack.query import commitments as commitment_queries
+from cooptrack.query import meetings as meeting_queries
+from cooptrack.query import phases as phase_queries
+from cooptrack.query import profiles
+from cooptrack.query.filters import Filters
 from cooptrack.reference import Vocabulary
-from cooptrack.store import Store, default_path
 from cooptrack.ui import forms
 
 
@@ -48,7 +52,7 @@ def version() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def vocabulary(db_version: str) -> Vocabulary:
-    return queries.vocabulary(store())
+    return meeting_queries.vocabulary(store())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -57,50 +61,52 @@ def countries(db_version: str) -> list[tuple[str, str]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def dataset_info(db_version: str) -> queries.DatasetInfo:
-    return queries.dataset_info(store())
+def dataset_info(db_version: str) -> meeting_queries.DatasetInfo:
+    return meeting_queries.dataset_info(store())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def overview(db_version: str, filters: Filters, on: date) -> queries.OverviewCounts:
-    return queries.overview_counts(store(), filters, on)
+def overview(db_version: str, filters: Filters, on: date) -> meeting_queries.OverviewCounts:
+    return meeting_queries.overview_counts(store(), filters, on)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def meetings(
-    db_version: str, filters: Filters, limit: int = queries.TIMELINE_POINTS
+    db_version: str, filters: Filters, limit: int = meeting_queries.TIMELINE_POINTS
 ) -> pd.DataFrame:
-    return queries.meetings_frame(store(), filters, limit)
+    return meeting_queries.meetings_frame(store(), filters, limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def upcoming(db_version: str, filters: Filters, on: date) -> pd.DataFrame:
-    return queries.upcoming_meetings(store(), filters, on)
+    return meeting_queries.upcoming_meetings(store(), filters, on)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def followups(db_version: str, filters: Filters) -> pd.DataFrame:
-    return tracking.recent_followups(store(), filters)
+    return commitment_queries.recent_followups(store(), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def phases(db_version: str, filters: Filters) -> pd.DataFrame:
-    return projects.phases_frame(store(), filters)
+    return phase_queries.phases_frame(store(), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def phase_count(db_version: str, filters: Filters) -> int:
-    return projects.count_phases(store(), filters)
+    return phase_queries.count_phases(store(), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def commitments(db_version: str, filters: Filters, on: date, overdue_only: bool) -> pd.DataFrame:
-    return tracking.commitments_frame(store(), filters, on, overdue_only=overdue_only)
+    return commitment_queries.commitments_frame(store(), filters, on, overdue_only=overdue_only)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def status_by(db_version: str, filters: Filters, dimension: tracking.Dimension) -> pd.DataFrame:
-    return tracking.status_by(store(), filters, dimension)
+def status_by(
+    db_version: str, filters: Filters, dimension: commitment_queries.Dimension
+) -> pd.DataFrame:
+    return commitment_queries.status_by(store(), filters, dimension)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -124,14 +130,16 @@ def option_lists(db_version: str) -> dict[str, dict[str, str]]:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def meeting_count(db_version: str, filters: Filters) -> int:
-    return queries.count_meetings(store(), filters)
+    return meeting_queries.count_meetings(store(), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def meeting_density(db_version: str, filters: Filters) -> pd.DataFrame:
-    return queries.meeting_density(store(), filters)
+    return meeting_queries.meeting_density(store(), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def commitment_counts(db_version: str, filters: Filters, on: date) -> tracking.CommitmentCounts:
-    return tracking.count_commitments(store(), filters, on)
+def commitment_counts(
+    db_version: str, filters: Filters, on: date
+) -> commitment_queries.CommitmentCounts:
+    return commitment_queries.count_commitments(store(), filters, on)

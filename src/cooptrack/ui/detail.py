@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cooptrack.queries import meeting_detail
+from cooptrack.query.meetings import meeting_detail
 from cooptrack.ui import auth, data
 from cooptrack.ui.editing import history_panel
 from cooptrack.ui.text import as_text, block, md, source_markdown

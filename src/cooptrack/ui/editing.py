@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from cooptrack import records
 from cooptrack.errors import CooptrackError, EditConflict
-from cooptrack.frames import rows
-from cooptrack.records import Kind, Record
+from cooptrack.query.rows import rows
+from cooptrack.record import edits as record_edits
+from cooptrack.record.edits import Kind, Record
 from cooptrack.ui import auth, data, forms
 from cooptrack.ui.text import label, md
 from cooptrack.ui.widgets import table
@@ -37,11 +37,11 @@ def _form_key(kind: str, ident: str, record: Record | None) -> str:
 
 def record_editor(kind: Kind) -> None:
     pending = st.session_state.pop(f"pending::{kind}", None)
-    labels = {NEW: f"+ New {records.SINGULAR[kind]}", **_pick_labels(kind, pending)}
+    labels = {NEW: f"+ New {record_edits.SINGULAR[kind]}", **_pick_labels(kind, pending)}
     if pending in labels:  # chosen by the last save or delete, before the picker exists
         st.session_state[f"pick::{kind}"] = pending
     choice = st.selectbox(
-        f"Choose a {records.SINGULAR[kind]}",
+        f"Choose a {record_edits.SINGULAR[kind]}",
         list(labels),
         format_func=lambda ident: label(labels[ident]) or ident,
         key=f"pick::{kind}",
@@ -50,7 +50,7 @@ def record_editor(kind: Kind) -> None:
     if choice != NEW and expected is None:
         st.warning("This record no longer exists; it may have been deleted meanwhile.")
         return
-    strings = records.to_strings(kind, expected) if expected else dict(_BLANK)
+    strings = record_edits.to_strings(kind, expected) if expected else dict(_BLANK)
     edited = forms.render(
         kind,
         strings,
@@ -69,21 +69,21 @@ def record_editor(kind: Kind) -> None:
 
 def _pick_labels(kind: Kind, pending: str | None) -> dict[str, str]:
     """The records to pick from; past PICK_LIMIT of them, a search box narrows the list."""
-    store, singular = data.store(), records.SINGULAR[kind]
+    store, singular = data.store(), record_edits.SINGULAR[kind]
     picked = pending or st.session_state.get(f"pick::{kind}")
     include = picked if isinstance(picked, str) and picked != NEW else None
-    labels, matching = records.pick_labels(store, kind, "", include)
-    if matching <= records.PICK_LIMIT:
+    labels, matching = record_edits.pick_labels(store, kind, "", include)
+    if matching <= record_edits.PICK_LIMIT:
         return labels
     search = st.text_input(
         f"Find a {singular}",
         key=f"find::{kind}",
         placeholder="words from its title or text, or its identifier",
     )
-    labels, matching = records.pick_labels(store, kind, search, include)
-    if matching > records.PICK_LIMIT:
+    labels, matching = record_edits.pick_labels(store, kind, search, include)
+    if matching > record_edits.PICK_LIMIT:
         st.caption(
-            f"{matching:,} {kind} match; the list holds the {records.PICK_LIMIT} newest. "
+            f"{matching:,} {kind} match; the list holds the {record_edits.PICK_LIMIT} newest. "
             "Type words to narrow it."
         )
     elif search.strip() and matching == 0:
@@ -97,12 +97,12 @@ def _opened(kind: Kind, ident: str) -> Record | None:
     key = _opened_key(kind, ident)
     if key not in st.session_state:
         with data.store().cursor() as cursor:
-            st.session_state[key] = records.fetch(cursor, kind, ident)
+            st.session_state[key] = record_edits.fetch(cursor, kind, ident)
     value = st.session_state[key]
     return value if isinstance(value, dict) else None
 
 
-def _after_write(change: records.Change, confirmation: str) -> None:
+def _after_write(change: record_edits.Change, confirmation: str) -> None:
     """Once a write has committed: say so first (the next run shows it before drawing
     anything that could fail), then forget what the session and the caches held."""
     st.session_state["flash"] = confirmation
@@ -112,14 +112,16 @@ def _after_write(change: records.Change, confirmation: str) -> None:
 
 def _save(kind: Kind, edited: dict[str, str], expected: Record | None) -> None:
     try:
-        change = records.save(data.store(), auth.require_editor(), kind, edited, expected=expected)
+        change = record_edits.save(
+            data.store(), auth.require_editor(), kind, edited, expected=expected
+        )
     except EditConflict as conflict:
         _show_conflict(kind, conflict)
         return
     except CooptrackError as error:
         st.error(f"Not saved: {md(error)}", icon=":material/error:")
         return
-    _after_write(change, f"Saved {records.SINGULAR[kind]} '{md(change.record_id)}'.")
+    _after_write(change, f"Saved {record_edits.SINGULAR[kind]} '{md(change.record_id)}'.")
     st.session_state[f"pending::{kind}"] = change.record_id
     st.rerun()
 
@@ -190,7 +192,7 @@ def _meeting_choice(title: str, lists: dict[str, dict[str, str]]) -> str:
 
 def _add_followup(ident: str, strings: dict[str, str]) -> None:
     try:
-        change = records.add_followup(
+        change = record_edits.add_followup(
             data.store(),
             auth.require_editor(),
             ident,
@@ -208,19 +210,19 @@ def _add_followup(ident: str, strings: dict[str, str]) -> None:
 
 
 def _delete_control(kind: Kind, ident: str) -> None:
-    with st.expander(f"Delete this {records.SINGULAR[kind]}"):
+    with st.expander(f"Delete this {record_edits.SINGULAR[kind]}"):
         sure = st.checkbox(
             "Yes, delete it (it can be restored from the history)", key=f"sure::{kind}::{ident}"
         )
         if st.button("Delete", disabled=not sure, key=f"delete::{kind}::{ident}"):
             try:
-                change = records.delete(
+                change = record_edits.delete(
                     data.store(), auth.require_editor(), kind, ident, expected=_opened(kind, ident)
                 )
             except CooptrackError as error:
                 st.error(f"Not deleted: {md(error)}", icon=":material/error:")
                 return
-            _after_write(change, f"Deleted {records.SINGULAR[kind]} '{md(ident)}'.")
+            _after_write(change, f"Deleted {record_edits.SINGULAR[kind]} '{md(ident)}'.")
             st.session_state[f"pending::{kind}"] = NEW
             st.rerun()
 
@@ -228,7 +230,7 @@ def _delete_control(kind: Kind, ident: str) -> None:
 def history_panel(kind: str, ident: str) -> None:
     """Every recorded change of one record: who, when, each field before and after. For
     editors only: callers check `auth.current_editor()`."""
-    log = records.history(data.store(), kind, ident)
+    log = record_edits.history(data.store(), kind, ident)
     with st.expander(f"History ({len(log)} change{'s' if len(log) != 1 else ''})"):
         if log.empty:
             st.caption("No changes since the record was loaded from the bundled data.")
@@ -237,7 +239,7 @@ def history_panel(kind: str, ident: str) -> None:
                 f"**{md(_when(entry.changed_at))} UTC** · {md(entry.editor)} · "
                 f"{md(entry.action)} · via {md(entry.via)}"
             )
-            changes = records.field_changes(_json(entry.before), _json(entry.after))
+            changes = record_edits.field_changes(_json(entry.before), _json(entry.after))
             if not changes:  # every saved change differs somewhere: this line was damaged
                 st.caption("The fields of this change cannot be read.")
                 continue
@@ -258,20 +260,22 @@ def _when(moment: Any) -> str:
 
 
 def restore_panel() -> None:
-    gone = records.deleted(data.store())
+    gone = record_edits.deleted(data.store())
     if gone.empty:
         st.caption("Nothing has been deleted.")
         return
     for entry in rows(gone):
         left, right = st.columns([4, 1])
         left.markdown(
-            f"{md(records.SINGULAR.get(entry.record_kind, entry.record_kind))} "
+            f"{md(record_edits.SINGULAR.get(entry.record_kind, entry.record_kind))} "
             f"**{md(entry.record_id)}**, deleted by {md(entry.editor)} on "
             f"{md(_when(entry.changed_at))} UTC"
         )
         if right.button("Restore", key=f"restore::{entry.change_id}"):
             try:
-                change = records.restore(data.store(), auth.require_editor(), int(entry.change_id))
+                change = record_edits.restore(
+                    data.store(), auth.require_editor(), int(entry.change_id)
+                )
             except CooptrackError as error:
                 st.error(f"Not restored: {md(error)}", icon=":material/error:")
                 return

@@ -3,7 +3,7 @@
 `st.session_state` is filled from `st.query_params` once per session; after that the widgets
 own the values and every run writes them back to the URL, so a copied link reproduces the view
 and the filters survive page switches. A link is anyone's input: what it holds is parsed by the
-pure `cooptrack.filters.from_query_params`, within the limits there, and every value it ignores
+pure `cooptrack.query.filters.from_query_params`, within the limits there, and every value it ignores
 is named as literal text (a value such as `[x](https://elsewhere)` must not become a link).
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from cooptrack.filters import (
+from cooptrack.query.filters import (
     LIST_KEYS,
     MAX_SEARCH_CHARS,
     SINGLE_KEYS,
@@ -42,7 +42,7 @@ _EARLIEST, _LATEST = date(1990, 1, 1), date(2060, 12, 31)
 
 def _from_url() -> list[Problem]:
     """Seed the widgets from the link, keeping what resolves and reporting what does not
-    (the parsing itself is `cooptrack.filters.from_query_params`, pure and tested alone)."""
+    (the parsing itself is `cooptrack.query.filters.from_query_params`, pure and tested alone)."""
     params = {key: st.query_params.get_all(key) for key in (*LIST_KEYS, *SINGLE_KEYS)}
     filters, problems = from_query_params(params, data.vocabulary(data.version()))
     st.session_state.f_country = list(filters.countries)

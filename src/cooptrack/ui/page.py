@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cooptrack.filters import Filters
+from cooptrack.query.filters import Filters
 
 
 def current_filters() -> Filters:

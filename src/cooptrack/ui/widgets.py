@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cooptrack.export import Kind, export_bytes, file_name
-from cooptrack.filters import Filters
+from cooptrack.query.export import Kind, export_bytes, file_name
+from cooptrack.query.filters import Filters
 from cooptrack.ui import data
 from cooptrack.ui.text import md, table_cells
 

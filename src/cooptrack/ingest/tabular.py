@@ -27,13 +27,13 @@ import duckdb
 import pyarrow as pa
 import pycountry
 
-from cooptrack import records
 from cooptrack.dates import PartialDate, Precision
+from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError, SeedError
-from cooptrack.export import plain_cell
-from cooptrack.records import SINGULAR, Kind, Record
-from cooptrack.seed import CONVERTERS, NO_PUBLIC_SOURCE, Known, Row, quoted, title_key
-from cooptrack.store import Store
+from cooptrack.query.export import plain_cell
+from cooptrack.record import edits
+from cooptrack.record.edits import SINGULAR, Kind, Record
+from cooptrack.record.seed import CONVERTERS, NO_PUBLIC_SOURCE, Known, Row, quoted, title_key
 
 Progress = Callable[[int, int], None]
 
@@ -410,12 +410,12 @@ def _cell_text(value: Any) -> str:
 
 def detect_kind(columns: set[str]) -> Kind:
     """The kind of record a file's columns are for; the message names what is missing."""
-    for kind in records.KINDS:
+    for kind in edits.KINDS:
         if REQUIRED[kind] <= columns and ({"text", "made_by"} <= columns) == (
             kind == "commitments"
         ):
             return kind
-    closest = min(records.KINDS, key=lambda k: len(REQUIRED[k] - columns))
+    closest = min(edits.KINDS, key=lambda k: len(REQUIRED[k] - columns))
     missing = sorted(REQUIRED[closest] - columns)
     if not missing:
         raise InputError(
@@ -623,7 +623,7 @@ def columns_of(cursor: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
 
 
 def _plain_select(cursor: duckdb.DuckDBPyConnection, table: str) -> str:
-    """The columns of `table` as `records.plain` makes them, computed by DuckDB: dates as ISO
+    """The columns of `table` as `edits.plain` makes them, computed by DuckDB: dates as ISO
     text and decimals as text (converting a hundred thousand rows in Python takes seconds)."""
     columns = []
     for name, kind in columns_of(cursor, table):
@@ -649,7 +649,7 @@ def _copied(value: Any) -> Any:
 
 
 def plain_row(columns: list[tuple[str, str]]) -> Callable[[tuple[Any, ...]], Record]:
-    """A table row's values as a record, exactly as `records.plain` makes each (dates as ISO
+    """A table row's values as a record, exactly as `edits.plain` makes each (dates as ISO
     text, decimals as text, lists copied), with the conversion chosen once per column: value
     by value it costs seconds at a hundred thousand rows."""
     convert = [
@@ -671,7 +671,7 @@ def plain_row(columns: list[tuple[str, str]]) -> Callable[[tuple[Any, ...]], Rec
 
 
 def fetch_many(cursor: duckdb.DuckDBPyConnection, table: str, ids: list[str]) -> dict[str, Record]:
-    """The stored records of `ids` that exist, each exactly as `records.fetch` gives it, in one
+    """The stored records of `ids` that exist, each exactly as `edits.fetch` gives it, in one
     query (and one more for the follow-ups of commitments)."""
     if not ids:
         return {}
@@ -825,7 +825,7 @@ def write_rows(
     via: str,
 ) -> int:
     """Write checked table rows (values, record as stored or None) inside the caller's
-    transaction, with one history line per record that changed, as `records.write` writes
+    transaction, with one history line per record that changed, as `edits.write` writes
     them one at a time; return how many records changed."""
     if not rows:
         return 0
@@ -855,7 +855,7 @@ def write_rows(
 def _records_written(
     cursor: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[tuple[Any, ...], Any]]
 ) -> dict[str, Record]:
-    """The records just written, as `records.fetch` would read them back: made from the values
+    """The records just written, as `edits.fetch` would read them back: made from the values
     themselves (reading a hundred thousand rows back costs seconds), plus the follow-ups a
     commitment keeps, read in one query."""
     plain = plain_row(columns_of(cursor, table))

@@ -21,13 +21,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
-from cooptrack import config, schema
+from cooptrack import config
+from cooptrack.db import schema
 from cooptrack.errors import EditConflict, StoreError
+
+if TYPE_CHECKING:  # pandas takes a second to import: the command line must not wait for it
+    import pandas as pd
 
 Params = Sequence[Any] | Mapping[str, Any] | None
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {
@@ -235,7 +238,7 @@ class Store:
         """Run a query and return its rows as a DataFrame, fetched through Arrow."""
         with self.cursor() as cursor:
             table = cursor.sql(sql, params=params).to_arrow_table()
-        frame: pd.DataFrame = table.to_pandas()
+        frame: pd.DataFrame = table.to_pandas()  # pyarrow brings pandas in only here
         return frame
 
     def rows(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:

@@ -7,10 +7,10 @@ from datetime import date
 
 import pandas as pd
 
-from cooptrack.filters import Filters, where
-from cooptrack.queries import SHOWN_ROWS, meetings_frame
-from cooptrack.store import Store
-from cooptrack.tracking import commitments_frame, count_commitments
+from cooptrack.db.store import Store
+from cooptrack.query.commitments import commitments_frame, count_commitments
+from cooptrack.query.filters import Filters, where
+from cooptrack.query.meetings import SHOWN_ROWS, meetings_frame
 
 
 @dataclass(frozen=True)

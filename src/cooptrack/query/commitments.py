@@ -8,11 +8,11 @@ from typing import Any, Literal, NamedTuple
 import pandas as pd
 
 from cooptrack.dates import human_text
-from cooptrack.filters import Filters, where
-from cooptrack.frames import rows
-from cooptrack.queries import newest_sql, titles_sql
-from cooptrack.schema import NONE_LABEL
-from cooptrack.store import Store
+from cooptrack.db.schema import NONE_LABEL
+from cooptrack.db.store import Store
+from cooptrack.query.filters import Filters, where
+from cooptrack.query.meetings import newest_sql, titles_sql
+from cooptrack.query.rows import rows
 
 SHOWN_ROWS = 200
 TOP_LABELS = 15

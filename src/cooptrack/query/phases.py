@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from cooptrack.dates import span_label
-from cooptrack.filters import Filters, where
-from cooptrack.frames import rows
-from cooptrack.store import Store
+from cooptrack.db.store import Store
+from cooptrack.query.filters import Filters, where
+from cooptrack.query.rows import rows
 
 GANTT_PHASES = 40
 

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import duckdb
 
-from cooptrack import files, schema
+from cooptrack import files
+from cooptrack.db import schema
+from cooptrack.db.store import Store, explain, quiet
 from cooptrack.errors import InputError, StoreError
-from cooptrack.store import Store, explain, quiet
 
 MARKER = "cooptrack-backup.txt"
 _VERSION_LINE = re.compile(r"schema ([0-9]{1,4})")

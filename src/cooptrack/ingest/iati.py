@@ -5,7 +5,7 @@ declaration is refused: nothing in a file can make the parser read a local file 
 itself into gigabytes. Like the CSV import, a file is first turned into a plan that writes
 nothing and lists what would be added and changed, every problem (activity, element, reason)
 and every note about what was left out; applying writes it all in one transaction, phases
-through `records.write` so that they get exactly the seed loader's validation.
+through `edits.write` so that they get exactly the seed loader's validation.
 
 Activities linked by `related-activity` (parent, child, sibling) become the phases of one
 project, numbered by their start date.
@@ -25,14 +25,15 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 from defusedxml import DefusedXmlException, ElementTree
 
-from cooptrack import importer, records
 from cooptrack.dates import PartialDate
+from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError, SeedError
-from cooptrack.importer import Progress
-from cooptrack.records import Record
+from cooptrack.ingest import tabular
+from cooptrack.ingest.tabular import Progress
+from cooptrack.record import edits
+from cooptrack.record.edits import Record
+from cooptrack.record.seed import CONVERTERS, Known, Row, quoted, url_problem
 from cooptrack.reference import is_country_code
-from cooptrack.seed import CONVERTERS, Known, Row, quoted, url_problem
-from cooptrack.store import Store
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element  # a type only; parsing is defused
@@ -122,7 +123,7 @@ class IatiPlan:
     phases: list[tuple[dict[str, str], Record | None]] = field(default_factory=list)
     _listed: set[Problem] = field(default_factory=set, repr=False, compare=False)
     # The table rows the checks gave (values, record as stored), and where the record stood
-    # (importer.record_mark): applying an unchanged record writes them as checked.
+    # (tabular.record_mark): applying an unchanged record writes them as checked.
     checked: dict[str, list[tuple[Any, Record | None]]] = field(default_factory=dict, repr=False)
     mark: tuple[Any, ...] = ()
 
@@ -725,14 +726,14 @@ class _Planner:
                 values = self._convert(kind, strings, activity)
                 self.result.checked[kind].append((values, None))
         ids = [strings["id"] for _, strings in self.pending] + list(self.renumbered)
-        stored = importer.fetch_many(self.cursor, "phases", ids)
+        stored = tabular.fetch_many(self.cursor, "phases", ids)
         pending = list(self.pending)
         for ident, number in self.renumbered.items():
             current = stored.get(ident)
             if current is not None and current["phase"] != number:
-                strings = records.to_strings("phases", current) | {"phase": str(number)}
+                strings = edits.to_strings("phases", current) | {"phase": str(number)}
                 pending.append((ident, strings))
-        self.columns = [name for name, _ in importer.columns_of(self.cursor, "phases")]
+        self.columns = [name for name, _ in tabular.columns_of(self.cursor, "phases")]
         for done, (activity, strings) in enumerate(pending, start=1):
             values = self._convert("phases", strings, activity)
             if values is not None:
@@ -758,7 +759,7 @@ class _Planner:
         if current is None:
             self.result.adds.append((strings["id"], strings["title"]))
         else:
-            new = dict(zip(self.columns, map(records.plain, values), strict=True))
+            new = dict(zip(self.columns, map(edits.plain, values), strict=True))
             changed = [(n, current.get(n), new[n]) for n in new if current.get(n) != new[n]]
             if not changed:
                 self.result.unchanged += 1
@@ -827,7 +828,7 @@ def plan(
     expected = max(1, content.count(b"<iati-activity") - content.count(b"<iati-activities"))
     activities = _read_all(elements, result, source.strip() if source else None, expected, progress)
     with store.cursor() as cursor:
-        result.mark = importer.record_mark(cursor)
+        result.mark = tabular.record_mark(cursor)
         planner = _Planner(cursor, result)
         for chain in chains(activities):
             planner.chain(chain)
@@ -844,14 +845,14 @@ def _checked_again(cursor: duckdb.DuckDBPyConnection, result: IatiPlan) -> dict[
     known = stored_known(cursor)
     checked: dict[str, list[Any]] = {}
     for table, rows in (("organisations", result.organisations), ("projects", result.projects)):
-        existing = importer.fetch_many(cursor, table, [strings["id"] for strings in rows])
+        existing = tabular.fetch_many(cursor, table, [strings["id"] for strings in rows])
         if existing:
             raise InputError(
                 f"{table[:-1]} {quoted(next(iter(existing)))} was added by someone else since "
                 "the plan was made; nothing was written, plan the import again"
             )
         checked[table] = [(_validated(table, strings, known, result), None) for strings in rows]
-    stored = importer.fetch_many(cursor, "phases", [strings["id"] for strings, _ in result.phases])
+    stored = tabular.fetch_many(cursor, "phases", [strings["id"] for strings, _ in result.phases])
     checked["phases"] = []
     for strings, current in result.phases:
         now = stored.get(strings["id"])
@@ -884,10 +885,10 @@ def apply(store: Store, editor: str, result: IatiPlan, *, progress: Progress | N
     via = f"iati {result.source}"
     written = 0
     with store.transaction() as cursor:
-        unchanged = importer.record_mark(cursor) == result.mark and result.checked
+        unchanged = tabular.record_mark(cursor) == result.mark and result.checked
         checked = result.checked if unchanged else _checked_again(cursor, result)
         for step, table in enumerate(("organisations", "projects", "phases"), start=1):
-            written += importer.write_rows(cursor, editor, table, checked[table], via)
+            written += tabular.write_rows(cursor, editor, table, checked[table], via)
             if progress is not None:
                 progress(step, 3)
     return written

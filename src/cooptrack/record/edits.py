@@ -9,15 +9,17 @@ from collections.abc import Iterator, MutableSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
-import pandas as pd
 
 from cooptrack.dates import PartialDate, iso_text
+from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError, SeedError
-from cooptrack.seed import CONVERTERS, Known, Row
-from cooptrack.store import Store
+from cooptrack.record.seed import CONVERTERS, Known, Row
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Kind = Literal["meetings", "phases", "commitments"]
 KINDS: tuple[Kind, ...] = ("meetings", "phases", "commitments")

@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 
 from cooptrack.dates import span_label
-from cooptrack.filters import Filters, where
-from cooptrack.frames import rows
+from cooptrack.db.schema import MEETING_KIND_LABELS
+from cooptrack.db.store import Store
+from cooptrack.query.filters import Filters, where
+from cooptrack.query.rows import rows
 from cooptrack.reference import Vocabulary
-from cooptrack.schema import MEETING_KIND_LABELS
-from cooptrack.store import Store
 
 
 def vocabulary(store: Store) -> Vocabulary:

@@ -16,12 +16,11 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-import pandas as pd
 
 from cooptrack import files
+from cooptrack.db.store import Store
 from cooptrack.errors import InputError
-from cooptrack.filters import Filters, where
-from cooptrack.store import Store
+from cooptrack.query.filters import Filters, where
 
 Kind = Literal["meetings", "phases", "commitments"]
 KINDS: tuple[Kind, ...] = ("meetings", "phases", "commitments")
@@ -109,12 +108,6 @@ def export_query(kind: Kind, filters: Filters) -> tuple[str, dict[str, object]]:
     """The SELECT of an extract, filtered; pure, so it can be tested without a database."""
     condition, params = where(filters)
     return _SELECTS[kind].format(where=condition), params
-
-
-def export_frame(store: Store, kind: Kind, filters: Filters) -> pd.DataFrame:
-    """The rows of an extract as a table, for showing exactly what a download will hold."""
-    sql, params = export_query(kind, filters)
-    return store.frame(sql, params)
 
 
 def export_bytes(store: Store, kind: Kind, filters: Filters) -> bytes:

@@ -24,11 +24,11 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from cooptrack import schema
 from cooptrack.dates import PartialDate
+from cooptrack.db import schema
+from cooptrack.db.store import quiet
 from cooptrack.errors import SeedError, StoreError
 from cooptrack.reference import CENTRAL_ASIA, all_countries, is_country_code
-from cooptrack.store import quiet
 
 T = TypeVar("T")
 NO_PUBLIC_SOURCE = "no public source"

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from cooptrack.frames import rows
-from cooptrack.schema import MEETING_KIND_LABELS
+from cooptrack.db.schema import MEETING_KIND_LABELS
+from cooptrack.query.rows import rows
 
 KIND_LABELS = MEETING_KIND_LABELS
 KIND_COLOURS = {

@@ -17,10 +17,10 @@ from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
-from cooptrack import gazetteer
 from cooptrack.dates import PartialDate
 from cooptrack.errors import InputError
-from cooptrack.textdates import Found, Spans, find_dates
+from cooptrack.ingest.press import gazetteer
+from cooptrack.ingest.press.textdates import Found, Spans, find_dates
 
 # Bounds on the work one release can cause. Every pattern here runs in time linear in what it
 # reads; these keep what it reads small: a release is a few pages, a sentence a few lines.

@@ -1,0 +1,1 @@
+"""The database: its one connection per process, its schema and migrations, backups."""

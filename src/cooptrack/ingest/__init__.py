@@ -1,0 +1,1 @@
+"""Bringing records in from outside: CSV/XLSX files, IATI activity files, press releases."""

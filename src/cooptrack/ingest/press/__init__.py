@@ -1,0 +1,1 @@
+"""The press-release reader: dates, places and meetings in a release's text."""

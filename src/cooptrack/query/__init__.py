@@ -1,0 +1,1 @@
+"""Reading the record: filters as SQL, the questions the pages ask, figures, exports."""
