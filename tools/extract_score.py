@@ -79,7 +79,7 @@ _ORGANISATION_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")  # "Name (IMELS)" -> "Na
 
 
 def reader_fields(draft: Any) -> dict[str, Any]:
-    """The main meeting of a `cooptrack.ingest.press.reader.Draft` under the corpus's field names."""
+    """The main meeting of a reader's `Draft` under the corpus's field names."""
     meeting = draft.meeting
     if meeting is None:
         return {name: [] if name in LIST_FIELDS else None for name in FIELDS}

@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-
 from cooptrack import files
 from cooptrack.db.store import Store
 from cooptrack.errors import InputError
