@@ -4,7 +4,8 @@
 own the values and every run writes them back to the URL, so a copied link reproduces the view
 and the filters survive page switches. A link is anyone's input: what it holds is parsed by
 the pure `cooptrack.query.filters.from_query_params`, within the limits there, and every value
-it ignores is named as literal text (a value such as `[x](https://elsewhere)` must not become a link).
+it ignores is named as literal text (a value such as `[x](https://elsewhere)` must not become
+a link).
 """
 
 from __future__ import annotations
