@@ -53,10 +53,11 @@ soak: $(BIN)/.installed
 	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -m soak
 
 # The benchmark: every page at the bundled data, 10k, 100k and 1M commitments, beside a naive
-# pandas baseline; writes docs/benchmarks.md. SCALES="small 10k" for a quicker run.
+# pandas baseline; writes docs/benchmarks.md. SCALES="small 10k" for a quicker run; BENCH_FLAGS
+# for more options (`python -m benchmarks --help`), e.g. "--browser" or "--output /tmp/bench.md".
 SCALES ?= small 10k 100k 1m
 bench: $(BIN)/.installed
-	$(BIN)/python -m cooptrack.bench $(foreach s,$(SCALES),--scale $(s)) $(BENCH_FLAGS)
+	$(BIN)/python -m benchmarks $(foreach s,$(SCALES),--scale $(s)) $(BENCH_FLAGS)
 
 # Debian's chromium for the browser tests (needs root; CI runs this).
 browser-deps:

@@ -1,4 +1,5 @@
-"""Synthetic cooptrack databases of any size, for benchmarks and load tests.
+"""Synthetic cooptrack databases of any size, for benchmarks and load tests:
+`python -m benchmarks.synth --meetings N --phases N --commitments N [--seed S] --db PATH`.
 
 `generate(path, meetings, phases, commitments, seed)` writes a database with the real reference
 data (every country, the bundled conventions, party status, topics and organisations) and the
@@ -17,7 +18,8 @@ Why it is built this way:
   as the first day of their period as the seed loader stores them.
 - Every synthetic record has confidence 'L' and a source `https://example.org/synthetic/<id>`.
 - The file is written beside the target and moved into place when complete (`os.replace`),
-  as `seed.build_database` does; every CHECK of the schema is enforced by the inserts.
+  as `cooptrack init` does (`write_new_file`); every CHECK of the schema is enforced by the
+  inserts.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 from cooptrack.db import schema
+from cooptrack.db.store import insert
 from cooptrack.errors import CooptrackError, StoreError
 from cooptrack.record.seed import SeedData, default_seed_dir, load_seed, write_new_file
 from cooptrack.reference import CENTRAL_ASIA
@@ -121,7 +124,7 @@ def _width(count: int) -> int:
 
 def _ranked_countries(data: SeedData) -> tuple[list[str], list[str]]:
     """(the five, everyone else by rank): partners first, then every other code in order."""
-    known = [str(row[0]) for row in data.tables["countries"]]
+    known = [str(row["code"]) for row in data.tables["countries"]]
     five = [c for c in CENTRAL_ASIA_RANKED if c in known]
     assert sorted(five) == sorted(CENTRAL_ASIA), "the reference countries lack Central Asia"
     partners = [c for c in PARTNERS_RANKED if c in known]
@@ -416,10 +419,10 @@ WHERE day <= $as_of"""
 def _vocabulary(data: SeedData) -> dict[str, list[str]]:
     """Bundled identifiers in file order: the first of each file is the most frequent."""
     return {
-        "conventions": [str(r[0]) for r in data.tables["conventions"]],
-        "topic_ids": [str(r[0]) for r in data.tables["topics"]],
-        "topic_labels": [str(r[1]) for r in data.tables["topics"]],
-        "organisations": [str(r[0]) for r in data.tables["organisations"]],
+        "conventions": [str(r["code"]) for r in data.tables["conventions"]],
+        "topic_ids": [str(r["id"]) for r in data.tables["topics"]],
+        "topic_labels": [str(r["label"]) for r in data.tables["topics"]],
+        "organisations": [str(r["id"]) for r in data.tables["organisations"]],
     }
 
 
@@ -445,13 +448,9 @@ def _write(
             "meetings, project phases and commitments over the real reference lists."
         ),
     }
-    for key, value in meta.items():
-        cursor.execute("INSERT INTO schema_meta VALUES (?, ?)", [key, value])
+    insert(cursor, "schema_meta", [{"key": k, "value": v} for k, v in meta.items()])
     for table in REFERENCE_TABLES:
-        rows = data.tables[table]
-        if rows:
-            marks = ", ".join("?" for _ in rows[0])
-            cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        insert(cursor, table, data.tables[table])
     cursor.execute(_macros(seed))
     project_sql, phase_sql = _phases_sql(phases, five, others, vocab)
     for sql in (
@@ -507,7 +506,7 @@ def _counts(connection: duckdb.DuckDBPyConnection) -> Counts:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="cooptrack synth",
+        prog="python -m benchmarks.synth",
         description="Write a synthetic cooptrack database of any size (deterministic per seed).",
     )
     parser.add_argument("--meetings", type=int, required=True, metavar="N")
@@ -520,7 +519,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`cooptrack synth …` and `python -m cooptrack.synth …`; errors exit 2 like the CLI."""
+    """`python -m benchmarks.synth …`; errors exit 2 like the cooptrack command line."""
     args = _parser().parse_args(argv)
     started = time.perf_counter()
     try:

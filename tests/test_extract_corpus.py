@@ -7,7 +7,6 @@ No accuracy threshold is asserted here: the figures are printed (`pytest -s`) an
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +15,9 @@ import pytest
 
 from cooptrack.dates import PartialDate
 from cooptrack.db.schema import MEETING_FORMATS, MEETING_KINDS
+from tools import extract_score
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # tools/ is a top-level folder, not part of the package
-    sys.path.insert(0, str(ROOT))
-
-from tools import extract_score  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "press"
 RECORD_KEYS = {"source", "published", "language", "expected"}

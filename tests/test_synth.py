@@ -13,7 +13,8 @@ import duckdb
 import pytest
 from conftest import ROOT, SEED_DIR
 
-from cooptrack import cli, synth
+from benchmarks import synth
+from cooptrack import cli
 from cooptrack.db import schema
 from cooptrack.db.store import Store
 from cooptrack.query import commitments as commitment_queries
@@ -313,7 +314,7 @@ def test_main_writes_refuses_to_overwrite_and_forces(tmp_path, capsys):
 def test_it_runs_as_a_module(tmp_path):
     target = tmp_path / "module.duckdb"
     done = subprocess.run(
-        [sys.executable, "-m", "cooptrack.synth", "--meetings", "3", "--phases", "0",
+        [sys.executable, "-m", "benchmarks.synth", "--meetings", "3", "--phases", "0",
          "--commitments", "5", "--db", str(target)],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
