@@ -39,7 +39,9 @@ def test_every_bundled_record_survives_the_form_format_unchanged(writable, kind)
             strings = edits.to_strings(kind, record)
             known = edits.known_from(cursor, skip=(kind, ident))
             values = edits.validate(kind, strings, known)
-            row = cursor.execute(f"SELECT * FROM {kind} WHERE id = ?", [ident]).fetchone()
+            cursor.execute(f"SELECT * FROM {kind} WHERE id = ?", [ident])
+            names = [d[0] for d in cursor.description or []]
+            row = dict(zip(names, cursor.fetchone() or (), strict=True))
             assert values == row, ident
 
 

@@ -14,15 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cooptrack.errors import SeedError
-from cooptrack.record.seed import (
-    Known,
-    Row,
-    build_database,
-    has_contact_details,
-    load_seed,
-    title_key,
-    url_problem,
-)
+from cooptrack.record.seed import build_database, load_seed
+from cooptrack.record.validation import Known, Row, has_contact_details, title_key, url_problem
 
 
 def meeting(store, ident):

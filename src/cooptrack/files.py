@@ -92,11 +92,16 @@ def _folder_for(path: Path, make_parents: bool) -> Path:
 
 @contextmanager
 def replacing(
-    path: Path, *, make_parents: bool = False, leftovers: Sequence[str] = ()
+    path: Path,
+    *,
+    make_parents: bool = False,
+    leftovers: Sequence[str] = (),
+    mode: int | None = None,
 ) -> Iterator[Path]:
     """Yield a new empty file beside `path`; when the block ends without error, move it onto
     `path` (which must be absent or a regular file). `leftovers`: suffixes of side files the
-    writer may make beside the temporary one (DuckDB's `.wal`), removed afterwards."""
+    writer may make beside the temporary one (DuckDB's `.wal`), removed afterwards. `mode`:
+    the file's permissions (default: the replaced file's, or what `open()` would give)."""
     existed = check_file_target(path)
     folder = _folder_for(path, make_parents)
     try:
@@ -107,16 +112,17 @@ def replacing(
     temporary = Path(name)
     try:
         yield temporary
-        _move_into_place(temporary, path, existed)
+        _move_into_place(temporary, path, existed, mode)
     finally:
         for leftover in (name, *(name + suffix for suffix in leftovers)):
             with suppress(FileNotFoundError):
                 os.unlink(leftover)
 
 
-def _move_into_place(temporary: Path, path: Path, existed: bool) -> None:
+def _move_into_place(temporary: Path, path: Path, existed: bool, mode: int | None) -> None:
     try:
-        mode = os.stat(path).st_mode & 0o777 if existed else _new_file_mode()
+        if mode is None:
+            mode = os.stat(path).st_mode & 0o777 if existed else _new_file_mode()
         check_file_target(path)  # again: it may have changed while the file was written
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())

@@ -220,7 +220,7 @@ CREATE OR REPLACE MACRO commitment_facts_of(wanted) AS TABLE
             arg_max(f.on_precision, (f.on_date, f.seq)) AS latest_precision,
             arg_max(f.note, (f.on_date, f.seq)) AS latest_note
         FROM followups f
-        WHERE wanted IS NULL OR list_contains(wanted, f.commitment)
+        WHERE wanted IS NULL OR f.commitment IN (SELECT unnest(wanted))
         GROUP BY f.commitment
     )
     SELECT c.*,
@@ -238,7 +238,7 @@ CREATE OR REPLACE MACRO commitment_facts_of(wanted) AS TABLE
     FROM commitments c
     LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
     LEFT JOIN notes ON notes.commitment = c.id
-    WHERE wanted IS NULL OR list_contains(wanted, c.id);
+    WHERE wanted IS NULL OR c.id IN (SELECT unnest(wanted));
 CREATE OR REPLACE VIEW commitment_facts_source AS SELECT * FROM commitment_facts_of(NULL);
 """
 
@@ -331,7 +331,7 @@ def refresh_facts(cursor: duckdb.DuckDBPyConnection, since: int) -> None:
         for table, ids in _AFFECTED_IDS.items():
             cursor.execute(f"CREATE OR REPLACE TEMP TABLE affected AS {ids}")
             cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT * FROM affected)")
-            cursor.execute(f"INSERT INTO {table} {_SOURCE_OF_AFFECTED[table]}")
+            cursor.execute(f"INSERT INTO {table} BY NAME {_SOURCE_OF_AFFECTED[table]}")
         cursor.execute("DROP TABLE temp.affected")
         count_totals(cursor)
     cursor.execute("DROP TABLE temp.touched")
@@ -350,7 +350,7 @@ def create(cursor: duckdb.DuckDBPyConnection) -> None:
     cursor.execute(VIEWS)
     rebuild_facts(cursor)
     cursor.execute(
-        "INSERT INTO schema_meta VALUES ('schema_version', ?), ('derived', ?)",
+        "INSERT INTO schema_meta (key, value) VALUES ('schema_version', ?), ('derived', ?)",
         [str(SCHEMA_VERSION), derived_digest()],
     )
 
@@ -406,7 +406,9 @@ def migrate(cursor: duckdb.DuckDBPyConnection, from_version: int) -> int:
             "UPDATE schema_meta SET value = ? WHERE key = 'schema_version'", [str(version)]
         )
         cursor.execute("DELETE FROM schema_meta WHERE key = 'derived'")
-        cursor.execute("INSERT INTO schema_meta VALUES ('derived', ?)", [derived_digest()])
+        cursor.execute(
+            "INSERT INTO schema_meta (key, value) VALUES ('derived', ?)", [derived_digest()]
+        )
         cursor.execute("COMMIT")
     except BaseException:
         cursor.execute("ROLLBACK")

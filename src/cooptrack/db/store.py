@@ -256,6 +256,22 @@ class Store:
             )
 
 
+def insert(
+    cursor: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert rows given by column name, naming the columns: a column added to a table can
+    never shift values into the wrong place. Every row must name the same columns."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{column}"' for column in columns)
+    marks = ", ".join("?" for _ in columns)
+    cursor.executemany(
+        f"INSERT INTO {table} ({names}) VALUES ({marks})",
+        [[row[column] for column in columns] for row in rows],
+    )
+
+
 def _in_transaction(
     cursor: duckdb.DuckDBPyConnection,
 ) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -32,7 +32,7 @@ from cooptrack.ingest import tabular
 from cooptrack.ingest.tabular import Progress
 from cooptrack.record import edits
 from cooptrack.record.edits import Record
-from cooptrack.record.seed import CONVERTERS, Known, Row, quoted, url_problem
+from cooptrack.record.validation import CONVERTERS, Known, Row, Values, quoted, url_problem
 from cooptrack.reference import is_country_code
 
 if TYPE_CHECKING:
@@ -741,7 +741,7 @@ class _Planner:
             if progress is not None and (done % 2000 == 0 or done == len(pending)):
                 progress(done, len(pending))
 
-    def _convert(self, kind: str, strings: dict[str, str], activity: str) -> tuple[Any, ...] | None:
+    def _convert(self, kind: str, strings: dict[str, str], activity: str) -> Values | None:
         try:
             return CONVERTERS[kind](Row(self.result.source, 0, strings, self.known), self.known)
         except SeedError as error:
@@ -753,13 +753,11 @@ class _Planner:
             self.result.problem(activity, element, error.reason)
             return None
 
-    def _compare(
-        self, strings: dict[str, str], values: tuple[Any, ...], current: Record | None
-    ) -> None:
+    def _compare(self, strings: dict[str, str], values: Values, current: Record | None) -> None:
         if current is None:
             self.result.adds.append((strings["id"], strings["title"]))
         else:
-            new = dict(zip(self.columns, map(edits.plain, values), strict=True))
+            new = {column: edits.plain(values[column]) for column in self.columns}
             changed = [(n, current.get(n), new[n]) for n in new if current.get(n) != new[n]]
             if not changed:
                 self.result.unchanged += 1

@@ -33,7 +33,15 @@ from cooptrack.errors import EditConflict, InputError, SeedError
 from cooptrack.query.export import plain_cell
 from cooptrack.record import edits
 from cooptrack.record.edits import SINGULAR, Kind, Record
-from cooptrack.record.seed import CONVERTERS, NO_PUBLIC_SOURCE, Known, Row, quoted, title_key
+from cooptrack.record.validation import (
+    CONVERTERS,
+    NO_PUBLIC_SOURCE,
+    Known,
+    Row,
+    Values,
+    quoted,
+    title_key,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -88,7 +96,7 @@ class PlannedRow:
 
     number: int
     cells: dict[str, str]
-    values: tuple[Any, ...]
+    values: Values
     current: Record | None
 
 
@@ -648,7 +656,7 @@ def _copied(value: Any) -> Any:
     return None if value is None else list(value)
 
 
-def plain_row(columns: list[tuple[str, str]]) -> Callable[[tuple[Any, ...]], Record]:
+def plain_row(columns: list[tuple[str, str]]) -> Callable[[Values], Record]:
     """A table row's values as a record, exactly as `edits.plain` makes each (dates as ISO
     text, decimals as text, lists copied), with the conversion chosen once per column: value
     by value it costs seconds at a hundred thousand rows."""
@@ -664,8 +672,8 @@ def plain_row(columns: list[tuple[str, str]]) -> Callable[[tuple[Any, ...]], Rec
     ]
     names = [name for name, _ in columns]
 
-    def record(values: tuple[Any, ...]) -> Record:
-        return {n: f(v) for n, f, v in zip(names, convert, values, strict=True)}
+    def record(values: Values) -> Record:
+        return {n: f(values[n]) for n, f in zip(names, convert, strict=True)}
 
     return record
 
@@ -769,7 +777,7 @@ def plan(
     problems = [p for p in problems if (p.row, p.column) not in cell_problems]
     result.problems = sorted([*sheet.problems, *problems], key=lambda p: p.row)
     for row in passed:
-        ident = str(row.values[0])
+        ident = str(row.values["id"])
         if row.current is None:
             result.adds.append((ident, row.cells.get("title") or row.cells.get("text") or ""))
         else:
@@ -799,16 +807,17 @@ _ARROW_TYPES = {
 }
 
 
-def _insert(cursor: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    """Insert many rows as one Arrow table: one statement instead of one per row."""
+def _insert(cursor: duckdb.DuckDBPyConnection, table: str, rows: list[Values]) -> None:
+    """Insert many rows, by column name, as one Arrow table: one statement, not one a row."""
     columns = columns_of(cursor, table)
     arrays = {
-        name: pa.array([row[index] for row in rows], type=_ARROW_TYPES.get(kind))
-        for index, (name, kind) in enumerate(columns)
+        name: pa.array([row[name] for row in rows], type=_ARROW_TYPES.get(kind))
+        for name, kind in columns
     }
+    names = ", ".join(f'"{name}"' for name, _ in columns)
     cursor.register("cooptrack_import_rows", pa.table(arrays))
     try:
-        cursor.execute(f"INSERT INTO {table} SELECT * FROM cooptrack_import_rows")
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM cooptrack_import_rows")
     finally:
         cursor.unregister("cooptrack_import_rows")
 
@@ -821,7 +830,7 @@ def write_rows(
     cursor: duckdb.DuckDBPyConnection,
     editor: str,
     table: str,
-    rows: list[tuple[tuple[Any, ...], Record | None]],
+    rows: list[tuple[Values, Record | None]],
     via: str,
 ) -> int:
     """Write checked table rows (values, record as stored or None) inside the caller's
@@ -829,8 +838,8 @@ def write_rows(
     them one at a time; return how many records changed."""
     if not rows:
         return 0
-    ids = [str(values[0]) for values, _ in rows]
-    replaced = [str(values[0]) for values, current in rows if current is not None]
+    ids = [str(values["id"]) for values, _ in rows]
+    replaced = [str(values["id"]) for values, current in rows if current is not None]
     if replaced:
         cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT unnest($ids))", {"ids": replaced})
     _insert(cursor, table, [values for values, _ in rows])
@@ -838,14 +847,22 @@ def write_rows(
     found = cursor.execute("SELECT coalesce(max(change_id), 0) FROM history").fetchone()
     next_id = int(found[0] if found else 0) + 1
     now = datetime.now(UTC).replace(tzinfo=None)
-    lines: list[tuple[Any, ...]] = []
+    lines: list[Values] = []
     for ident, (_, current) in zip(ids, rows, strict=True):
         if current == after[ident]:
             continue
-        action = "add" if current is None else "change"
-        before, now_json = _json(current), _json(after[ident])
         lines.append(
-            (next_id + len(lines), now, editor, table, ident, action, before, now_json, via)
+            {
+                "change_id": next_id + len(lines),
+                "changed_at": now,
+                "editor": editor,
+                "record_kind": table,
+                "record_id": ident,
+                "action": "add" if current is None else "change",
+                "before": _json(current),
+                "after": _json(after[ident]),
+                "via": via,
+            }
         )
     if lines:
         _insert(cursor, "history", lines)
@@ -853,13 +870,13 @@ def write_rows(
 
 
 def _records_written(
-    cursor: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[tuple[Any, ...], Any]]
+    cursor: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Values, Any]]
 ) -> dict[str, Record]:
     """The records just written, as `edits.fetch` would read them back: made from the values
     themselves (reading a hundred thousand rows back costs seconds), plus the follow-ups a
     commitment keeps, read in one query."""
     plain = plain_row(columns_of(cursor, table))
-    written = {str(values[0]): plain(values) for values, _ in rows}
+    written = {str(values["id"]): plain(values) for values, _ in rows}
     if table == "commitments":
         notes = _followups_of(cursor, list(written))
         for ident, record in written.items():
@@ -871,7 +888,7 @@ def _check_unchanged(kind: Kind, planned: list[PlannedRow], now: list[PlannedRow
     """Refuse when a record changed (or appeared) since the plan was made."""
     for before, current in zip(planned, now, strict=True):
         if before.current != current.current:
-            label = f"{SINGULAR[kind].capitalize()} {before.values[0]!r}"
+            label = f"{SINGULAR[kind].capitalize()} {before.values['id']!r}"
             old, new = before.current or {}, current.current or {}
             fields = [
                 (k, old.get(k), new.get(k))

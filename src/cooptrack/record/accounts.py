@@ -19,9 +19,7 @@ import hashlib
 import hmac
 import logging
 import math
-import os
 import re
-import tempfile
 import threading
 import time
 import tomllib
@@ -37,6 +35,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import InlineTable
 
+from cooptrack import files
 from cooptrack.errors import InputError
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -435,21 +434,7 @@ def _read(path: Path) -> str:
 
 
 def _write_atomically(target: Path, text: str) -> None:
-    """Readers see the old file or the new one, never half of one; only the owner can read it."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise InputError(f"cannot write {target}: {error.strerror}") from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"cannot write {target}: {error.strerror}") from None
+    """Readers see the old file or the new one, never half of one; only the owner can read it.
+    A link to the secrets file is followed: the file it points to is replaced."""
+    with files.replacing(target.resolve(), make_parents=True, mode=0o600) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="")

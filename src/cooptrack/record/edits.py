@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import duckdb
 
 from cooptrack.dates import PartialDate, iso_text
-from cooptrack.db.store import Store
+from cooptrack.db.store import Store, insert
 from cooptrack.errors import EditConflict, InputError, SeedError
-from cooptrack.record.seed import CONVERTERS, Known, Row
+from cooptrack.record.validation import CONVERTERS, Known, Row, Values
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -223,9 +223,7 @@ def _partial(value: Any, precision: Any) -> str:
     return iso_text(date.fromisoformat(str(value)), str(precision))
 
 
-def validate(
-    kind: str, strings: dict[str, str], known: Known, where: str = "form"
-) -> tuple[Any, ...]:
+def validate(kind: str, strings: dict[str, str], known: Known, where: str = "form") -> Values:
     """The table row for `strings`, checked exactly as the seed loader checks a CSV row."""
     row = Row(where, 0, strings, known)
     try:
@@ -270,8 +268,9 @@ def _check_unchanged(
 
 def log_change(cursor: duckdb.DuckDBPyConnection, editor: str, change: Change, via: str) -> None:
     cursor.execute(
-        """INSERT INTO history SELECT coalesce(max(change_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?
-           FROM history""",
+        """INSERT INTO history (change_id, changed_at, editor, record_kind, record_id, action,
+                                   before, after, via)
+           SELECT coalesce(max(change_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? FROM history""",
         [
             datetime.now(UTC).replace(tzinfo=None),
             editor,
@@ -283,11 +282,6 @@ def log_change(cursor: duckdb.DuckDBPyConnection, editor: str, change: Change, v
             via,
         ],
     )
-
-
-def _insert(cursor: duckdb.DuckDBPyConnection, table: str, values: tuple[Any, ...]) -> None:
-    marks = ", ".join("?" for _ in values)
-    cursor.execute(f"INSERT INTO {table} VALUES ({marks})", list(values))
 
 
 def write(
@@ -307,7 +301,7 @@ def write(
     values = validate(kind, strings, known_from(cursor, skip=(kind, ident)), via)
     if current is not None:
         cursor.execute(f"DELETE FROM {kind} WHERE id = ?", [ident])
-    _insert(cursor, kind, values)
+    insert(cursor, kind, [values])
     if kind == "commitments" and current is not None:
         _restore_followups(cursor, current)
     after = fetch(cursor, kind, ident)
@@ -325,19 +319,7 @@ def _restore_followups(cursor: duckdb.DuckDBPyConnection, record: Record) -> Non
             [note["commitment"], note["seq"]],
         ).fetchone()
         if not exists:
-            cursor.execute(
-                "INSERT INTO followups VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    note["commitment"],
-                    note["seq"],
-                    note["on_date"],
-                    note["on_precision"],
-                    note["note"],
-                    note["evidence_meeting"],
-                    note["status_after"],
-                    note["sources"],
-                ],
-            )
+            insert(cursor, "followups", [note])
 
 
 def save(
@@ -404,8 +386,8 @@ def add_followup(
         known = known_from(cursor)
         known.followup_counts[commitment] = len((current or {}).get("followups") or [])
         values = validate("followups", {**strings, "commitment": commitment}, known)
-        _insert(cursor, "followups", values)
-        status, evidence = values[6], values[5]
+        insert(cursor, "followups", [values])
+        status, evidence = values["status_after"], values["evidence_meeting"]
         if status:
             cursor.execute(
                 """UPDATE commitments SET status = ?,

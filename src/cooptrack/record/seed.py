@@ -8,337 +8,29 @@ and moved into place only when complete, so a failed load leaves nothing behind.
 from __future__ import annotations
 
 import csv
-import functools
-import os
-import re
-import tempfile
 import tomllib
-import unicodedata
-from collections.abc import Callable, Iterator, MutableSet
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from typing import TypeVar
 
 import duckdb
 
+from cooptrack import config, files
 from cooptrack.dates import PartialDate
 from cooptrack.db import schema
-from cooptrack.db.store import quiet
+from cooptrack.db.store import insert, quiet
 from cooptrack.errors import SeedError, StoreError
-from cooptrack.reference import CENTRAL_ASIA, all_countries, is_country_code
+from cooptrack.record.validation import COLUMNS, CONVERTERS, Known, Row, Values
+from cooptrack.reference import CENTRAL_ASIA, all_countries
 
 T = TypeVar("T")
-NO_PUBLIC_SOURCE = "no public source"
-# Every pattern below runs in time linear in the text: anchored, or possessive where a run is
-# followed by something it could also have matched (user text can be 100,000 characters).
-_EMAIL = re.compile(r"[\w.+-]@[\w-]++\.[\w.-]")  # one character each side is enough to tell
-_PHONE = re.compile(r"\d[\d ()-]{8,}+")  # a phone number: 10+ of these, digit to digit
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*+")
-_INTEGER = re.compile(r"-?[0-9]{1,9}")
-_CODE = re.compile(r"[A-Z][A-Z0-9-]*+")
-_CURRENCY = re.compile(r"[A-Z]{3}")
-_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-# What a web address cannot hold unencoded: spaces, controls, and what could end it or start
-# markup around it (quotes, brackets, backslash, backtick, braces, bar, caret).
-_URL_BAD = re.compile(r"[\s\x00-\x1f\x7f-\x9f()\[\]<>\"'\\`{}|^]")
-# Control characters in free text: C0 and C1 controls (a line break or tab only in long texts),
-# and the bidirectional overrides and isolates that make text display other than it reads.
-_BIDI = "\u202a-\u202e\u2066-\u2069"
-_CONTROL_IN_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\u2028\u2029{_BIDI}]")
-_CONTROL_IN_TEXT = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI}]")
-MAX_AMOUNT = Decimal("9999999999999999.99")  # DECIMAL(18, 2)
-
-
-def quoted(value: str, limit: int = 60) -> str:
-    """A value for a message: its repr, cut short so that a huge cell still gives one line."""
-    if len(value) <= limit:
-        return repr(value)
-    return f"{value[:limit]!r}… ({len(value):,} characters)"
-
-
-def title_key(title: str) -> str:
-    """What makes two meeting titles the same: DuckDB's lower(), which the database's own
-    check uses (records.known_from). Python's lower() differs only on a final capital sigma
-    (context-dependent in Python) and a dotted capital I, so those go character by character."""
-    if "Σ" in title or "İ" in title:
-        return "".join("i" if c == "İ" else c.lower() for c in title)
-    return title.lower()
-
-
-def has_contact_details(text: str) -> bool:
-    """True when `text` holds what looks like an e-mail address or a phone number."""
-    if "@" in text and _EMAIL.search(text):
-        return True
-    return any(len(run.group().rstrip(" ()-")) >= 10 for run in _PHONE.finditer(text))
-
-
-def url_problem(url: str) -> str | None:
-    """Why `url` is not one plain http(s) web address, or None when it is one.
-
-    A source is shown as a link: it must be exactly one address, so characters that could end
-    it early or start markup (brackets, quotes, spaces, controls) must be percent-encoded."""
-    if len(url) > Row.MAX_URL:
-        return f"is {len(url):,} characters long; the limit is {Row.MAX_URL:,}"
-    found = _URL_BAD.search(url)
-    char = found.group() if found else None
-    if char is None and not url.isascii():
-        char = next((c for c in url if not c.isascii() and _is_control(c)), None)
-    if char is not None:
-        encoded = "".join(f"%{byte:02X}" for byte in char.encode())
-        return (
-            f"{quoted(url)} contains {char!r}, which a web address cannot hold as it is "
-            f"(percent-encode it as {encoded} if it is part of the address)"
-        )
-    if _BAD_ESCAPE.search(url):
-        return f"{quoted(url)} has a '%' that is not followed by two hexadecimal digits"
-    return _url_parts_problem(url)
-
-
-def _url_parts_problem(url: str) -> str | None:
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        return f"{quoted(url)} is not a web address"
-    if parts.scheme.lower() not in ("http", "https"):
-        return f"{quoted(url)} is not an http(s) address"
-    if parts.username is not None or parts.password is not None:
-        return f"{quoted(url)} names a user before its host, which disguises where it leads"
-    if not _valid_host(parts.hostname or ""):
-        return f"{quoted(url)} has no valid host name"
-    return None
-
-
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char)[0] == "C"
-
-
-@functools.lru_cache(maxsize=4096)
-def _valid_host(host: str) -> bool:
-    """A domain name of two or more labels (international names allowed) or an IPv4 address."""
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return False
-    labels = ascii_host.split(".")
-    if len(ascii_host) > 253 or len(labels) < 2:
-        return False
-    if all(label.isdigit() for label in labels):
-        return len(labels) == 4 and all(int(label) <= 255 for label in labels)
-    return all(_HOST_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
-
-
-_is_country_code = functools.lru_cache(maxsize=1024)(is_country_code)  # asked once a cell
 
 
 def default_seed_dir() -> Path:
-    """`COOPTRACK_SEED`, else `data/seed` here, else the one beside this source tree."""
-    if os.environ.get("COOPTRACK_SEED"):
-        return Path(os.environ["COOPTRACK_SEED"])
-    local = Path("data/seed")
-    if local.is_dir():
-        return local
-    return Path(__file__).resolve().parents[2] / "data" / "seed"
-
-
-@dataclass
-class Known:
-    """Identifiers seen so far, by kind, for checking references between files."""
-
-    ids: dict[str, MutableSet[str]] = field(default_factory=dict)
-    deferred: list[tuple[str, int, str, str, str]] = field(default_factory=list)
-    meeting_starts: dict[str, PartialDate] = field(default_factory=dict)
-    followup_counts: dict[str, int] = field(default_factory=dict)
-
-    def has(self, kind: str, value: str) -> bool:
-        if kind == "country":
-            return _is_country_code(value)
-        if kind == "actor":
-            return _is_country_code(value) or value in self.ids.get("organisation", set())
-        return value in self.ids.get(kind, set())
-
-
-class Row:
-    """One CSV row with typed, validated accessors that raise SeedError naming the cell."""
-
-    # What one cell may hold: the one place for these numbers (forms, imports and the seed
-    # files all read cells through Row). A message names the column, the limit and the length.
-    MAX_SHORT = 300  # titles, names, places, ids and codes: any one-line value
-    MAX_LONG = 5_000  # summaries, commitment texts and follow-up notes
-    MAX_ITEMS = 50  # values in one list cell (countries, topics, sources …)
-    MAX_URL = 2_000  # one source address
-    LONG_COLUMNS = frozenset({"summary", "text", "note"})
-
-    def __init__(self, file: str, line: int, values: dict[str, str], known: Known) -> None:
-        self.file, self.line, self.values, self.known = file, line, values, known
-
-    def fail(self, column: str, reason: str) -> SeedError:
-        return SeedError(self.file, self.line, column, reason)
-
-    def _cell(self, column: str) -> str:
-        return (self.values.get(column) or "").strip()
-
-    def _check_length(self, column: str, value: str, limit: int, what: str = "is") -> None:
-        if len(value) > limit:
-            raise self.fail(
-                column, f"{what} {len(value):,} characters long; the limit is {limit:,}"
-            )
-
-    def raw(self, column: str) -> str:
-        """The cell's text without surrounding spaces, within the column's length limit."""
-        value = self._cell(column)
-        limit = self.MAX_LONG if column in self.LONG_COLUMNS else self.MAX_SHORT
-        self._check_length(column, value, limit)
-        return value
-
-    def items(self, column: str, item_limit: int | None = None) -> list[str]:
-        """The values of a list cell (joined by ';'), at most MAX_ITEMS, each within limits."""
-        limit = item_limit or self.MAX_SHORT
-        value = self._cell(column)
-        self._check_length(column, value, self.MAX_ITEMS * (limit + 2), "the list is")
-        found = [part.strip() for part in value.split(";") if part.strip()]
-        if len(found) > self.MAX_ITEMS:
-            raise self.fail(column, f"has {len(found):,} values; the limit is {self.MAX_ITEMS}")
-        for number, item in enumerate(found, start=1):
-            self._check_length(column, item, limit, f"value {number} is")
-        return found
-
-    def present(self, column: str, required: bool) -> str | None:
-        """The cell's text, None when empty; an empty required cell is an error."""
-        value = self.raw(column)
-        if value:
-            return value
-        if required:
-            raise self.fail(column, "is required")
-        return None
-
-    def _check_free_text(self, column: str, value: str) -> None:
-        """No contact details, no control characters (a line break only in long texts)."""
-        controls = _CONTROL_IN_TEXT if column in self.LONG_COLUMNS else _CONTROL_IN_LINE
-        found = controls.search(value)
-        if found is not None:
-            where = f"at position {found.start() + 1:,}"
-            raise self.fail(column, f"contains the control character {found.group()!r} {where}")
-        if has_contact_details(value):
-            raise self.fail(column, "looks like an e-mail address or phone number; leave it out")
-
-    def text(self, column: str, required: bool = True) -> str | None:
-        value = self.present(column, required)
-        if value is None:
-            return None
-        self._check_free_text(column, value)
-        return value
-
-    def label(self, column: str) -> str:
-        """A name shown in lists joined by '; ', so it must not contain ';' itself."""
-        value = self.text(column) or ""
-        if ";" in value:
-            raise self.fail(column, "must not contain ';' (lists of names are joined with it)")
-        return value
-
-    def slug(self, column: str) -> str:
-        value = self.raw(column)
-        if not _SLUG.fullmatch(value):
-            raise self.fail(
-                column, f"{quoted(value)} is not an id (lowercase letters, digits, '-')"
-            )
-        return value
-
-    def choice(self, column: str, allowed: tuple[str, ...], required: bool = True) -> str | None:
-        value = self.raw(column)
-        if not value and not required:
-            return None
-        if value not in allowed:
-            raise self.fail(column, f"{quoted(value)} is not one of: {', '.join(allowed)}")
-        return value
-
-    def integer(self, column: str) -> int | None:
-        value = self.raw(column)
-        if not value:
-            return None
-        if not _INTEGER.fullmatch(value):
-            raise self.fail(column, f"{quoted(value)} is not a whole number (up to 9 digits)")
-        return int(value)
-
-    def decimal(self, column: str) -> Decimal | None:
-        """An amount: not negative, at most two decimals, within what the database stores."""
-        value = self.raw(column)
-        if not value:
-            return None
-        try:
-            number = Decimal(value) if value.isascii() else Decimal("NaN")
-        except InvalidOperation:
-            raise self.fail(column, f"{quoted(value)} is not a number") from None
-        if not number.is_finite() or number < 0 or number > MAX_AMOUNT:
-            raise self.fail(column, f"{quoted(value)} is not an amount (0 to {MAX_AMOUNT:,})")
-        if number != number.quantize(Decimal("0.01")):
-            raise self.fail(column, f"{quoted(value)} has more than two decimals")
-        return number.quantize(Decimal("0.01"))
-
-    def boolean(self, column: str) -> bool:
-        value = self.raw(column).lower()
-        if value not in ("true", "false", ""):
-            raise self.fail(column, f"{quoted(value)} is not true or false")
-        return value == "true"
-
-    def date(self, column: str, required: bool = False) -> PartialDate | None:
-        value = self.present(column, required)
-        if value is None:
-            return None
-        try:
-            return PartialDate.parse(value)
-        except ValueError as error:
-            raise self.fail(column, str(error)) from None
-
-    def ref(self, column: str, kind: str, required: bool = False) -> str | None:
-        value = self.present(column, required)
-        if value is None:
-            return None
-        if not self.known.has(kind, value):
-            raise self.fail(column, f"unknown {kind} {quoted(value)}")
-        return value
-
-    def later_ref(self, column: str, kind: str) -> str | None:
-        """A reference that may point further down the same file: checked after the file."""
-        value = self.raw(column)
-        if value:
-            self.known.deferred.append((self.file, self.line, column, kind, value))
-        return value or None
-
-    def refs(self, column: str, kind: str) -> list[str]:
-        values = self.items(column)
-        for value in values:
-            if not self.known.has(kind, value):
-                raise self.fail(column, f"unknown {kind} {quoted(value)}")
-        return sorted(set(values))  # canonical order: a list is a set of codes
-
-    def texts(self, column: str) -> list[str]:
-        values = self.items(column)
-        for value in values:
-            self._check_free_text(column, value)
-        return values
-
-    def sources(self, column: str = "sources") -> list[str]:
-        urls = self.items(column, self.MAX_URL)
-        if [url.lower() for url in urls] == [NO_PUBLIC_SOURCE]:
-            return [NO_PUBLIC_SOURCE]
-        if not urls:
-            raise self.fail(
-                column,
-                f"every record needs at least one source address, or '{NO_PUBLIC_SOURCE}'",
-            )
-        for url in urls:
-            problem = url_problem(url)
-            if problem is not None:
-                raise self.fail(column, problem)
-        return urls
-
-    def confidence(self) -> str:
-        return self.choice("confidence", schema.CONFIDENCES) or "L"
+    """`COOPTRACK_SEED`, else the bundled seed files (see `cooptrack.config`)."""
+    return config.seed_dir()
 
 
 def read_rows(path: Path, columns: tuple[str, ...], known: Known) -> Iterator[Row]:
@@ -367,288 +59,18 @@ def read_rows(path: Path, columns: tuple[str, ...], known: Known) -> Iterator[Ro
             raise SeedError(name, reader.line_num + 1, "-", "is not UTF-8 text") from None
 
 
-def _unique_id(row: Row, column: str, kind: str, known: Known, value: str | None = None) -> str:
-    ident = value if value is not None else row.slug(column)
-    seen = known.ids.setdefault(kind, set())
-    if ident in seen:
-        what = kind if kind.endswith("title") else f"{kind} id"
-        shown = row.raw(column) if value is not None else ident
-        raise row.fail(column, f"duplicate {what} {quoted(shown)}")
-    seen.add(ident)
-    return ident
-
-
-def _pd(value: PartialDate | None) -> tuple[date | None, str | None]:
-    return (value.start, value.precision) if value else (None, None)
-
-
-def _check_order(row: Row, start_col: str, end_col: str) -> None:
-    start, end = row.date(start_col), row.date(end_col)
-    if start and end and end.end < start.start:
-        raise row.fail(end_col, f"{end.iso()} is before {start_col} {start.iso()}")
-
-
-Converter = Callable[[Row, Known], tuple[Any, ...]]
-
-
-def _topic(row: Row, known: Known) -> tuple[Any, ...]:
-    return (_unique_id(row, "id", "topic", known), row.label("label"))
-
-
-def _convention(row: Row, known: Known) -> tuple[Any, ...]:
-    code = row.raw("code")
-    if not _CODE.fullmatch(code):
-        raise row.fail("code", f"{quoted(code)} is not a convention code (A-Z, digits, '-')")
-    _unique_id(row, "code", "convention", known, code)
-    return (
-        code,
-        row.text("name"),
-        row.integer("adopted_year"),
-        row.text("url", False),
-        row.sources(),
-    )
-
-
-def _organisation(row: Row, known: Known) -> tuple[Any, ...]:
-    ident = _unique_id(row, "id", "organisation", known)
-    name = row.label("name")
-    return (
-        ident,
-        name,
-        row.text("short_name", False) or name,
-        row.choice("kind", schema.ORGANISATION_KINDS),
-        row.later_ref("parent", "organisation"),
-        row.ref("country", "country"),
-        row.sources(),
-    )
-
-
-def _party(row: Row, known: Known) -> tuple[Any, ...]:
-    key = f"{row.raw('convention')}/{row.raw('country')}"
-    convention = row.ref("convention", "convention", required=True)
-    country = row.ref("country", "country", required=True)
-    _unique_id(row, "country", "party", known, key)
-    return (convention, country, row.integer("since_year"), row.confidence(), row.sources())
-
-
-def _meeting(row: Row, known: Known) -> tuple[Any, ...]:
-    ident = _unique_id(row, "id", "meeting", known)
-    title = row.text("title") or ""
-    _unique_id(row, "title", "meeting title", known, title_key(title))
-    start, end = row.date("start", required=True), row.date("end")
-    _check_order(row, "start", "end")
-    if start and end and end.start < start.start:  # the database stores first days and checks
-        raise row.fail(
-            "end",
-            f"{end.iso()} is stored as its first day, {end.start}, before start {start.iso()}; "
-            "give the end at least as precisely as the start",
-        )
-    return (
-        ident,
-        title,
-        row.text("short_title", False) or title,
-        row.choice("kind", schema.MEETING_KINDS),
-        row.text("series", False),
-        row.integer("ordinal"),
-        *_pd(start),
-        *_pd(end),
-        row.boolean("tentative"),
-        row.text("city", False),
-        row.ref("host_country", "country"),
-        row.choice("format", schema.MEETING_FORMATS, required=False),
-        row.choice("status", schema.MEETING_STATUSES),
-        row.texts("chairs"),
-        row.refs("chair_organisations", "organisation"),
-        row.refs("organisers", "organisation"),
-        row.refs("countries", "country"),
-        row.refs("conventions", "convention"),
-        row.refs("topics", "topic"),
-        row.text("summary", False),
-        row.confidence(),
-        row.sources(),
-    )
-
-
-def _project(row: Row, known: Known) -> tuple[Any, ...]:
-    ident = _unique_id(row, "id", "project", known)
-    return (
-        ident,
-        row.text("name"),
-        row.ref("donor", "organisation"),
-        row.text("summary", False),
-        row.sources(),
-    )
-
-
-def _phase(row: Row, known: Known) -> tuple[Any, ...]:
-    ident = _unique_id(row, "id", "phase", known)
-    _check_order(row, "planned_start", "planned_end")
-    _check_order(row, "actual_start", "actual_end")
-    if not row.raw("planned_start") and not row.raw("actual_start"):
-        raise row.fail("actual_start", "a phase needs a planned or an actual start")
-    budget = row.decimal("budget")
-    currency = row.text("currency", False)
-    if budget is not None and not (currency and _CURRENCY.fullmatch(currency)):
-        raise row.fail("currency", "a budget needs a three-letter currency code such as EUR")
-    return (
-        ident,
-        row.ref("project", "project", required=True),
-        row.integer("phase"),
-        row.text("title"),
-        row.refs("implementers", "organisation"),
-        budget,
-        currency,
-        *_pd(row.date("planned_start")),
-        *_pd(row.date("planned_end")),
-        *_pd(row.date("actual_start")),
-        *_pd(row.date("actual_end")),
-        row.refs("countries", "country"),
-        row.refs("conventions", "convention"),
-        row.refs("topics", "topic"),
-        row.text("summary", False),
-        row.confidence(),
-        row.sources(),
-    )
-
-
-def _commitment(row: Row, known: Known) -> tuple[Any, ...]:
-    ident = _unique_id(row, "id", "commitment", known)
-    meeting = row.ref("meeting", "meeting")
-    made_on = row.date("made_on") or (known.meeting_starts.get(meeting) if meeting else None)
-    if made_on is None:
-        raise row.fail("made_on", "is required when the commitment has no meeting")
-    actors = row.refs("made_by", "actor")
-    if not actors:
-        raise row.fail("made_by", "who made the commitment is required")
-    countries = [a for a in actors if _is_country_code(a)]
-    organisations = [a for a in actors if a not in countries]
-    return (
-        ident,
-        row.text("text"),
-        organisations,
-        countries,
-        meeting,
-        *_pd(made_on),
-        row.refs("countries", "country"),
-        row.refs("conventions", "convention"),
-        row.refs("topics", "topic"),
-        *_pd(row.date("due")),
-        row.ref("ahead_of", "meeting"),
-        row.choice("status", schema.COMMITMENT_STATUSES),
-        row.ref("fulfilled_by", "meeting"),
-        row.confidence(),
-        row.sources(),
-    )
-
-
-def _followup(row: Row, known: Known) -> tuple[Any, ...]:
-    commitment = row.ref("commitment", "commitment", required=True) or ""
-    known.followup_counts[commitment] = known.followup_counts.get(commitment, 0) + 1
-    return (
-        commitment,
-        known.followup_counts[commitment],
-        *_pd(row.date("date", required=True)),
-        row.text("note"),
-        row.ref("evidence_meeting", "meeting"),
-        row.choice("status_after", schema.COMMITMENT_STATUSES, required=False),
-        row.sources(),
-    )
-
-
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "topics": ("id", "label"),
-    "conventions": ("code", "name", "adopted_year", "url", "sources"),
-    "organisations": ("id", "name", "short_name", "kind", "parent", "country", "sources"),
-    "convention_parties": ("convention", "country", "since_year", "confidence", "sources"),
-    "meetings": (
-        "id",
-        "title",
-        "short_title",
-        "kind",
-        "series",
-        "ordinal",
-        "start",
-        "end",
-        "tentative",
-        "city",
-        "host_country",
-        "format",
-        "status",
-        "chairs",
-        "chair_organisations",
-        "organisers",
-        "countries",
-        "conventions",
-        "topics",
-        "summary",
-        "confidence",
-        "sources",
-    ),
-    "projects": ("id", "name", "donor", "summary", "sources"),
-    "phases": (
-        "id",
-        "project",
-        "phase",
-        "title",
-        "implementers",
-        "budget",
-        "currency",
-        "planned_start",
-        "planned_end",
-        "actual_start",
-        "actual_end",
-        "countries",
-        "conventions",
-        "topics",
-        "summary",
-        "confidence",
-        "sources",
-    ),
-    "commitments": (
-        "id",
-        "text",
-        "made_by",
-        "meeting",
-        "made_on",
-        "countries",
-        "conventions",
-        "topics",
-        "due",
-        "ahead_of",
-        "status",
-        "fulfilled_by",
-        "confidence",
-        "sources",
-    ),
-    "followups": ("commitment", "date", "note", "evidence_meeting", "status_after", "sources"),
-}
-
-
 @dataclass
 class SeedData:
     """Validated rows, table by table, ready to insert; plus the data set's own description."""
 
     meta: dict[str, str]
-    tables: dict[str, list[tuple[Any, ...]]]
-
-
-CONVERTERS: dict[str, Converter] = {
-    "topics": _topic,
-    "conventions": _convention,
-    "organisations": _organisation,
-    "convention_parties": _party,
-    "meetings": _meeting,
-    "projects": _project,
-    "phases": _phase,
-    "commitments": _commitment,
-    "followups": _followup,
-}
+    tables: dict[str, list[Values]]
 
 
 def load_seed(seed_dir: Path) -> SeedData:
     """Read and validate every file; raise SeedError on the first bad row."""
     known = Known()
-    tables: dict[str, list[tuple[Any, ...]]] = {}
+    tables: dict[str, list[Values]] = {}
     meta = _read_meta(seed_dir / "dataset.toml")
     for name, convert in CONVERTERS.items():
         path = seed_dir / f"{name}.csv"
@@ -656,9 +78,12 @@ def load_seed(seed_dir: Path) -> SeedData:
         if name == "organisations":
             _check_deferred(known)
         if name == "meetings":
-            known.meeting_starts = {m[0]: PartialDate(m[6], m[7]) for m in tables[name]}
+            known.meeting_starts = {
+                m["id"]: PartialDate(m["start_date"], m["start_precision"]) for m in tables[name]
+            }
     tables["countries"] = [
-        (c.code, c.alpha3, c.name, c.code in CENTRAL_ASIA) for c in all_countries()
+        {"code": c.code, "alpha3": c.alpha3, "name": c.name, "tracked": c.code in CENTRAL_ASIA}
+        for c in all_countries()
     ]
     return SeedData(meta, tables)
 
@@ -690,12 +115,10 @@ def _check_deferred(known: Known) -> None:
 def write(cursor: duckdb.DuckDBPyConnection, data: SeedData) -> None:
     """Create the schema and insert every table (the caller owns the transaction)."""
     schema.create(cursor)
-    for key, value in data.meta.items():
-        cursor.execute("INSERT INTO schema_meta VALUES (?, ?)", [key, value])
+    meta = [{"key": key, "value": value} for key, value in data.meta.items()]
+    insert(cursor, "schema_meta", meta)
     for table, rows in data.tables.items():
-        if rows:
-            marks = ", ".join("?" for _ in rows[0])
-            cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        insert(cursor, table, rows)
 
 
 RECORD_TABLES = ("meetings", "phases", "commitments", "followups")
@@ -719,25 +142,18 @@ def build_database(
 def write_new_file(target: Path, fill: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Build a database in a temporary file beside `target`, in one transaction, and move it
     into place only when complete: a failure leaves nothing behind and `target` untouched."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    os.unlink(temporary)
-    try:
-        connection = quiet(duckdb.connect(temporary))
+    with files.replacing(target, make_parents=True, leftovers=(".wal",)) as temporary:
+        temporary.unlink()  # DuckDB makes the file itself; an empty one is not a database
         try:
-            connection.execute("BEGIN TRANSACTION")
-            result = fill(connection)
-            schema.rebuild_facts(connection)
-            connection.execute("COMMIT")
-            connection.execute("CHECKPOINT")
-        finally:
-            connection.close()
-        os.replace(temporary, target)
-    except duckdb.Error as error:
-        raise StoreError(f"could not write {target}: {str(error).splitlines()[0]}") from error
-    finally:
-        for leftover in (temporary, f"{temporary}.wal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+            connection = quiet(duckdb.connect(str(temporary)))
+            try:
+                connection.execute("BEGIN TRANSACTION")
+                result = fill(connection)
+                schema.rebuild_facts(connection)
+                connection.execute("COMMIT")
+                connection.execute("CHECKPOINT")
+            finally:
+                connection.close()
+        except duckdb.Error as error:
+            raise StoreError(f"could not write {target}: {str(error).splitlines()[0]}") from error
     return result

@@ -13,7 +13,7 @@ import streamlit as st
 from cooptrack.errors import CooptrackError
 from cooptrack.ingest.press import reader
 from cooptrack.record import edits
-from cooptrack.record.seed import url_problem
+from cooptrack.record.validation import url_problem
 from cooptrack.ui import auth, data, forms
 from cooptrack.ui.text import md
 

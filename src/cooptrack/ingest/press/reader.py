@@ -777,18 +777,12 @@ def context_from_store(store: Any) -> Context:
 
 def context_from_seed(seed: Any) -> Context:
     """The same from the bundled seed files, when no database is at hand."""
-    names = {str(row[0]): (str(row[1]), str(row[2])) for row in seed.tables["organisations"]}
-    meetings = [
-        {
-            "id": m[0],
-            "title": m[1],
-            "kind": m[3],
-            "series": m[4],
-            "ordinal": m[5],
-            "start_date": m[6],
-        }
-        for m in seed.tables["meetings"]
-    ]
+    names = {
+        str(row["id"]): (str(row["name"]), str(row["short_name"]))
+        for row in seed.tables["organisations"]
+    }
+    wanted = ("id", "title", "kind", "series", "ordinal", "start_date")
+    meetings = [{column: m[column] for column in wanted} for m in seed.tables["meetings"]]
     return Context(gazetteer.Organisations(names), meetings)
 
 
