@@ -21,7 +21,7 @@ from cooptrack.record.seed import build_database
 from cooptrack.ui.launch import ServerDidNotStart, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
-# Computed, not imported: `from conftest import …` here would import this very file.
+# Computed here, so this folder needs nothing from tests/conftest.py.
 SEED_DIR = ROOT / "data" / "seed"
 TODAY = "2026-11-28"
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,10 +8,10 @@ import io
 import re
 from pathlib import Path
 
-from conftest import serve
 from playwright.sync_api import Browser, Locator, Page, expect
-from test_dashboard import assert_no_errors, cli_export, open_page, wait_for_run
 
+from browser.conftest import serve
+from browser.test_dashboard import assert_no_errors, cli_export, open_page, wait_for_run
 from cooptrack.record import accounts
 
 PASSWORD = "a long test password"

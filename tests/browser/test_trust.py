@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 
 import duckdb
-from conftest import ROOT, serve
 from playwright.sync_api import Browser, Page, expect
-from test_dashboard import PAGES, assert_no_errors, cli_export, open_page, wait_for_run
-from test_editing import PASSWORD, choose, sign_in
 
+from browser.conftest import ROOT, serve
+from browser.test_dashboard import PAGES, assert_no_errors, cli_export, open_page, wait_for_run
+from browser.test_editing import PASSWORD, choose, sign_in
 from cooptrack.db import schema
 
 
