@@ -23,11 +23,12 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cooptrack.db.schema import KINDS
 from cooptrack.db.store import Store
 from cooptrack.errors import CooptrackError, InputError
 from cooptrack.ingest import iati, tabular
 from cooptrack.ingest.press import reader
-from cooptrack.query.export import KINDS, export_bytes
+from cooptrack.query.export import export_bytes
 from cooptrack.query.filters import Filters
 from cooptrack.record import edits
 from cooptrack.record.seed import load_seed

@@ -19,10 +19,11 @@ from openpyxl import Workbook
 
 from cooptrack.cli import main
 from cooptrack.db import backup
+from cooptrack.db.schema import KINDS
 from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError, StoreError
 from cooptrack.ingest import tabular
-from cooptrack.query.export import KINDS, export_bytes, neutralise
+from cooptrack.query.export import export_bytes, neutralise
 from cooptrack.query.filters import Filters
 from cooptrack.record import accounts, edits
 from cooptrack.record.seed import build_database
@@ -354,7 +355,7 @@ def test_an_import_logs_exactly_the_history_lines_of_saving_its_rows_one_by_one(
 
 def test_stored_records_are_fetched_in_bulk_exactly_as_one_at_a_time(writable):
     with Store.open(writable) as store, store.cursor() as cursor:
-        for kind in edits.KINDS:
+        for kind in KINDS:
             ids = [i for (i,) in cursor.execute(f"SELECT id FROM {kind}").fetchall()]
             many = tabular.fetch_many(cursor, kind, [*ids, "no-such-id"])
             assert sorted(many) == sorted(ids)

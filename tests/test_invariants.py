@@ -39,10 +39,11 @@ from hypothesis.stateful import (
 from openpyxl import Workbook
 
 from cooptrack.db import backup, schema
+from cooptrack.db.schema import KINDS, Kind
 from cooptrack.db.store import Store
 from cooptrack.errors import CooptrackError
 from cooptrack.ingest import iati, tabular
-from cooptrack.query.export import KINDS, export_bytes
+from cooptrack.query.export import export_bytes
 from cooptrack.query.filters import Filters
 from cooptrack.record import edits
 from cooptrack.record.seed import build_database
@@ -171,7 +172,7 @@ class Invariants(RuleBasedStateMachine):
         event("written" if self.content() != before else "no change")
         return True
 
-    def current(self, kind: edits.Kind, ident: str) -> edits.Record | None:
+    def current(self, kind: Kind, ident: str) -> edits.Record | None:
         with self.store.cursor() as cursor:
             return edits.fetch(cursor, kind, ident)
 
@@ -280,8 +281,8 @@ class Invariants(RuleBasedStateMachine):
         strings = maybe_broken(data, strings)
         self.attempt(lambda: edits.add_followup(self.store, "sm", ident, strings, expected))
 
-    @rule(data=st.data(), kind=st.sampled_from(edits.KINDS))
-    def delete_record(self, data: st.DataObject, kind: edits.Kind) -> None:
+    @rule(data=st.data(), kind=st.sampled_from(KINDS))
+    def delete_record(self, data: st.DataObject, kind: Kind) -> None:
         existing = self.ids(kind)
         if not existing:
             return
@@ -313,7 +314,7 @@ class Invariants(RuleBasedStateMachine):
 
     # --- imports ---------------------------------------------------------------------------
 
-    def edited_export(self, data: st.DataObject, kind: edits.Kind) -> bytes:
+    def edited_export(self, data: st.DataObject, kind: Kind) -> bytes:
         """This record's own export of `kind`, a few cells changed and maybe a row copied."""
         rows = list(csv.DictReader(io.StringIO(export_bytes(self.store, kind, Filters()).decode())))
         if not rows:
@@ -333,13 +334,13 @@ class Invariants(RuleBasedStateMachine):
         writer.writerows(rows)
         return out.getvalue().encode()
 
-    @rule(data=st.data(), kind=st.sampled_from(edits.KINDS))
-    def import_csv(self, data: st.DataObject, kind: edits.Kind) -> None:
+    @rule(data=st.data(), kind=st.sampled_from(KINDS))
+    def import_csv(self, data: st.DataObject, kind: Kind) -> None:
         content = self.edited_export(data, kind)
         self.import_file(f"{kind}.csv", content, kind)
 
-    @rule(data=st.data(), kind=st.sampled_from(edits.KINDS))
-    def import_xlsx(self, data: st.DataObject, kind: edits.Kind) -> None:
+    @rule(data=st.data(), kind=st.sampled_from(KINDS))
+    def import_xlsx(self, data: st.DataObject, kind: Kind) -> None:
         rows = list(csv.reader(io.StringIO(self.edited_export(data, kind).decode())))
         book = Workbook()
         sheet = book.active
@@ -350,7 +351,7 @@ class Invariants(RuleBasedStateMachine):
         book.save(out)
         self.import_file(f"{kind}.xlsx", out.getvalue(), kind)
 
-    def import_file(self, name: str, content: bytes, kind: edits.Kind) -> None:
+    def import_file(self, name: str, content: bytes, kind: Kind) -> None:
         def run() -> None:
             plan = tabular.plan(self.store, name, content, kind=kind)
             if plan.problems:

@@ -32,6 +32,7 @@ from test_edit_pages import sign_in
 from test_pages import APP, PAGES, literal, page_path
 
 from cooptrack.db import schema
+from cooptrack.db.schema import Kind
 from cooptrack.db.store import Store
 from cooptrack.errors import InputError, StoreError
 from cooptrack.record import edits
@@ -229,7 +230,7 @@ _TEXT_FIELDS = {
 _LIST_FIELDS = {"chairs", "sources"}
 
 
-def _write(store: Store, kind: edits.Kind, strings: dict[str, str]) -> str:
+def _write(store: Store, kind: Kind, strings: dict[str, str]) -> str:
     """Saved as an editor would; what the validator refuses goes in with SQL."""
     try:
         edits.save(store, HOSTILE_EDITOR, kind, strings, expected=None)

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from cooptrack.db import schema
+from cooptrack.db.schema import KINDS
 from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError
 from cooptrack.record import edits
@@ -30,7 +31,7 @@ def all_ids(store, kind):
     return [i for (i,) in store.rows(f"SELECT id FROM {kind} ORDER BY id")]
 
 
-@pytest.mark.parametrize("kind", edits.KINDS)
+@pytest.mark.parametrize("kind", KINDS)
 def test_every_bundled_record_survives_the_form_format_unchanged(writable, kind):
     with writable.cursor() as cursor:
         for ident in all_ids(writable, kind):

@@ -19,13 +19,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-# Only what every command needs is imported here: each command imports its own modules, so
-# that `cooptrack extract` or `--help` does not wait for pandas, openpyxl or argon2.
 from cooptrack import __version__, files
 from cooptrack.dates import PartialDate
+
+# Only what every command needs is imported here: each command imports its own modules, so
+# that `cooptrack extract` or `--help` does not wait for pandas, openpyxl or argon2.
+from cooptrack.db.schema import KINDS, Kind
 from cooptrack.db.store import Store, default_path
 from cooptrack.errors import CooptrackError, InputError
-from cooptrack.query.export import KINDS, Kind, count_rows, export_bytes, export_to_file
+from cooptrack.query.export import count_rows, export_bytes, export_to_file
 from cooptrack.query.filters import FilterInput, resolve_strict
 
 EXIT_USAGE = 2

@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Literal
 
 import duckdb
 
 from cooptrack.reference import CENTRAL_ASIA
 
 SCHEMA_VERSION = 3
+
+# The kinds of record that editors add, change and delete, and that exports and imports hold.
+Kind = Literal["meetings", "phases", "commitments"]
+KINDS: tuple[Kind, ...] = ("meetings", "phases", "commitments")
+SINGULAR = {"meetings": "meeting", "phases": "phase", "commitments": "commitment"}
 OPEN_END = "DATE '9999-12-31'"
 NONE_LABEL = "(none recorded)"  # the key of commitments that name no convention or country
 

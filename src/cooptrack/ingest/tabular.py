@@ -28,11 +28,11 @@ import pyarrow as pa
 import pycountry
 
 from cooptrack.dates import PartialDate, Precision
+from cooptrack.db.schema import KINDS, SINGULAR, Kind
 from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError, SeedError
 from cooptrack.query.export import plain_cell
-from cooptrack.record import edits
-from cooptrack.record.edits import SINGULAR, Kind, Record
+from cooptrack.record.edits import Record
 from cooptrack.record.validation import (
     CONVERTERS,
     NO_PUBLIC_SOURCE,
@@ -418,12 +418,12 @@ def _cell_text(value: Any) -> str:
 
 def detect_kind(columns: set[str]) -> Kind:
     """The kind of record a file's columns are for; the message names what is missing."""
-    for kind in edits.KINDS:
+    for kind in KINDS:
         if REQUIRED[kind] <= columns and ({"text", "made_by"} <= columns) == (
             kind == "commitments"
         ):
             return kind
-    closest = min(edits.KINDS, key=lambda k: len(REQUIRED[k] - columns))
+    closest = min(KINDS, key=lambda k: len(REQUIRED[k] - columns))
     missing = sorted(REQUIRED[closest] - columns)
     if not missing:
         raise InputError(

@@ -14,15 +14,12 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
-from typing import Literal
 
 from cooptrack import files
+from cooptrack.db.schema import Kind
 from cooptrack.db.store import Store
 from cooptrack.errors import InputError
 from cooptrack.query.filters import Filters, where
-
-Kind = Literal["meetings", "phases", "commitments"]
-KINDS: tuple[Kind, ...] = ("meetings", "phases", "commitments")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA = r"^('*[=+\-@\t\r])"  # read alike by DuckDB's RE2 and Python's re

@@ -9,11 +9,12 @@ from collections.abc import Iterator, MutableSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from cooptrack.dates import PartialDate, iso_text
+from cooptrack.db.schema import SINGULAR, Kind
 from cooptrack.db.store import Store, insert
 from cooptrack.errors import EditConflict, InputError, SeedError
 from cooptrack.record.validation import CONVERTERS, Known, Row, Values
@@ -21,9 +22,6 @@ from cooptrack.record.validation import CONVERTERS, Known, Row, Values
 if TYPE_CHECKING:
     import pandas as pd
 
-Kind = Literal["meetings", "phases", "commitments"]
-KINDS: tuple[Kind, ...] = ("meetings", "phases", "commitments")
-SINGULAR = {"meetings": "meeting", "phases": "phase", "commitments": "commitment"}
 Record = dict[str, Any]
 
 

@@ -13,10 +13,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from cooptrack.db.schema import SINGULAR, Kind
 from cooptrack.errors import CooptrackError, EditConflict
 from cooptrack.query.rows import rows
 from cooptrack.record import edits as record_edits
-from cooptrack.record.edits import Kind, Record
+from cooptrack.record.edits import Record
 from cooptrack.ui import auth, data, forms
 from cooptrack.ui.text import label, md
 from cooptrack.ui.widgets import table
@@ -37,11 +38,11 @@ def _form_key(kind: str, ident: str, record: Record | None) -> str:
 
 def record_editor(kind: Kind) -> None:
     pending = st.session_state.pop(f"pending::{kind}", None)
-    labels = {NEW: f"+ New {record_edits.SINGULAR[kind]}", **_pick_labels(kind, pending)}
+    labels = {NEW: f"+ New {SINGULAR[kind]}", **_pick_labels(kind, pending)}
     if pending in labels:  # chosen by the last save or delete, before the picker exists
         st.session_state[f"pick::{kind}"] = pending
     choice = st.selectbox(
-        f"Choose a {record_edits.SINGULAR[kind]}",
+        f"Choose a {SINGULAR[kind]}",
         list(labels),
         format_func=lambda ident: label(labels[ident]) or ident,
         key=f"pick::{kind}",
@@ -69,7 +70,7 @@ def record_editor(kind: Kind) -> None:
 
 def _pick_labels(kind: Kind, pending: str | None) -> dict[str, str]:
     """The records to pick from; past PICK_LIMIT of them, a search box narrows the list."""
-    store, singular = data.store(), record_edits.SINGULAR[kind]
+    store, singular = data.store(), SINGULAR[kind]
     picked = pending or st.session_state.get(f"pick::{kind}")
     include = picked if isinstance(picked, str) and picked != NEW else None
     labels, matching = record_edits.pick_labels(store, kind, "", include)
@@ -121,7 +122,7 @@ def _save(kind: Kind, edited: dict[str, str], expected: Record | None) -> None:
     except CooptrackError as error:
         st.error(f"Not saved: {md(error)}", icon=":material/error:")
         return
-    _after_write(change, f"Saved {record_edits.SINGULAR[kind]} '{md(change.record_id)}'.")
+    _after_write(change, f"Saved {SINGULAR[kind]} '{md(change.record_id)}'.")
     st.session_state[f"pending::{kind}"] = change.record_id
     st.rerun()
 
@@ -210,7 +211,7 @@ def _add_followup(ident: str, strings: dict[str, str]) -> None:
 
 
 def _delete_control(kind: Kind, ident: str) -> None:
-    with st.expander(f"Delete this {record_edits.SINGULAR[kind]}"):
+    with st.expander(f"Delete this {SINGULAR[kind]}"):
         sure = st.checkbox(
             "Yes, delete it (it can be restored from the history)", key=f"sure::{kind}::{ident}"
         )
@@ -222,7 +223,7 @@ def _delete_control(kind: Kind, ident: str) -> None:
             except CooptrackError as error:
                 st.error(f"Not deleted: {md(error)}", icon=":material/error:")
                 return
-            _after_write(change, f"Deleted {record_edits.SINGULAR[kind]} '{md(ident)}'.")
+            _after_write(change, f"Deleted {SINGULAR[kind]} '{md(ident)}'.")
             st.session_state[f"pending::{kind}"] = NEW
             st.rerun()
 
@@ -267,7 +268,7 @@ def restore_panel() -> None:
     for entry in rows(gone):
         left, right = st.columns([4, 1])
         left.markdown(
-            f"{md(record_edits.SINGULAR.get(entry.record_kind, entry.record_kind))} "
+            f"{md(SINGULAR.get(entry.record_kind, entry.record_kind))} "
             f"**{md(entry.record_id)}**, deleted by {md(entry.editor)} on "
             f"{md(_when(entry.changed_at))} UTC"
         )

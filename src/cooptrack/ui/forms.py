@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from cooptrack.db import schema
+from cooptrack.db.schema import Kind
 from cooptrack.db.store import Store
-from cooptrack.record.edits import Kind
 from cooptrack.ui.text import label
 
 DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD: give only as much as is known"

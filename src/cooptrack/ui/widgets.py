@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cooptrack.query.export import Kind, export_bytes, file_name
+from cooptrack.db.schema import Kind
+from cooptrack.query.export import export_bytes, file_name
 from cooptrack.query.filters import Filters
 from cooptrack.ui import data
 from cooptrack.ui.text import md, table_cells
