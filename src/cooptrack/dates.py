@@ -65,10 +65,6 @@ class PartialDate:
         """ISO text at the known precision: `2020-02-12`, `2009-11`, `2021`."""
         return iso_text(self.start, self.precision)
 
-    def label(self) -> str:
-        """Human text at the known precision: `12 Feb 2020`, `Nov 2009`, `2021`."""
-        return human_text(self.start, self.precision)
-
 
 def iso_text(value: date, precision: str) -> str:
     """Format `value` at `precision` the ISO way (used by exports and the loader alike)."""

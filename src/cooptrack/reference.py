@@ -34,13 +34,6 @@ def all_countries() -> list[Country]:
     ]
 
 
-def country_name(code: str) -> str:
-    found = pycountry.countries.get(alpha_2=code)
-    if found is None:
-        return code
-    return str(getattr(found, "common_name", None) or found.name)
-
-
 def resolve_countries(token: str) -> tuple[str, ...]:
     """Alpha-2, alpha-3 or English name, any case; "Central Asia" (or `XCA`) means the five.
     () if unknown. `CA` is Canada."""

@@ -11,10 +11,9 @@ from cooptrack.dates import human_text
 from cooptrack.db.schema import NONE_LABEL
 from cooptrack.db.store import Store
 from cooptrack.query.filters import Filters, where
-from cooptrack.query.meetings import newest_sql, titles_sql
+from cooptrack.query.meetings import SHOWN_ROWS, newest_sql, titles_sql
 from cooptrack.query.rows import rows
 
-SHOWN_ROWS = 200
 TOP_LABELS = 15
 
 

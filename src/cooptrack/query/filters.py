@@ -1,7 +1,7 @@
 """One filter model for every page and every export: what a person typed → `Filters` → SQL.
 
 Values within one filter are OR-ed, different filters AND-ed. The SQL is built by pure
-functions returning `(sql, params)`, written against the columns every `*_facts` view has:
+functions returning `(sql, params)`, written against the columns every stored `*_facts` table has:
 `match_countries`, `conventions`, `topics`, `match_organisations`, `alive_from`, `alive_to`
 and `search_text`.
 

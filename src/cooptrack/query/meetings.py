@@ -32,10 +32,8 @@ def vocabulary(store: Store) -> Vocabulary:
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    title: str
     description: str
     as_of: date | None
-    schema_version: int
     counts: dict[str, int]
 
 
@@ -48,10 +46,8 @@ def dataset_info(store: Store) -> DatasetInfo:
     counts = {table: int(store.rows(f"SELECT count(*) FROM {table}")[0][0]) for table in _COUNTED}
     as_of = meta.get("data_as_of")
     return DatasetInfo(
-        title=str(meta.get("dataset_title", "")),
         description=str(meta.get("dataset_description", "")),
         as_of=date.fromisoformat(as_of) if as_of else None,
-        schema_version=int(meta.get("schema_version", 0)),
         counts=counts,
     )
 

@@ -22,7 +22,7 @@ from cooptrack.ui.text import md, plain
 from cooptrack.ui.widgets import table
 
 _PLAN = "import_plan"
-SHOWN_ROWS = 1_000  # rows of a plan's tables drawn on the page; the rest are counted
+PLAN_LINES_SHOWN = 1_000  # rows of a plan's tables drawn on the page; the rest are counted
 
 
 def import_panel() -> None:
@@ -93,9 +93,9 @@ def _progress(label: str) -> Iterator[tabular.Progress]:
 
 
 def _shown(frame: pd.DataFrame, what: str) -> pd.DataFrame:
-    if len(frame) > SHOWN_ROWS:
-        st.caption(f"The first {SHOWN_ROWS:,} of {len(frame):,} {what} are shown.")
-        return frame.head(SHOWN_ROWS)
+    if len(frame) > PLAN_LINES_SHOWN:
+        st.caption(f"The first {PLAN_LINES_SHOWN:,} of {len(frame):,} {what} are shown.")
+        return frame.head(PLAN_LINES_SHOWN)
     return frame
 
 
@@ -165,9 +165,9 @@ def _iati(name: str, content: bytes) -> None:
     if plan is None:
         return
     lines = list(iati.describe(plan))
-    if len(lines) > SHOWN_ROWS:
-        st.caption(f"The first {SHOWN_ROWS:,} of {len(lines):,} lines are shown.")
-    st.code("\n".join(lines[:SHOWN_ROWS]), language=None)
+    if len(lines) > PLAN_LINES_SHOWN:
+        st.caption(f"The first {PLAN_LINES_SHOWN:,} of {len(lines):,} lines are shown.")
+    st.code("\n".join(lines[:PLAN_LINES_SHOWN]), language=None)
     if plan.problems:
         st.error("Fix the problems above and upload the file again; nothing was written.")
         return

@@ -10,6 +10,7 @@ import streamlit as st
 from cooptrack.db import schema
 from cooptrack.db.schema import Kind
 from cooptrack.db.store import Store
+from cooptrack.query.choices import record_choices
 from cooptrack.ui.text import label
 
 DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD: give only as much as is known"
@@ -100,30 +101,8 @@ MEETING_ID_HELP = "the meeting's identifier, as the Timeline shows it; empty for
 
 
 def option_lists(store: Store) -> dict[str, dict[str, str]]:
-    """code → label for every list a form offers."""
-
-    def pairs(sql: str) -> dict[str, str]:
-        return {str(k): str(v) for k, v in store.rows(sql)}
-
-    countries = pairs("SELECT code, name FROM countries ORDER BY NOT tracked, name")
-    organisations = pairs("SELECT id, name FROM organisations ORDER BY name")
-    many = store.rows("SELECT count(*) FROM meetings")[0][0] > MEETING_CHOICES_LIMIT
-    meetings = (
-        {}
-        if many
-        else pairs("SELECT id, short_title || ' (' || id || ')' FROM meetings ORDER BY start_date")
-    )
-    lists = {
-        "countries": countries,
-        "countries_or_none": {"": "—", **countries},
-        "organisations": organisations,
-        "actors": {**organisations, **countries},
-        "conventions": pairs("SELECT code, code || ' — ' || name FROM conventions ORDER BY code"),
-        "topics": pairs("SELECT id, label FROM topics ORDER BY label"),
-        "projects": pairs("SELECT id, name FROM projects ORDER BY name"),
-    }
-    if not many:  # past the limit, forms ask for a meeting's identifier instead
-        lists["meetings_or_none"] = {"": "—", **meetings}
+    """code → label for every list a form offers: the record's, and the fixed choices."""
+    lists = record_choices(store, MEETING_CHOICES_LIMIT)
     lists |= {name: {c: c or "—" for c in choices} for name, choices in CHOICES.items()}
     return lists
 

@@ -39,6 +39,9 @@ _MONTH = (
     r"|январ[яе]|феврал[яе]|марта?|марте|апрел[яе]|ма[яе]|июн[яе]|июл[яе]|августа?|"
     r"августе|сентябр[яе]|октябр[яе]|ноябр[яе]|декабр[яе])\.?"
 )
+_WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_NEXT_IS_DATE = r"(?:\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"  # "Friday, 10 October"
+_RU_WEEKDAYS = ("понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье")
 _DASH = r"\s*+(?:-|–|—|to|and|until|по|и)\s*+"
 _YEAR = r"(?P<{g}>(?:19|20)\d\d)"
 _A_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -123,11 +126,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    # February 12-13, 2020
+    # February 12-13, 2020 / September 16-24,2013
     (
         "m_d_d_y",
         re.compile(
-            rf"\b{_m('m')}\s++(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}}),?\s++"
+            rf"\b{_m('m')}\s++(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}})(?:,\s*+|\s++)"
             rf"{_y('y')}",
             re.IGNORECASE,
         ),
@@ -153,10 +156,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    # On October 18 / 18 October (no year)
+    # On October 18 / Monday, October 23 / 18 October (no year)
     (
         "m_d",
-        re.compile(rf"\b(?:on|от)\s++{_m('m')}\s++(?P<d>\d{{1,2}})\b(?!,?\s*+\d)", re.IGNORECASE),
+        re.compile(
+            rf"\b(?:on|от|(?:{_WEEKDAY_NAMES}),?)\s++{_m('m')}\s++(?P<d>\d{{1,2}})\b(?!,?\s*+\d)",
+            re.IGNORECASE,
+        ),
     ),
     ("d_m", re.compile(rf"\b(?P<d>\d{{1,2}})\s++{_m('m')}(?!,?\s*+(?:19|20)\d\d)", re.IGNORECASE)),
     # second half of 2021
@@ -173,6 +179,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "rel",
         re.compile(
             r"\b(?P<rel>today|yesterday|this year|сегодня|вчера|в этом году)\b", re.IGNORECASE
+        ),
+    ),
+    # on Tuesday / Tuesday's meeting / во вторник: the last such day on or before publication
+    (
+        "weekday",
+        re.compile(
+            rf"(?:\b(?:on|last)\s++)?\b(?P<wd>{_WEEKDAY_NAMES})\b(?!,?\s*+{_NEXT_IS_DATE})"
+            r"(?:'s\b)?"
+            r"|\bв(?:о)?\s++(?P<wdru>понедельник|вторник|среду|четверг|пятницу|субботу|"
+            r"воскресенье)\b",
+            re.IGNORECASE,
         ),
     ),
 ]
@@ -216,6 +233,16 @@ def _interpret(  # noqa: PLR0911 - one return per kind of expression reads best
 ) -> tuple[PartialDate, PartialDate | None] | None:
     groups = match.groupdict()
     year = int(groups["y"]) if groups.get("y") else default_year
+    if name == "weekday":
+        if published is None:
+            return None
+        weekday = (
+            _RU_WEEKDAYS.index(groups["wdru"].lower())
+            if groups.get("wdru")
+            else [d.lower() for d in calendar.day_name].index(groups["wd"].lower())
+        )
+        back = (published.weekday() - weekday) % 7
+        return PartialDate(published - timedelta(days=back), "day"), None
     if name == "rel":
         word = groups["rel"].lower()
         if published is None and year is not None and word in ("this year", "в этом году"):
