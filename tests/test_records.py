@@ -3,36 +3,47 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from cooptrack.db import schema
-from cooptrack.db.schema import KINDS
+from cooptrack.db.schema import KINDS, Kind
 from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError
 from cooptrack.record import edits
 
 
 @pytest.fixture
-def writable(bundled_db, tmp_path):
+def writable(bundled_db: Path, tmp_path: Path) -> Iterator[Store]:
     path = tmp_path / "edit.duckdb"
     path.write_bytes(bundled_db.read_bytes())
     with Store.open(path, read_only=False) as store:
         yield store
 
 
-def current(store, kind, ident):
+def current(store: Store, kind: Kind, ident: str) -> edits.Record | None:
     with store.cursor() as cursor:
         return edits.fetch(cursor, kind, ident)
 
 
-def all_ids(store, kind):
+def existing(store: Store, kind: Kind, ident: str) -> edits.Record:
+    """A record the test goes on to read or edit, so it must be there."""
+    record = current(store, kind, ident)
+    assert record is not None, f"{kind} {ident} is not in the record"
+    return record
+
+
+def all_ids(store: Store, kind: Kind) -> list[str]:
     return [i for (i,) in store.rows(f"SELECT id FROM {kind} ORDER BY id")]
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_bundled_record_survives_the_form_format_unchanged(writable, kind):
+def test_every_bundled_record_survives_the_form_format_unchanged(
+    writable: Store, kind: Kind
+) -> None:
     with writable.cursor() as cursor:
         for ident in all_ids(writable, kind):
             record = edits.fetch(cursor, kind, ident)
@@ -46,20 +57,20 @@ def test_every_bundled_record_survives_the_form_format_unchanged(writable, kind)
             assert values == row, ident
 
 
-def test_a_change_is_saved_with_its_history(writable):
-    before = current(writable, "commitments", "cc2-cop26-common-ground")
+def test_a_change_is_saved_with_its_history(writable: Store) -> None:
+    before = existing(writable, "commitments", "cc2-cop26-common-ground")
     strings = edits.to_strings("commitments", before)
     strings["status"] = "dropped"
     change = edits.save(writable, "alice", "commitments", strings, expected=before)
     assert change.action == "change"
-    assert current(writable, "commitments", "cc2-cop26-common-ground")["status"] == "dropped"
+    assert existing(writable, "commitments", "cc2-cop26-common-ground")["status"] == "dropped"
     log = edits.history(writable, "commitments", "cc2-cop26-common-ground")
     assert list(log.editor) == ["alice"] and list(log.action) == ["change"]
     assert edits.field_changes(log.before[0], log.after[0]) == [("status", "proposed", "dropped")]
 
 
-def test_a_bad_value_is_refused_and_nothing_changes(writable):
-    before = current(writable, "meetings", "wgecc-9")
+def test_a_bad_value_is_refused_and_nothing_changes(writable: Store) -> None:
+    before = existing(writable, "meetings", "wgecc-9")
     strings = edits.to_strings("meetings", before)
     strings["end"] = "2020-02-30"
     with pytest.raises(InputError, match="end: '2020-02-30' does not exist"):
@@ -68,9 +79,11 @@ def test_a_bad_value_is_refused_and_nothing_changes(writable):
     assert edits.history(writable).empty
 
 
-def test_the_second_of_two_concurrent_saves_is_refused_showing_what_changed(writable):
-    opened_by_alice = current(writable, "meetings", "wgecc-9")
-    opened_by_bob = current(writable, "meetings", "wgecc-9")
+def test_the_second_of_two_concurrent_saves_is_refused_showing_what_changed(
+    writable: Store,
+) -> None:
+    opened_by_alice = existing(writable, "meetings", "wgecc-9")
+    opened_by_bob = existing(writable, "meetings", "wgecc-9")
     alice = edits.to_strings("meetings", opened_by_alice)
     alice["city"] = "Bruxelles"
     edits.save(writable, "alice", "meetings", alice, expected=opened_by_alice)
@@ -79,11 +92,11 @@ def test_the_second_of_two_concurrent_saves_is_refused_showing_what_changed(writ
     with pytest.raises(EditConflict) as caught:
         edits.save(writable, "bob", "meetings", bob, expected=opened_by_bob)
     assert caught.value.changes == [("city", "Brussels", "Bruxelles")]
-    assert current(writable, "meetings", "wgecc-9")["summary"] != "Bob's summary"
+    assert existing(writable, "meetings", "wgecc-9")["summary"] != "Bob's summary"
 
 
-def test_adding_needs_a_new_id_and_known_references(writable):
-    strings = edits.to_strings("meetings", current(writable, "meetings", "wgecc-9"))
+def test_adding_needs_a_new_id_and_known_references(writable: Store) -> None:
+    strings = edits.to_strings("meetings", existing(writable, "meetings", "wgecc-9"))
     strings.update(
         id="wgecc-11",
         title="11th WGECC meeting",
@@ -94,7 +107,7 @@ def test_adding_needs_a_new_id_and_known_references(writable):
         status="planned",
     )
     edits.save(writable, "alice", "meetings", strings, expected=None)
-    assert current(writable, "meetings", "wgecc-11")["start_precision"] == "month"
+    assert existing(writable, "meetings", "wgecc-11")["start_precision"] == "month"
     strings.update(id="wgecc-12", title="12th WGECC meeting", host_country="XX")
     with pytest.raises(InputError, match="host_country: unknown country 'XX'"):
         edits.save(writable, "alice", "meetings", strings, expected=None)
@@ -103,15 +116,15 @@ def test_adding_needs_a_new_id_and_known_references(writable):
         edits.save(writable, "alice", "meetings", strings, expected=None)
 
 
-def test_a_meeting_still_linked_from_commitments_is_not_deleted(writable):
+def test_a_meeting_still_linked_from_commitments_is_not_deleted(writable: Store) -> None:
     record = current(writable, "meetings", "wgecc-10")
     with pytest.raises(InputError, match="still linked from commitments"):
         edits.delete(writable, "alice", "meetings", "wgecc-10", expected=record)
     assert current(writable, "meetings", "wgecc-10") == record
 
 
-def test_a_deleted_commitment_is_restored_with_its_follow_ups(writable):
-    record = current(writable, "commitments", "cc2-eu-climate-sessions")
+def test_a_deleted_commitment_is_restored_with_its_follow_ups(writable: Store) -> None:
+    record = existing(writable, "commitments", "cc2-eu-climate-sessions")
     assert len(record["followups"]) == 1
     edits.delete(writable, "alice", "commitments", "cc2-eu-climate-sessions", expected=record)
     assert current(writable, "commitments", "cc2-eu-climate-sessions") is None
@@ -123,7 +136,7 @@ def test_a_deleted_commitment_is_restored_with_its_follow_ups(writable):
     assert list(edits.history(writable).action) == ["restore", "delete"]
 
 
-def test_a_follow_up_that_fulfils_sets_status_and_evidence(writable):
+def test_a_follow_up_that_fulfils_sets_status_and_evidence(writable: Store) -> None:
     before = current(writable, "commitments", "cc2-cop26-common-ground")
     edits.add_followup(
         writable,
@@ -138,7 +151,7 @@ def test_a_follow_up_that_fulfils_sets_status_and_evidence(writable):
         },
         expected=before,
     )
-    after = current(writable, "commitments", "cc2-cop26-common-ground")
+    after = existing(writable, "commitments", "cc2-cop26-common-ground")
     assert (after["status"], after["fulfilled_by"]) == ("fulfilled", "wgecc-10")
     assert [f["seq"] for f in after["followups"]] == [1]
     logged = edits.history(writable, "commitments", "cc2-cop26-common-ground")
@@ -147,7 +160,7 @@ def test_a_follow_up_that_fulfils_sets_status_and_evidence(writable):
     assert json.loads(logged.after[0])["followups"][0]["note"] == "Discussed in session 3."
 
 
-def test_a_follow_up_without_a_source_is_refused(writable):
+def test_a_follow_up_without_a_source_is_refused(writable: Store) -> None:
     before = current(writable, "commitments", "cc2-cop26-common-ground")
     with pytest.raises(InputError, match="sources: every record needs at least one source"):
         edits.add_followup(
@@ -160,8 +173,8 @@ def test_a_follow_up_without_a_source_is_refused(writable):
     assert current(writable, "commitments", "cc2-cop26-common-ground") == before
 
 
-def test_a_read_only_store_cannot_be_changed(store):
-    record = current(store, "meetings", "wgecc-9")
+def test_a_read_only_store_cannot_be_changed(store: Store) -> None:
+    record = existing(store, "meetings", "wgecc-9")
     with pytest.raises(Exception, match="read-only"):
         edits.save(
             store, "alice", "meetings", edits.to_strings("meetings", record), expected=record
@@ -172,7 +185,7 @@ def test_a_read_only_store_cannot_be_changed(store):
 # reaches through links: a meeting's date is the due date of commitments that look ahead to it.
 
 
-def stale_facts(store):
+def stale_facts(store: Store) -> dict[str, int]:
     """Rows where a stored facts table and its source view disagree, both ways."""
     return {
         facts: store.rows(
@@ -184,13 +197,14 @@ def stale_facts(store):
     }
 
 
-def due_by(store, ident):
-    return store.rows("SELECT due_by FROM commitment_facts WHERE id = ?", [ident])[0][0]
+def due_by(store: Store, ident: str) -> date | None:
+    due: date | None = store.rows("SELECT due_by FROM commitment_facts WHERE id = ?", [ident])[0][0]
+    return due
 
 
-def test_moving_a_meeting_moves_the_due_date_of_what_looks_ahead_to_it(writable):
+def test_moving_a_meeting_moves_the_due_date_of_what_looks_ahead_to_it(writable: Store) -> None:
     assert due_by(writable, "cc2-cop26-common-ground") == date(2021, 10, 31)
-    before = current(writable, "meetings", "unfccc-cop26")
+    before = existing(writable, "meetings", "unfccc-cop26")
     strings = edits.to_strings("meetings", before)
     strings["start"], strings["end"] = "2021-11-01", "2021-11-12"
     edits.save(writable, "alice", "meetings", strings, expected=before)
@@ -201,7 +215,7 @@ def test_moving_a_meeting_moves_the_due_date_of_what_looks_ahead_to_it(writable)
     assert set(stale_facts(writable).values()) == {0}
 
 
-def test_a_follow_up_that_closes_a_commitment_closes_its_facts(writable):
+def test_a_follow_up_that_closes_a_commitment_closes_its_facts(writable: Store) -> None:
     ident = "cc2-cop26-common-ground"
     assert writable.rows("SELECT is_open FROM commitment_facts WHERE id = ?", [ident]) == [(True,)]
     before = current(writable, "commitments", ident)
@@ -219,7 +233,7 @@ def test_a_follow_up_that_closes_a_commitment_closes_its_facts(writable):
     assert set(stale_facts(writable).values()) == {0}
 
 
-def test_deleting_and_restoring_a_record_follows_in_its_facts(writable):
+def test_deleting_and_restoring_a_record_follows_in_its_facts(writable: Store) -> None:
     ident = "cc2-eu-support"
     before = current(writable, "commitments", ident)
     change = edits.delete(writable, "alice", "commitments", ident, before)
@@ -231,9 +245,9 @@ def test_deleting_and_restoring_a_record_follows_in_its_facts(writable):
     assert set(stale_facts(writable).values()) == {0}
 
 
-def test_a_refused_write_leaves_the_facts_as_they_were(writable):
+def test_a_refused_write_leaves_the_facts_as_they_were(writable: Store) -> None:
     facts = writable.frame("SELECT * FROM meeting_facts ORDER BY id")
-    before = current(writable, "meetings", "wgecc-9")
+    before = existing(writable, "meetings", "wgecc-9")
     strings = edits.to_strings("meetings", before)
     strings["end"] = "2020-02-30"
     with pytest.raises(InputError):
@@ -241,7 +255,9 @@ def test_a_refused_write_leaves_the_facts_as_they_were(writable):
     assert writable.frame("SELECT * FROM meeting_facts ORDER BY id").equals(facts)
 
 
-def test_known_identifiers_are_looked_up_in_the_database_with_local_changes_on_top(writable):
+def test_known_identifiers_are_looked_up_in_the_database_with_local_changes_on_top(
+    writable: Store,
+) -> None:
     with writable.cursor() as cursor:
         known = edits.known_from(cursor, skip=("meetings", "wgecc-9"))
         meetings = known.ids["meeting"]
@@ -254,7 +270,9 @@ def test_known_identifiers_are_looked_up_in_the_database_with_local_changes_on_t
         assert known.meeting_starts.get("no-such-meeting") is None
 
 
-def test_the_record_picker_lists_the_newest_and_finds_the_rest_by_words(writable, monkeypatch):
+def test_the_record_picker_lists_the_newest_and_finds_the_rest_by_words(
+    writable: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(edits, "PICK_LIMIT", 2)
     labels, matching = edits.pick_labels(writable, "meetings")
     newest = writable.rows("SELECT id FROM meetings ORDER BY start_date DESC, id LIMIT 2")
@@ -267,7 +285,7 @@ def test_the_record_picker_lists_the_newest_and_finds_the_rest_by_words(writable
 
 
 @pytest.mark.parametrize("missing", [None, float("nan"), "", "not json", "[1, 2]"])
-def test_field_changes_reads_a_missing_side_as_no_record(missing):
+def test_field_changes_reads_a_missing_side_as_no_record(missing: object) -> None:
     """An "add" line read through pandas has NaN where SQL has NULL: the history panel that
     showed it failed for every visitor."""
     after = '{"id": "m", "city": "Almaty"}'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -10,20 +12,22 @@ from cooptrack.db.store import Store
 from cooptrack.errors import StoreError
 
 
-def copy_of(bundled_db, tmp_path):
+def copy_of(bundled_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "copy.duckdb"
     path.write_bytes(bundled_db.read_bytes())
     return path
 
 
-def set_version(path, version):
+def set_version(path: Path, version: int) -> None:
     with duckdb.connect(str(path)) as connection:
         connection.execute(
             "UPDATE schema_meta SET value = ? WHERE key = 'schema_version'", [str(version)]
         )
 
 
-def test_a_database_from_a_newer_release_is_refused_untouched(bundled_db, tmp_path):
+def test_a_database_from_a_newer_release_is_refused_untouched(
+    bundled_db: Path, tmp_path: Path
+) -> None:
     path = copy_of(bundled_db, tmp_path)
     set_version(path, schema.SCHEMA_VERSION + 1)
     before = path.read_bytes()
@@ -32,11 +36,13 @@ def test_a_database_from_a_newer_release_is_refused_untouched(bundled_db, tmp_pa
     assert path.read_bytes() == before
 
 
-def test_an_older_database_is_migrated_on_a_writable_open(bundled_db, tmp_path, monkeypatch):
+def test_an_older_database_is_migrated_on_a_writable_open(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = copy_of(bundled_db, tmp_path)
-    applied = []
+    applied: list[bool] = []
 
-    def add_column(cursor):
+    def add_column(cursor: duckdb.DuckDBPyConnection) -> None:
         applied.append(True)
         cursor.execute("ALTER TABLE meetings ADD COLUMN remarks VARCHAR")
 
@@ -53,10 +59,12 @@ def test_an_older_database_is_migrated_on_a_writable_open(bundled_db, tmp_path, 
     assert applied == [True]
 
 
-def test_a_failed_migration_changes_nothing(bundled_db, tmp_path, monkeypatch):
+def test_a_failed_migration_changes_nothing(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = copy_of(bundled_db, tmp_path)
 
-    def broken(cursor):
+    def broken(cursor: duckdb.DuckDBPyConnection) -> None:
         cursor.execute("ALTER TABLE meetings ADD COLUMN half_done VARCHAR")
         cursor.execute("SELECT * FROM no_such_table")
 
@@ -74,8 +82,8 @@ def test_a_failed_migration_changes_nothing(bundled_db, tmp_path, monkeypatch):
 
 
 def test_a_read_only_open_of_an_older_file_writes_nothing_and_says_how_to_migrate(
-    bundled_db, tmp_path
-):
+    bundled_db: Path, tmp_path: Path
+) -> None:
     path = copy_of(bundled_db, tmp_path)
     set_version(path, schema.SCHEMA_VERSION - 1)
     before = path.read_bytes()
@@ -88,7 +96,7 @@ def test_a_read_only_open_of_an_older_file_writes_nothing_and_says_how_to_migrat
         ]
 
 
-def test_a_duckdb_file_of_another_application_is_named(tmp_path):
+def test_a_duckdb_file_of_another_application_is_named(tmp_path: Path) -> None:
     path = tmp_path / "other.duckdb"
     with duckdb.connect(str(path)) as connection:
         connection.execute("CREATE TABLE sales (amount INTEGER)")
@@ -96,22 +104,22 @@ def test_a_duckdb_file_of_another_application_is_named(tmp_path):
         Store.open(path)
 
 
-def test_missing_and_folder_paths_say_what_to_do(tmp_path):
+def test_missing_and_folder_paths_say_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="create it with: cooptrack init --db"):
         Store.open(tmp_path / "absent.duckdb")
     with pytest.raises(StoreError, match="is a folder"):
         Store.open(tmp_path)
 
 
-def test_query_errors_become_store_errors(store):
+def test_query_errors_become_store_errors(store: Store) -> None:
     with pytest.raises(StoreError, match="no_such_table"):
         store.frame("SELECT * FROM no_such_table")
 
 
-def test_cursors_give_correct_results_from_many_threads(store):
+def test_cursors_give_correct_results_from_many_threads(store: Store) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    def count(table):
+    def count(table: str) -> tuple[str, int]:
         return table, store.rows(f"SELECT count(*) FROM {table}")[0][0]
 
     tables = ["meetings", "phases", "commitments", "followups"] * 25
@@ -120,7 +128,9 @@ def test_cursors_give_correct_results_from_many_threads(store):
     assert results == {("meetings", 15), ("phases", 3), ("commitments", 7), ("followups", 3)}
 
 
-def test_a_version_1_database_is_migrated_to_the_current_schema(bundled_db, tmp_path):
+def test_a_version_1_database_is_migrated_to_the_current_schema(
+    bundled_db: Path, tmp_path: Path
+) -> None:
     """A file made by the first release (no history table, older views) opens and gains them."""
     path = copy_of(bundled_db, tmp_path)
     with duckdb.connect(str(path)) as connection:
@@ -141,7 +151,9 @@ def test_a_version_1_database_is_migrated_to_the_current_schema(bundled_db, tmp_
         assert store.rows("SELECT count(*) FROM commitment_facts") == [(7,)]
 
 
-def test_macros_and_views_from_another_release_are_recreated_on_open(bundled_db, tmp_path):
+def test_macros_and_views_from_another_release_are_recreated_on_open(
+    bundled_db: Path, tmp_path: Path
+) -> None:
     path = copy_of(bundled_db, tmp_path)
     with duckdb.connect(str(path)) as connection:
         connection.execute("CREATE OR REPLACE VIEW label_maps AS SELECT 1 AS stale")
