@@ -8,30 +8,32 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from conftest import SEED_DIR
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cooptrack.db.store import Store
 from cooptrack.errors import SeedError
 from cooptrack.record.seed import build_database, load_seed
 from cooptrack.record.validation import Known, Row, has_contact_details, title_key, url_problem
 
 
-def meeting(store, ident):
+def meeting(store: Store, ident: str) -> pd.Series:
     rows = store.frame("SELECT * FROM meeting_facts WHERE id = ?", [ident])
     assert len(rows) == 1, ident
     return rows.iloc[0]
 
 
-def test_the_9th_wgecc_was_in_brussels_on_12_13_february_2020(store):
+def test_the_9th_wgecc_was_in_brussels_on_12_13_february_2020(store: Store) -> None:
     row = meeting(store, "wgecc-9")
     assert (row.city, row.host_country, row.ordinal) == ("Brussels", "BE", 9)
     assert (row.start_date, row.start_precision) == (date(2020, 2, 12), "day")
     assert (row.end_date, row.end_precision) == (date(2020, 2, 13), "day")
 
 
-def test_uncertain_dates_keep_their_honest_precision(store):
+def test_uncertain_dates_keep_their_honest_precision(store: Store) -> None:
     committee = meeting(store, "wgecc-cc-2")
     assert (committee.start_date, committee.start_precision) == (date(2021, 1, 1), "year")
     conference = meeting(store, "hlc-3")
@@ -39,14 +41,14 @@ def test_uncertain_dates_keep_their_honest_precision(store):
     assert conference.alive_to == date(2009, 11, 30)
 
 
-def test_wecoop_phase_3_dates(store):
+def test_wecoop_phase_3_dates(store: Store) -> None:
     row = store.frame("SELECT * FROM phases WHERE project = 'wecoop' AND phase = 3").iloc[0]
     assert (row.actual_start, row.actual_start_precision) == (date(2019, 10, 1), "month")
     assert (row.planned_end, row.planned_end_precision) == (date(2022, 10, 1), "month")
     assert (row.actual_end, row.actual_end_precision) == (date(2023, 4, 14), "day")
 
 
-def test_the_seed_release_commitments_and_what_became_of_them(store):
+def test_the_seed_release_commitments_and_what_became_of_them(store: Store) -> None:
     rows = store.frame("SELECT * FROM commitment_facts ORDER BY id").set_index("id")
     assert len(rows) == 7
     assert set(rows.meeting) == {"wgecc-cc-2"}
@@ -60,7 +62,7 @@ def test_the_seed_release_commitments_and_what_became_of_them(store):
     assert len(fulfilled) == 3
 
 
-def test_every_record_carries_a_source_address(store):
+def test_every_record_carries_a_source_address(store: Store) -> None:
     for table in (
         "meetings",
         "phases",
@@ -77,13 +79,13 @@ def test_every_record_carries_a_source_address(store):
         assert urls and all(re.match(r"^https?://\S+$", url) for (url,) in urls), table
 
 
-def test_no_press_contact_details_are_bundled():
+def test_no_press_contact_details_are_bundled() -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in SEED_DIR.glob("*.csv"))
     assert "+7701" not in text and "Serebrennikova" not in text
     assert not re.search(r"[\w.+-]+@[\w-]+\.\w+", text)
 
 
-def test_countries_come_from_iso_with_the_five_tracked(store):
+def test_countries_come_from_iso_with_the_five_tracked(store: Store) -> None:
     assert store.rows("SELECT count(*) FROM countries")[0][0] >= 249
     tracked = store.rows("SELECT code FROM countries WHERE tracked ORDER BY code")
     assert [c for (c,) in tracked] == ["KG", "KZ", "TJ", "TM", "UZ"]
@@ -129,8 +131,8 @@ BREAKAGES = [
 
 @pytest.mark.parametrize(("file", "old", "new", "column", "reason"), BREAKAGES)
 def test_a_bad_row_stops_the_load_naming_file_line_and_column(
-    seed_copy: Path, tmp_path, file, old, new, column, reason
-):
+    seed_copy: Path, tmp_path: Path, file: str, old: str, new: str, column: str, reason: str
+) -> None:
     path = seed_copy / file
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     number = next(i for i, line in enumerate(lines, start=1) if old in line)
@@ -146,7 +148,9 @@ def test_a_bad_row_stops_the_load_naming_file_line_and_column(
     assert [p.name for p in tmp_path.iterdir()] == ["seed"]
 
 
-def test_a_failed_reload_leaves_the_existing_database_untouched(seed_copy, tmp_path):
+def test_a_failed_reload_leaves_the_existing_database_untouched(
+    seed_copy: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "record.duckdb"
     build_database(seed_copy, target)
     before = target.read_bytes()
@@ -156,7 +160,7 @@ def test_a_failed_reload_leaves_the_existing_database_untouched(seed_copy, tmp_p
     assert target.read_bytes() == before
 
 
-def test_a_wrong_header_is_reported(seed_copy):
+def test_a_wrong_header_is_reported(seed_copy: Path) -> None:
     path = seed_copy / "projects.csv"
     text = path.read_text(encoding="utf-8").replace("donor", "funder", 1)
     path.write_text(text, encoding="utf-8")
@@ -164,7 +168,7 @@ def test_a_wrong_header_is_reported(seed_copy):
         load_seed(seed_copy)
 
 
-def test_duplicate_ids_are_refused(seed_copy):
+def test_duplicate_ids_are_refused(seed_copy: Path) -> None:
     path = seed_copy / "topics.csv"
     first = path.read_text(encoding="utf-8").splitlines()[1]
     path.write_text(path.read_text(encoding="utf-8") + first + "\n", encoding="utf-8")
@@ -172,7 +176,7 @@ def test_duplicate_ids_are_refused(seed_copy):
         load_seed(seed_copy)
 
 
-def test_an_unknown_parent_organisation_is_reported_on_its_line(seed_copy):
+def test_an_unknown_parent_organisation_is_reported_on_its_line(seed_copy: Path) -> None:
     path = seed_copy / "organisations.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     number = next(i for i, line in enumerate(lines, start=1) if line.startswith("dg-env,"))
@@ -192,7 +196,7 @@ OLD_PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
 
 
 @given(st.text(alphabet="1 ()-+a@._x٣", max_size=30))
-def test_contact_details_are_found_exactly_as_the_old_patterns_found_them(text):
+def test_contact_details_are_found_exactly_as_the_old_patterns_found_them(text: str) -> None:
     assert has_contact_details(text) == bool(OLD_EMAIL.search(text) or OLD_PHONE.search(text))
 
 
@@ -210,7 +214,7 @@ ADVERSARIAL = {
 
 @pytest.mark.timeout(5)
 @pytest.mark.parametrize("name", list(ADVERSARIAL))
-def test_a_100000_character_cell_is_checked_at_once_and_refused_by_its_limit(name):
+def test_a_100000_character_cell_is_checked_at_once_and_refused_by_its_limit(name: str) -> None:
     text = ADVERSARIAL[name]
     has_contact_details(text)  # finishes: linear, whatever the text
     row = Row("m.csv", 7, {"summary": text, "sources": text}, Known())
@@ -234,7 +238,9 @@ def test_a_100000_character_cell_is_checked_at_once_and_refused_by_its_limit(nam
         ("summary", "right\u202eto left", "control character '\\u202e'"),
     ],
 )
-def test_limits_are_named_with_column_limit_and_length(seed_copy, tmp_path, column, value, reason):
+def test_limits_are_named_with_column_limit_and_length(
+    seed_copy: Path, tmp_path: Path, column: str, value: str, reason: str
+) -> None:
     path = seed_copy / "meetings.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     rows[0][column] = value
@@ -252,7 +258,7 @@ def test_limits_are_named_with_column_limit_and_length(seed_copy, tmp_path, colu
     assert reason in caught.value.reason
 
 
-def test_a_long_text_keeps_its_line_breaks():
+def test_a_long_text_keeps_its_line_breaks() -> None:
     row = Row("form", 0, {"summary": "First paragraph.\n\nSecond.\tTabbed."}, Known())
     assert row.text("summary") == "First paragraph.\n\nSecond.\tTabbed."
 
@@ -268,7 +274,7 @@ def test_a_long_text_keeps_its_line_breaks():
         "https://example.org:8443/x",
     ],
 )
-def test_one_web_address_each_passes(url):
+def test_one_web_address_each_passes(url: str) -> None:
     assert url_problem(url) is None
 
 
@@ -299,12 +305,14 @@ def test_one_web_address_each_passes(url):
         ("https:///path-only", "has no valid host name"),
     ],
 )
-def test_what_is_not_one_web_address_is_refused_with_the_reason(url, reason):
+def test_what_is_not_one_web_address_is_refused_with_the_reason(url: str, reason: str) -> None:
     problem = url_problem(url)
     assert problem is not None and reason in problem
 
 
-def test_a_source_that_smuggles_a_second_link_is_refused_at_load(seed_copy, tmp_path):
+def test_a_source_that_smuggles_a_second_link_is_refused_at_load(
+    seed_copy: Path, tmp_path: Path
+) -> None:
     path = seed_copy / "meetings.csv"
     text = path.read_text(encoding="utf-8")
     smuggled = "https://wecoop.eu/)[Official_EU_record](https://phish.example/login"
@@ -313,7 +321,7 @@ def test_a_source_that_smuggles_a_second_link_is_refused_at_load(seed_copy, tmp_
         build_database(seed_copy, tmp_path / "out.duckdb")
 
 
-def test_every_bundled_source_is_one_web_address():
+def test_every_bundled_source_is_one_web_address() -> None:
     for path in SEED_DIR.glob("*.csv"):
         for row in csv.DictReader(path.open(encoding="utf-8")):
             for url in (row.get("sources") or "").split(";"):
@@ -321,7 +329,9 @@ def test_every_bundled_source_is_one_web_address():
                     assert url_problem(url.strip()) is None, (path.name, url)
 
 
-def test_a_meeting_whose_end_would_be_stored_before_its_start_is_refused(seed_copy, tmp_path):
+def test_a_meeting_whose_end_would_be_stored_before_its_start_is_refused(
+    seed_copy: Path, tmp_path: Path
+) -> None:
     """The database stores a year as its first day and checks end >= start: '2020' as the end
     of a meeting starting in May 2020 would pass the loader and fail the write."""
     path = seed_copy / "meetings.csv"
@@ -338,7 +348,9 @@ def test_a_meeting_whose_end_would_be_stored_before_its_start_is_refused(seed_co
         ("ordinal", "٣", "not a whole number"),
     ],
 )
-def test_numbers_the_database_cannot_hold_are_refused(seed_copy, tmp_path, column, value, reason):
+def test_numbers_the_database_cannot_hold_are_refused(
+    seed_copy: Path, tmp_path: Path, column: str, value: str, reason: str
+) -> None:
     path = seed_copy / "meetings.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     rows[0][column] = value
@@ -360,18 +372,18 @@ def test_numbers_the_database_cannot_hold_are_refused(seed_copy, tmp_path, colum
         ("١٢", "is not an amount"),
     ],
 )
-def test_amounts_the_database_cannot_hold_are_refused(budget, reason):
+def test_amounts_the_database_cannot_hold_are_refused(budget: str, reason: str) -> None:
     row = Row("form", 0, {"budget": budget}, Known())
     with pytest.raises(SeedError, match=reason):
         row.decimal("budget")
 
 
-def test_amounts_are_kept_to_the_cent_as_the_database_keeps_them():
+def test_amounts_are_kept_to_the_cent_as_the_database_keeps_them() -> None:
     assert str(Row("f", 0, {"budget": "5500000"}, Known()).decimal("budget")) == "5500000.00"
 
 
 @pytest.mark.parametrize("title", ["ΟΔΟΣ ΜΕΤΑΞΥ", "İSTANBUL meeting", "Straße", "ǅungla", "Plain"])
-def test_one_title_rule_the_same_as_the_databases_lower(title):
+def test_one_title_rule_the_same_as_the_databases_lower(title: str) -> None:
     with duckdb.connect() as connection:
         stored = connection.execute("SELECT lower(?)", [title]).fetchone()
     assert stored is not None and title_key(title) == stored[0]
