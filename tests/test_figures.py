@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from cooptrack.db.store import Store
@@ -19,16 +23,16 @@ TODAY = date(2026, 11, 28)
 
 
 @pytest.fixture
-def bundled(bundled_db):
+def bundled(bundled_db: Path) -> Iterator[Store]:
     with Store.open(bundled_db) as store:
         yield store
 
 
-def marker_traces(figure):
+def marker_traces(figure: go.Figure) -> list[Any]:
     return [t for t in figure.data if t.mode == "markers+text"]
 
 
-def test_timeline_has_one_lane_and_one_legend_entry_per_kind(bundled):
+def test_timeline_has_one_lane_and_one_legend_entry_per_kind(bundled: Store) -> None:
     meetings = meeting_queries.meetings_frame(bundled, Filters())
     figure = figures.timeline_figure(meetings, TODAY)
     legend = [t.name for t in figure.data if t.showlegend is not False]
@@ -42,14 +46,14 @@ def test_timeline_has_one_lane_and_one_legend_entry_per_kind(bundled):
     assert figure.layout.yaxis.type == "category"
 
 
-def test_imprecise_dates_are_open_markers_placed_mid_period(bundled):
+def test_imprecise_dates_are_open_markers_placed_mid_period(bundled: Store) -> None:
     meetings = meeting_queries.meetings_frame(bundled, Filters(search="coordination committee"))
     trace = marker_traces(figures.timeline_figure(meetings, TODAY))[0]
     assert list(trace.marker.symbol) == ["circle-open"]
     assert str(trace.x[0])[:10] == "2021-07-02"
 
 
-def test_a_single_lane_still_draws(bundled):
+def test_a_single_lane_still_draws(bundled: Store) -> None:
     cops = meeting_queries.meetings_frame(bundled, Filters(conventions=("CBD",)))
     cops = cops[cops.kind == "cop"]
     figure = figures.timeline_figure(cops, TODAY)
@@ -58,8 +62,8 @@ def test_a_single_lane_still_draws(bundled):
 
 
 @pytest.mark.parametrize("width", [320.0, 640.0, 1200.0])
-def test_labels_never_overlap_on_the_same_side(width):
-    days = [0, 5, 10, 12, 40, 41, 42, 300, 301]
+def test_labels_never_overlap_on_the_same_side(width: float) -> None:
+    days: list[float] = [0, 5, 10, 12, 40, 41, 42, 300, 301]
     texts = ["10th", "WGECC (Jul 2015)", "3rd", "CBD COP15, part one", "a", "b", "c", "d", "e"]
     positions = figures.label_positions(days, texts, 400, width)
     scale = width / 400
@@ -84,11 +88,11 @@ def test_labels_never_overlap_on_the_same_side(width):
         ("cop", "UNFCCC COP26", 26, "UNFCCC COP26"),
     ],
 )
-def test_chart_labels(kind, title, ordinal, label):
+def test_chart_labels(kind: str, title: str, ordinal: int | None, label: str) -> None:
     assert figures.chart_label(kind, title, ordinal) == label
 
 
-def test_gantt_shows_planned_and_actual_bars_meetings_and_today(bundled):
+def test_gantt_shows_planned_and_actual_bars_meetings_and_today(bundled: Store) -> None:
     phases = phase_queries.phases_frame(bundled, Filters())
     meetings = meeting_queries.meetings_frame(bundled, Filters())
     figure = figures.gantt_figure(phases, meetings, TODAY)
@@ -106,10 +110,10 @@ def test_gantt_shows_planned_and_actual_bars_meetings_and_today(bundled):
     assert figure.layout.shapes[0].x0 == TODAY
 
 
-def test_gantt_marks_open_ended_and_one_day_phases(bundled):
+def test_gantt_marks_open_ended_and_one_day_phases(bundled: Store) -> None:
     phases = phase_queries.phases_frame(bundled, Filters())
     phases.loc[0, ["actual_until", "actual_end"]] = None
-    phases.loc[1, "actual_start"] = phases.loc[1, "actual_until"]
+    phases.loc[1, "actual_start"] = phases["actual_until"].loc[1]
     phases.loc[1, "actual_start_precision"] = "day"
     figure = figures.gantt_figure(
         phases, meeting_queries.meetings_frame(bundled, Filters(countries=("CN",))), TODAY
@@ -119,7 +123,7 @@ def test_gantt_marks_open_ended_and_one_day_phases(bundled):
     assert [t.name for t in figure.data if t.name == "One-day phase"] == ["One-day phase"]
 
 
-def test_status_figure_stacks_every_count(bundled):
+def test_status_figure_stacks_every_count(bundled: Store) -> None:
     counts = commitment_queries.status_by(bundled, Filters(), "countries")
     figure = figures.status_figure(counts, "By country")
     drawn = sum(sum(t.x) for t in figure.data)
@@ -128,7 +132,7 @@ def test_status_figure_stacks_every_count(bundled):
     assert figure.layout.barmode == "stack"
 
 
-def test_status_bars_put_the_largest_on_top_and_all_others_last():
+def test_status_bars_put_the_largest_on_top_and_all_others_last() -> None:
     counts = pd.DataFrame(
         {
             "label": ["all others (3)", "Kazakhstan", "Austria", "Kazakhstan", "Uzbekistan"],
@@ -142,7 +146,7 @@ def test_status_bars_put_the_largest_on_top_and_all_others_last():
     assert figure.layout.uniformtext.mode == "hide"
 
 
-def test_long_phase_labels_wrap_instead_of_squeezing_the_gantt():
+def test_long_phase_labels_wrap_instead_of_squeezing_the_gantt() -> None:
     label = "EU–Central Asia Environment and Resilience Programme (phase 1)"
     wrapped = figures.wrap(label)
     assert wrapped.replace("<br>", " ") == label
