@@ -384,7 +384,7 @@ def _check_values(args: argparse.Namespace) -> None:
     """Every option given holds text that is not blank: argparse can pass a list (`--x=--`),
     and a blank value would otherwise be dropped silently or mean the default."""
     for dest, value in vars(args).items():
-        if dest == "command" or value is None or isinstance(value, bool):
+        if dest == "command" or value is None or isinstance(value, bool | int):
             continue
         name = dest.upper() if dest in _POSITIONAL else _OPTION_NAMES.get(dest, f"--{dest}")
         for item in value if isinstance(value, list) else [value]:

@@ -75,6 +75,12 @@ def app_script() -> Path:
     return _shipped("app.py")
 
 
+def streamlit_settings() -> Path:
+    """The dashboard's Streamlit settings (`.streamlit/config.toml`), passed to the server as
+    options so that they hold whatever folder it is started from."""
+    return _shipped(".streamlit/config.toml")
+
+
 def _shipped(relative: str) -> Path:
     bundled = _BUNDLED / relative
     return bundled if bundled.exists() else _SOURCE_TREE / relative
