@@ -26,8 +26,7 @@ $(DB): | $(BIN)/.installed
 	$(BIN)/cooptrack init --db $(DB)
 
 run: $(BIN)/.installed $(DB)
-	$(BIN)/cooptrack migrate --db $(DB)
-	COOPTRACK_DB=$(DB) $(BIN)/python -m cooptrack.ui.serve --server.port $(PORT)
+	$(BIN)/cooptrack serve --db $(DB) --port $(PORT)
 
 test: $(BIN)/.installed
 	$(BIN)/pytest
