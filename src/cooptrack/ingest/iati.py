@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,7 +31,15 @@ from cooptrack.ingest import tabular
 from cooptrack.ingest.tabular import Progress
 from cooptrack.record import edits
 from cooptrack.record.edits import Record
-from cooptrack.record.validation import CONVERTERS, Known, Row, Values, quoted, url_problem
+from cooptrack.record.validation import (
+    CONVERTERS,
+    Known,
+    Row,
+    Values,
+    quoted,
+    slug,
+    url_problem,
+)
 from cooptrack.reference import is_country_code
 
 if TYPE_CHECKING:
@@ -179,12 +186,6 @@ class Activity:
         return found.start if found else None
 
 
-def slug(text: str) -> str:
-    """An id from an IATI identifier or a name: ASCII, lowercase, other runs become '-'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 # --- reading the XML -------------------------------------------------------------------------
 
 
@@ -302,11 +303,11 @@ def _read_activity(
     element: Element, number: int, result: IatiPlan, source: str | None
 ) -> Activity | None:
     identifier = _text(element.find("iati-identifier"))
-    if not identifier or not slug(identifier):
+    if not identifier or not slug(identifier, limit=None):
         result.problem(f"#{number}", "iati-identifier", "is missing or has no letters or digits")
         return None
     lang = element.get(XML_LANG) or "en"
-    activity = Activity(identifier, slug(identifier))
+    activity = Activity(identifier, slug(identifier, limit=None))
     title = _narrative(element.find("title"), lang)
     activity.title = _trimmed(title, Row.MAX_SHORT, result, activity, "title") if title else None
     descriptions = element.findall("description")
@@ -578,7 +579,7 @@ class _Planner:
             return org.ref
         if not org.name:
             return None
-        return self.names.get(org.name.casefold()) or slug(org.name) or None
+        return self.names.get(org.name.casefold()) or slug(org.name, limit=None) or None
 
     def organisation(self, org: OrgRef, activity: Activity) -> str | None:
         """The organisation's id, planning it as a new organisation when it is not recorded."""
@@ -624,7 +625,7 @@ class _Planner:
 
     def chain(self, chain: list[Activity]) -> None:
         root, named = project_root(chain)
-        project = self._project_of(chain, slug(root))
+        project = self._project_of(chain, slug(root, limit=None))
         donor = self._donor(chain, named)
         if project not in self.known.ids["project"] and project not in self.new_projects:
             self._new_project(project, named, donor, chain)

@@ -41,6 +41,15 @@ _CONTROL_IN_TEXT = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BI
 MAX_AMOUNT = Decimal("9999999999999999.99")  # DECIMAL(18, 2)
 
 
+def slug(text: str, limit: int | None = 48) -> str:
+    """An id made from a name or an outside identifier, of the form ids take (`Row.slug`):
+    ASCII, lowercase, every other run of characters one '-', cut at `limit` characters (None:
+    kept whole, for identifiers given by others); empty when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return words[:limit].rstrip("-")
+
+
 def quoted(value: str, limit: int = 60) -> str:
     """A value for a message: its repr, cut short so that a huge cell still gives one line."""
     if len(value) <= limit:
