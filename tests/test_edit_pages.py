@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -26,7 +27,7 @@ def writable_db(bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     return path
 
 
-def new_app(secrets: dict | None = None, user: dict | None = None) -> AppTest:
+def new_app(secrets: dict[str, Any] | None = None, user: dict[str, Any] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     # Always a non-empty dict: AppTest then ignores any .streamlit/secrets.toml on disk.
     at.secrets = dict(secrets or {"cooptrack": {}})
@@ -47,7 +48,7 @@ def labels(at: AppTest) -> list[str]:
     return [b.label for b in at.button]
 
 
-def test_viewers_see_no_edit_page_and_no_forms(writable_db):
+def test_viewers_see_no_edit_page_and_no_forms(writable_db: Path) -> None:
     at = new_app().run()
     assert "Editor sign-in" not in [e.label for e in at.expander]
     assert "Save" not in labels(at)
@@ -56,14 +57,14 @@ def test_viewers_see_no_edit_page_and_no_forms(writable_db):
     assert "Save" not in labels(at)
 
 
-def test_a_wrong_password_does_not_sign_in(writable_db):
+def test_a_wrong_password_does_not_sign_in(writable_db: Path) -> None:
     at = sign_in(new_app(SECRETS), "alice", "not the password")
     assert "Unknown account or wrong password." in [e.value for e in at.error]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(page_path("pages/edit.py"))
 
 
-def test_an_editor_changes_a_commitment_and_the_history_shows_it(writable_db):
+def test_an_editor_changes_a_commitment_and_the_history_shows_it(writable_db: Path) -> None:
     at = sign_in(new_app(SECRETS), "alice", "a long test password")
     assert any("Signed in as **alice**" in c.value for c in at.caption)
     at.switch_page(page_path("pages/edit.py")).run()
@@ -87,7 +88,7 @@ def test_an_editor_changes_a_commitment_and_the_history_shows_it(writable_db):
     assert any(e.label.startswith("History (1 change)") for e in at.expander)
 
 
-def test_an_allow_listed_identity_provider_user_can_edit(writable_db):
+def test_an_allow_listed_identity_provider_user_can_edit(writable_db: Path) -> None:
     secrets = {
         "auth": {"redirect_uri": "http://localhost/oauth2callback", "cookie_secret": "x" * 32},
         "cooptrack": {"editors": ["Editor@Example.org"]},
@@ -108,7 +109,9 @@ IDP_SECRETS = {
 IDP_EDITOR = {"is_logged_in": True, "email": "editor@example.org"}
 
 
-def timeline_at(meeting: str, secrets: dict | None = None, user: dict | None = None) -> AppTest:
+def timeline_at(
+    meeting: str, secrets: dict[str, Any] | None = None, user: dict[str, Any] | None = None
+) -> AppTest:
     at = new_app(secrets, user)
     at.query_params["meeting"] = meeting
     at.run()
@@ -126,7 +129,7 @@ def save_meeting(path: Path, ident: str, **changes: str) -> None:
         edits.save(store, "alice", "meetings", strings, expected=None if new else record)
 
 
-def test_only_editors_see_a_meetings_history(writable_db):
+def test_only_editors_see_a_meetings_history(writable_db: Path) -> None:
     save_meeting(writable_db, "wgecc-9", city="Bruxelles")
     viewer = timeline_at("wgecc-9")
     assert not viewer.exception
@@ -137,7 +140,7 @@ def test_only_editors_see_a_meetings_history(writable_db):
     assert "Bruxelles" in " ".join(t.value.to_string() for t in editor.table)
 
 
-def test_a_new_meeting_with_its_history_draws_for_everyone(writable_db):
+def test_a_new_meeting_with_its_history_draws_for_everyone(writable_db: Path) -> None:
     """An added record's history line has no 'before' (NaN once read through pandas): the
     Timeline failed for every visitor while such a meeting was selected."""
     save_meeting(
@@ -160,7 +163,7 @@ def test_a_new_meeting_with_its_history_draws_for_everyone(writable_db):
     assert "11th WGECC" in history[0].table[0].value.to_string()
 
 
-def edit_page_with_a_pending_save(writable_db) -> AppTest:
+def edit_page_with_a_pending_save(writable_db: Path) -> AppTest:
     at = sign_in(new_app(SECRETS), "alice", "a long test password")
     at.switch_page(page_path("pages/edit.py")).run()
     at.selectbox(key="pick::commitments").set_value("cc2-cop26-common-ground").run()
@@ -171,7 +174,9 @@ def click_save(at: AppTest) -> AppTest:
     return [b for b in at.button if b.label == "Save"][-1].click().run()
 
 
-def test_a_save_is_confirmed_even_when_drawing_the_page_afterwards_fails(writable_db, monkeypatch):
+def test_a_save_is_confirmed_even_when_drawing_the_page_afterwards_fails(
+    writable_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = edit_page_with_a_pending_save(writable_db)
 
     def broken(kind: str, ident: str) -> None:
@@ -185,7 +190,9 @@ def test_a_save_is_confirmed_even_when_drawing_the_page_afterwards_fails(writabl
     assert "Saved changes are kept" in errors and "unchanged" not in errors
 
 
-def test_a_save_is_confirmed_even_when_the_page_fails_before_showing_it(writable_db, monkeypatch):
+def test_a_save_is_confirmed_even_when_the_page_fails_before_showing_it(
+    writable_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = edit_page_with_a_pending_save(writable_db)
     original = auth.render_sign_in
 
@@ -202,7 +209,7 @@ def test_a_save_is_confirmed_even_when_the_page_fails_before_showing_it(writable
     assert "Edit the record" not in [t.value for t in at.title]  # the page itself never ran
 
 
-def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable_db):
+def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable_db: Path) -> None:
     release = (
         Path(__file__).parent / "fixtures" / "releases" / "ninth-wgecc-brussels.txt"
     ).read_text(encoding="utf-8")
@@ -228,7 +235,9 @@ def test_the_press_release_assistant_proposes_and_saves_with_the_source(writable
     assert all(r[1] == ["https://example.org/news/9wgecc"] for r in rows)
 
 
-def test_past_the_limits_records_are_searched_for_and_meetings_typed(writable_db, monkeypatch):
+def test_past_the_limits_records_are_searched_for_and_meetings_typed(
+    writable_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """At a million commitments neither the record picker nor the meeting fields can list all:
     the picker holds the newest with a search box, meeting fields take an identifier."""
     monkeypatch.setattr(edits, "PICK_LIMIT", 3)

@@ -8,14 +8,15 @@ and every value left out is named. Then a few such links through the real app (A
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
-from test_pages import APP
+from test_pages import APP, Params
 
 from cooptrack.db.store import Store
 from cooptrack.query.export import count_rows
@@ -70,6 +71,13 @@ def record(bundled_db: Path) -> Iterator[tuple[Store, Vocabulary]]:
         yield store, vocabulary(store)
 
 
+def alone(field: str, value: str) -> FilterInput:
+    """Input with `value` as the only value of the list field named `field` (named at run
+    time, so the keyword cannot be checked by type)."""
+    keyword: dict[str, Any] = {field: (value,)}
+    return FilterInput(**keyword)
+
+
 def as_list(given_values: str | list[str] | None) -> list[str]:
     if given_values is None:
         return []
@@ -78,7 +86,9 @@ def as_list(given_values: str | list[str] | None) -> list[str]:
 
 @pytest.mark.fuzz
 @given(link=links)
-def test_any_link_gives_bounded_filters_and_names_what_it_ignores(record, link):
+def test_any_link_gives_bounded_filters_and_names_what_it_ignores(
+    record: tuple[Store, Vocabulary], link: Params
+) -> None:
     store, known = record
     filters, problems = from_query_params(link, known)
     event(f"{len(problems)} ignored" if problems else "all used")
@@ -101,7 +111,7 @@ def test_any_link_gives_bounded_filters_and_names_what_it_ignores(record, link):
             assert len(mentioned) == 1 and getattr(filters, field) == ()
             continue
         # Each value is used or named on its own: none is dropped in silence.
-        refused = [v for v in given_values if resolve(FilterInput(**{field: (v,)}), known)[1]]
+        refused = [v for v in given_values if resolve(alone(field, v), known)[1]]
         assert len(mentioned) == len(refused), (key, given_values)
     for key, used in (("from", filters.date_from), ("to", filters.date_to), ("q", filters.search)):
         given_values = as_list(link.get(key))
@@ -113,7 +123,7 @@ def test_any_link_gives_bounded_filters_and_names_what_it_ignores(record, link):
     assert count_rows(store, "commitments", filters) >= 0  # the filters run as SQL
 
 
-def test_link_filters_are_those_the_sidebar_would_give(record):
+def test_link_filters_are_those_the_sidebar_would_give(record: tuple[Store, Vocabulary]) -> None:
     _, known = record
     filters, problems = from_query_params(
         {"country": ["CA", "xca"], "convention": "cbd", "from": "2021", "q": "Green  deal"}, known
@@ -128,7 +138,9 @@ def test_link_filters_are_those_the_sidebar_would_give(record):
     assert str(filters.date_from) == "2021-01-01"
 
 
-HOSTILE_LINKS = {
+# The `app` fixture: open the dashboard with these URL query parameters.
+OpenLink = Callable[[Params], AppTest]
+HOSTILE_LINKS: dict[str, tuple[Params, str]] = {
     "huge search": ({"q": "x" * 100_000}, "the search is 100,000 characters long"),
     "many words": ({"q": " ".join(f"w{i}" for i in range(3000))}, "characters long"),
     "markdown": (
@@ -141,11 +153,11 @@ HOSTILE_LINKS = {
 
 
 @pytest.fixture
-def app(bundled_db: Path, monkeypatch: pytest.MonkeyPatch):
+def app(bundled_db: Path, monkeypatch: pytest.MonkeyPatch) -> OpenLink:
     monkeypatch.setenv("COOPTRACK_DB", str(bundled_db))
     monkeypatch.setenv("COOPTRACK_TODAY", "2026-11-28")
 
-    def open_with(params: dict[str, str | list[str]]) -> AppTest:
+    def open_with(params: Params) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
         at.secrets = {"cooptrack": {}}
         for key, given_values in params.items():
@@ -157,7 +169,7 @@ def app(bundled_db: Path, monkeypatch: pytest.MonkeyPatch):
 
 @pytest.mark.fuzz
 @pytest.mark.parametrize("case", list(HOSTILE_LINKS))
-def test_a_hostile_link_opens_the_page_and_names_what_it_ignored(app, case):
+def test_a_hostile_link_opens_the_page_and_names_what_it_ignored(app: OpenLink, case: str) -> None:
     params, expected = HOSTILE_LINKS[case]
     at = app(params)
     assert not at.exception, at.exception
@@ -171,7 +183,7 @@ def test_a_hostile_link_opens_the_page_and_names_what_it_ignored(app, case):
     assert len(" ".join(warnings)) < 20_000
 
 
-def test_canada_picked_in_the_sidebar_survives_a_reload(app):
+def test_canada_picked_in_the_sidebar_survives_a_reload(app: OpenLink) -> None:
     """`?country=CA` once meant Central Asia: picking Canada came back as the five countries."""
     at = app({"country": "CA"})
     assert at.multiselect(key="f_country").value == ["CA"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,10 @@ PAGES = {
     "pages/countries.py": "Country profiles",
     "pages/conventions.py": "Convention profiles",
 }
-FILTERS = {
+Params = dict[str, str | list[str]]
+# The `app` fixture: open a page (path from the root) with these URL query parameters.
+OpenPage = Callable[[str, Params], AppTest]
+FILTERS: dict[str, tuple[Params, str]] = {
     "none": ({}, "no filters"),
     "country": ({"country": "KZ"}, "Kazakhstan"),
     "convention": ({"convention": "CBD"}, "CBD"),
@@ -43,11 +47,11 @@ FILTERS = {
 
 
 @pytest.fixture
-def app(bundled_db: Path, monkeypatch: pytest.MonkeyPatch):
+def app(bundled_db: Path, monkeypatch: pytest.MonkeyPatch) -> OpenPage:
     monkeypatch.setenv("COOPTRACK_DB", str(bundled_db))
     monkeypatch.setenv("COOPTRACK_TODAY", "2026-11-28")
 
-    def open_page(page: str, params: dict[str, str | list[str]]) -> AppTest:
+    def open_page(page: str, params: Params) -> AppTest:
         at = new_app()
         for key, value in params.items():
             at.query_params[key] = value
@@ -85,7 +89,7 @@ def assert_clean(at: AppTest, title: str) -> None:
 
 @pytest.mark.parametrize("scenario", list(FILTERS))
 @pytest.mark.parametrize("page", list(PAGES))
-def test_every_page_renders_under_every_filter(app, page, scenario):
+def test_every_page_renders_under_every_filter(app: OpenPage, page: str, scenario: str) -> None:
     params, described = FILTERS[scenario]
     at = app(page, params)
     assert_clean(at, PAGES[page])
@@ -94,14 +98,14 @@ def test_every_page_renders_under_every_filter(app, page, scenario):
 
 
 @pytest.mark.parametrize("page", ["pages/timeline.py", "pages/projects.py", "pages/commitments.py"])
-def test_an_empty_result_says_why_and_how_to_widen(app, page):
+def test_an_empty_result_says_why_and_how_to_widen(app: OpenPage, page: str) -> None:
     at = app(page, FILTERS["empty"][0])
     infos = " ".join(i.value for i in at.info)
     assert "match the current filters" in infos and "Clear filters" in infos
     assert len(at.get("plotly_chart")) == 0
 
 
-def test_url_filters_fill_the_widgets_and_stay_in_the_url(app):
+def test_url_filters_fill_the_widgets_and_stay_in_the_url(app: OpenPage) -> None:
     at = app("pages/commitments.py", {"country": ["kaz", "UZ"], "convention": "cbd"})
     widgets = {m.label: m.value for m in at.multiselect}
     assert widgets["Country"] == ["KZ", "UZ"]
@@ -110,7 +114,7 @@ def test_url_filters_fill_the_widgets_and_stay_in_the_url(app):
     assert url_values(at, "convention") == ["CBD"]
 
 
-def test_an_unknown_value_in_a_link_is_named_and_the_rest_applies(app):
+def test_an_unknown_value_in_a_link_is_named_and_the_rest_applies(app: OpenPage) -> None:
     at = app("pages/timeline.py", {"country": "Narnia", "convention": "CBD"})
     warnings = " ".join(w.value for w in at.warning)
     assert "Narnia" in warnings and "The other filters apply" in warnings
@@ -118,13 +122,13 @@ def test_an_unknown_value_in_a_link_is_named_and_the_rest_applies(app):
     assert "country" not in at.query_params
 
 
-def test_a_date_that_does_not_exist_in_a_link_is_named(app):
+def test_a_date_that_does_not_exist_in_a_link_is_named(app: OpenPage) -> None:
     at = app("pages/projects.py", {"from": "2021-02-30"})
     assert "February 2021 has 28 days" in " ".join(w.value for w in at.warning)
     assert_clean(at, "Project phases")
 
 
-def test_changing_a_widget_filters_the_page_and_the_url(app):
+def test_changing_a_widget_filters_the_page_and_the_url(app: OpenPage) -> None:
     at = app("pages/commitments.py", {})
     assert at.tabs[0].label == "All (7)"
     at.multiselect(key="f_convention").set_value(["CBD"]).run()
@@ -133,7 +137,7 @@ def test_changing_a_widget_filters_the_page_and_the_url(app):
     assert labels[0] == "All (2)"
 
 
-def test_filters_survive_a_page_switch(app):
+def test_filters_survive_a_page_switch(app: OpenPage) -> None:
     at = app("pages/commitments.py", {"country": "KZ"})
     at.switch_page(page_path("pages/timeline.py")).run()
     assert at.multiselect(key="f_country").value == ["KZ"]
@@ -141,14 +145,14 @@ def test_filters_survive_a_page_switch(app):
     assert "Filters: Kazakhstan" in " ".join(c.value for c in at.caption)
 
 
-def test_clear_filters_empties_widgets_and_url(app):
+def test_clear_filters_empties_widgets_and_url(app: OpenPage) -> None:
     at = app("pages/overview.py", {"country": "KZ", "q": "wgecc"})
     at.button[0].click().run()
     assert at.multiselect(key="f_country").value == []
     assert "country" not in at.query_params and "q" not in at.query_params
 
 
-def test_picking_a_meeting_shows_its_commitments_and_what_fulfilled_them(app):
+def test_picking_a_meeting_shows_its_commitments_and_what_fulfilled_them(app: OpenPage) -> None:
     at = app("pages/timeline.py", {"meeting": "wgecc-cc-2"})
     assert at.selectbox(key="meeting_choice").value == "wgecc-cc-2"
     text = " ".join(m.value for m in at.markdown)
@@ -159,13 +163,15 @@ def test_picking_a_meeting_shows_its_commitments_and_what_fulfilled_them(app):
     assert "Commitments this meeting fulfilled" in " ".join(m.value for m in at.markdown)
 
 
-def test_country_profile_follows_the_link(app):
+def test_country_profile_follows_the_link(app: OpenPage) -> None:
     at = app("pages/countries.py", {"profile": "TJ"})
     assert "Tajikistan" in [h.value for h in at.header]
     assert "AARHUS" in at.table[0].value.to_string()
 
 
-def test_a_database_that_cannot_be_opened_gives_a_message_not_a_trace(tmp_path, monkeypatch):
+def test_a_database_that_cannot_be_opened_gives_a_message_not_a_trace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     broken = tmp_path / "broken.duckdb"
     broken.write_text("not a database")
     monkeypatch.setenv("COOPTRACK_DB", str(broken))
