@@ -10,8 +10,9 @@ import os
 import stat
 import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import argon2
 import pytest
@@ -67,14 +68,15 @@ def scrypt_account(password: str) -> dict[str, str]:
     return {"salt": salt.hex(), "hash": digest.hex()}
 
 
-def stored(path: Path) -> dict:
-    return tomllib.loads(path.read_text(encoding="utf-8"))["cooptrack"]["accounts"]
+def stored(path: Path) -> dict[str, Any]:
+    table: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))["cooptrack"]["accounts"]
+    return table
 
 
 # --- hashing --------------------------------------------------------------------------------
 
 
-def test_accounts_are_argon2id_hashes_with_their_parameters(tmp_path):
+def test_accounts_are_argon2id_hashes_with_their_parameters(tmp_path: Path) -> None:
     secrets = tmp_path / ".streamlit" / "secrets.toml"
     secrets.parent.mkdir()
     secrets.write_text(HEADER, encoding="utf-8")
@@ -101,7 +103,9 @@ def test_accounts_are_argon2id_hashes_with_their_parameters(tmp_path):
     assert list(stored(secrets)) == ["alice"]
 
 
-def test_every_name_costs_one_check_against_a_hash_of_the_same_parameters(monkeypatch):
+def test_every_name_costs_one_check_against_a_hash_of_the_same_parameters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Timing does not tell which names exist: unknown, malformed and damaged entries are checked
     against a dummy hash made like a real one."""
     real = {"hash": accounts.hash_password(PASSWORD)}
@@ -121,7 +125,7 @@ def test_every_name_costs_one_check_against_a_hash_of_the_same_parameters(monkey
         assert argon2.extract_parameters(checked[-1]) == argon2.extract_parameters(real["hash"])
 
 
-def test_old_scrypt_accounts_sign_in_and_are_upgraded_in_their_file(tmp_path):
+def test_old_scrypt_accounts_sign_in_and_are_upgraded_in_their_file(tmp_path: Path) -> None:
     legacy = scrypt_account(PASSWORD)
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(
@@ -152,7 +156,7 @@ def test_old_scrypt_accounts_sign_in_and_are_upgraded_in_their_file(tmp_path):
     assert accounts.verify(stored(secrets), "alice", PASSWORD) == accounts.Verdict(True)
 
 
-def test_hashes_made_with_older_parameters_are_upgraded():
+def test_hashes_made_with_older_parameters_are_upgraded() -> None:
     weaker = argon2.PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
     verdict = accounts.verify({"alice": {"hash": weaker.hash(PASSWORD)}}, "alice", PASSWORD)
     assert verdict.accepted and verdict.upgraded_hash
@@ -176,8 +180,12 @@ INLINE_LAYOUTS = {
 
 @pytest.mark.parametrize("layout", INLINE_LAYOUTS)
 def test_accounts_written_inline_are_read_and_replaced(
-    tmp_path, monkeypatch, capsys, layout, cheap_hashing
-):
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    layout: str,
+    cheap_hashing: None,
+) -> None:
     legacy = scrypt_account(PASSWORD)
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(HEADER + INLINE_LAYOUTS[layout].format(**legacy), encoding="utf-8")
@@ -208,8 +216,13 @@ def test_accounts_written_inline_are_read_and_replaced(
     ],
 )
 def test_a_file_that_cannot_be_edited_is_one_message_and_stays_as_it_was(
-    tmp_path, monkeypatch, capsys, content, reason, cheap_hashing
-):
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: str | bytes,
+    reason: str,
+    cheap_hashing: None,
+) -> None:
     secrets = tmp_path / "secrets.toml"
     secrets.write_bytes(content if isinstance(content, bytes) else content.encode())
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
@@ -221,7 +234,9 @@ def test_a_file_that_cannot_be_edited_is_one_message_and_stays_as_it_was(
     assert os.listdir(tmp_path) == ["secrets.toml"]
 
 
-def test_the_file_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch, cheap_hashing):
+def test_the_file_is_replaced_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cheap_hashing: None
+) -> None:
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(HEADER, encoding="utf-8")
 
@@ -235,7 +250,9 @@ def test_the_file_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch, cheap_h
     assert os.listdir(tmp_path) == ["secrets.toml"]  # no temporary file left behind
 
 
-def test_only_regular_files_are_written_and_links_are_followed(tmp_path, cheap_hashing):
+def test_only_regular_files_are_written_and_links_are_followed(
+    tmp_path: Path, cheap_hashing: None
+) -> None:
     real = tmp_path / "kept" / "secrets.toml"
     real.parent.mkdir()
     real.write_text(HEADER, encoding="utf-8")
@@ -305,7 +322,7 @@ def secrets_documents(draw: st.DrawFn) -> str:
 
 
 @given(secrets_documents(), st.sampled_from(["alice", "bob", "first.last", "dora"]))
-def test_setting_a_hash_changes_that_account_and_nothing_else(text, name):
+def test_setting_a_hash_changes_that_account_and_nothing_else(text: str, name: str) -> None:
     before = tomllib.loads(text)
     new_text, replaced = accounts.with_account_hash(text, name, "$argon2id$new", "secrets.toml")
     after = tomllib.loads(new_text)
@@ -331,7 +348,7 @@ def test_setting_a_hash_changes_that_account_and_nothing_else(text, name):
     ),
     st.one_of(st.sampled_from(NAMES), st.text(max_size=70)),
 )
-def test_any_file_and_name_give_a_faithful_edit_or_one_input_error(text, name):
+def test_any_file_and_name_give_a_faithful_edit_or_one_input_error(text: str, name: str) -> None:
     try:
         new_text, _ = accounts.with_account_hash(text, name, "$argon2id$new", "secrets.toml")
     except InputError as error:
@@ -343,15 +360,22 @@ def test_any_file_and_name_give_a_faithful_edit_or_one_input_error(text, name):
 # --- throttling -----------------------------------------------------------------------------
 
 
-def attempt(table, name, password, by_account, by_session, session="s1") -> accounts.SignIn:
+def attempt(
+    table: Mapping[str, Any],
+    name: str,
+    password: str,
+    by_account: accounts.Throttle,
+    by_session: accounts.Throttle,
+    session: str = "s1",
+) -> accounts.SignIn:
     return accounts.attempt_sign_in(
         table, name, password, by_account=by_account, by_session=by_session, session=session
     )
 
 
 def test_200_wrong_passwords_then_the_right_one_is_refused_until_the_lock_ends(
-    caplog, cheap_hashing
-):
+    caplog: pytest.LogCaptureFixture, cheap_hashing: None
+) -> None:
     clock = Clock()
     by_account, by_session = accounts.Throttle(clock=clock), accounts.Throttle(clock=clock)
     table = {"alice": {"hash": accounts.hash_password(PASSWORD)}}
@@ -380,7 +404,7 @@ def test_200_wrong_passwords_then_the_right_one_is_refused_until_the_lock_ends(
     assert {r.name for r in caplog.records} == {"cooptrack.auth"}
 
 
-def test_an_unknown_name_and_a_wrong_password_get_the_same_answers(cheap_hashing):
+def test_an_unknown_name_and_a_wrong_password_get_the_same_answers(cheap_hashing: None) -> None:
     clock = Clock()
     table = {"alice": {"hash": accounts.hash_password(PASSWORD)}}
 
@@ -399,7 +423,9 @@ def test_an_unknown_name_and_a_wrong_password_get_the_same_answers(cheap_hashing
     assert answers("mallory") == expected
 
 
-def test_one_session_trying_many_names_is_locked_out_but_not_the_others(cheap_hashing):
+def test_one_session_trying_many_names_is_locked_out_but_not_the_others(
+    cheap_hashing: None,
+) -> None:
     clock = Clock()
     by_account, mine, theirs = (
         accounts.Throttle(clock=clock),
@@ -413,7 +439,7 @@ def test_one_session_trying_many_names_is_locked_out_but_not_the_others(cheap_ha
     assert attempt(table, "alice", PASSWORD, by_account, theirs).accepted
 
 
-def test_locks_grow_with_each_failure_after_one_and_a_quiet_window_forgets():
+def test_locks_grow_with_each_failure_after_one_and_a_quiet_window_forgets() -> None:
     clock = Clock()
     throttle = accounts.Throttle(clock=clock)
     assert [throttle.failed("a") for _ in range(5)] == [0, 0, 0, 0, 60]
@@ -428,7 +454,7 @@ def test_locks_grow_with_each_failure_after_one_and_a_quiet_window_forgets():
     assert [throttle.failed("a") for _ in range(5)][-1] == 60
 
 
-def test_failures_spread_wider_than_the_window_never_lock():
+def test_failures_spread_wider_than_the_window_never_lock() -> None:
     clock = Clock()
     throttle = accounts.Throttle(clock=clock)
     for _ in range(20):
@@ -437,7 +463,7 @@ def test_failures_spread_wider_than_the_window_never_lock():
     assert throttle.wait("a") == 0
 
 
-def test_trying_endless_names_keeps_memory_bounded():
+def test_trying_endless_names_keeps_memory_bounded() -> None:
     clock = Clock()
     throttle = accounts.Throttle(clock=clock, max_keys=100)
     for i in range(1_000):
@@ -446,13 +472,20 @@ def test_trying_endless_names_keeps_memory_bounded():
     assert throttle.wait("name-999") == 0 and throttle.failed("name-999") == 0
 
 
-def test_a_burst_of_parallel_guesses_gets_no_more_checks_than_the_limit(monkeypatch, cheap_hashing):
+def test_a_burst_of_parallel_guesses_gets_no_more_checks_than_the_limit(
+    monkeypatch: pytest.MonkeyPatch, cheap_hashing: None
+) -> None:
     clock = Clock()
     by_account = accounts.Throttle(clock=clock)
     table = {"alice": {"hash": accounts.hash_password(PASSWORD)}}
     checks: list[str] = []
     original = accounts._verify
-    monkeypatch.setattr(accounts, "_verify", lambda *a: checks.append(a[1]) or original(*a))
+
+    def counted(table: Mapping[str, Any], name: str, password: str) -> accounts.Verdict:
+        checks.append(name)
+        return original(table, name, password)
+
+    monkeypatch.setattr(accounts, "_verify", counted)
 
     def guess() -> None:
         for _ in range(5):
@@ -499,8 +532,8 @@ def signed_in_as(at: AppTest) -> list[str]:
 
 
 def test_an_editor_added_while_the_dashboard_runs_signs_in_without_a_restart(
-    dashboard, secrets_file, cheap_hashing
-):
+    dashboard: None, secrets_file: Path, cheap_hashing: None
+) -> None:
     secrets_file.write_text("[cooptrack]\neditors = []\n", encoding="utf-8")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and "Editor sign-in" not in [e.label for e in at.expander]
@@ -520,8 +553,8 @@ def test_an_editor_added_while_the_dashboard_runs_signs_in_without_a_restart(
 
 
 def test_an_old_scrypt_account_signing_in_on_the_page_is_stored_as_argon2id(
-    dashboard, secrets_file, cheap_hashing
-):
+    dashboard: None, secrets_file: Path, cheap_hashing: None
+) -> None:
     legacy = scrypt_account(PASSWORD)
     secrets_file.write_text(
         f'{HEADER}[cooptrack.accounts.alice]\nsalt = "{legacy["salt"]}"\n'
@@ -536,7 +569,9 @@ def test_an_old_scrypt_account_signing_in_on_the_page_is_stored_as_argon2id(
     assert signed_in_as(at) == ["Signed in as **alice** (editor)"] and not at.exception
 
 
-def test_sign_in_on_the_page_is_throttled_and_names_the_wait(dashboard, cheap_hashing):
+def test_sign_in_on_the_page_is_throttled_and_names_the_wait(
+    dashboard: None, cheap_hashing: None
+) -> None:
     clock = Clock()
     auth.ACCOUNT_THROTTLE.clock = clock
     at = AppTest.from_file(APP, default_timeout=60)
