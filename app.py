@@ -35,6 +35,7 @@ PAGES = [
     routed("commitments", "Commitments", "handshake"),
     routed("countries", "Countries", "flag"),
     routed("conventions", "Conventions", "gavel"),
+    routed("coverage", "Coverage", "fact_check"),
 ]
 EDIT_PAGE = routed("edit", "Edit", "edit")
 

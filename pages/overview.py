@@ -1,5 +1,7 @@
 """Overview: headline counts, what comes next, the latest follow-ups, what the record covers."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from cooptrack.ui import data
@@ -77,7 +79,15 @@ with right:
 st.subheader("About this record")
 covered = ", ".join(f"{n:,} {TABLE_NAMES.get(table, table)}" for table, n in info.counts.items())
 reviewed = f" Last reviewed **{info.as_of:%d %B %Y}**." if info.as_of else ""
+newest = data.coverage(version).newest_fact
+if newest:
+    reviewed += f" Newest dated fact: **{newest:%d %B %Y}**."
 st.markdown(
     f"{md(info.description)} It holds {covered}. Dates known only to the month or year are "
     f"shown that way.{reviewed}"
+)
+st.page_link(
+    str(Path(__file__).resolve().parent / "coverage.py"),  # pages are named by full path
+    label="What the record covers, and its gaps",
+    icon=":material/fact_check:",
 )

@@ -153,6 +153,11 @@ def _maintenance_commands(commands: Any, db_help: str) -> None:
     reader.add_argument("--format", choices=("text", "json"), default="text")
     reader.add_argument("--db", help=db_help)
 
+    report = commands.add_parser(
+        "coverage", help="which meetings of each series are present or missing, and vague dates"
+    )
+    report.add_argument("--db", help=db_help)
+
     server = commands.add_parser(
         "serve", help="serve the dashboard (streamlit options such as --server.port may follow)"
     )
@@ -339,6 +344,14 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    from cooptrack.query import coverage  # noqa: PLC0415
+
+    with Store.open(_database(args.db)) as store:
+        print(coverage.as_text(coverage.coverage(store)))
+    return 0
+
+
 def _serve(args: argparse.Namespace, streamlit_options: list[str]) -> int:
     """Bring the file up to date, then hand this process over to the dashboard's server."""
     target = _database(args.db)
@@ -420,6 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": _migrate,
         "add-editor": _add_editor,
         "extract": _extract,
+        "coverage": _coverage,
     }
     try:
         _check_arguments(arguments)

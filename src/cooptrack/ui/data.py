@@ -15,6 +15,7 @@ import streamlit as st
 from cooptrack import config
 from cooptrack.db.store import Store, default_path
 from cooptrack.query import commitments as commitment_queries
+from cooptrack.query import coverage as coverage_report
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
 from cooptrack.query import profiles
@@ -58,6 +59,11 @@ def vocabulary(db_version: str) -> Vocabulary:
 @st.cache_data(show_spinner=False, max_entries=16)
 def countries(db_version: str) -> list[tuple[str, str]]:
     return profiles.tracked_countries(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def coverage(db_version: str) -> coverage_report.Coverage:
+    return coverage_report.coverage(store())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

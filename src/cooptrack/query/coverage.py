@@ -1,0 +1,134 @@
+"""How complete and how current the record is: per meeting series, which numbered meetings are
+present and which are missing, and which dates are known only to the month or the year. Gaps
+are shown, not silent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from cooptrack.db.store import Store
+
+
+@dataclass(frozen=True)
+class SeriesCoverage:
+    series: str
+    kind: str
+    meetings: int
+    present: tuple[int, ...]  # ordinals recorded
+    missing: tuple[int, ...]  # gaps between the lowest and the highest recorded
+    earlier: tuple[int, ...]  # before the lowest recorded (the record may start later on purpose)
+    unnumbered: int
+    first: str  # ISO at the known precision
+    last: str
+
+    def ranges(self, numbers: tuple[int, ...]) -> str:
+        """`(1, 2, 3, 5)` → `1–3, 5`."""
+        spans: list[list[int]] = []
+        for n in numbers:
+            if spans and n == spans[-1][1] + 1:
+                spans[-1][1] = n
+            else:
+                spans.append([n, n])
+        return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
+@dataclass(frozen=True)
+class Imprecise:
+    kind: str  # meetings, phases, commitments, followups
+    record: str
+    label: str
+    field: str
+    value: str  # ISO at its precision: `2009-11`, `2021`
+
+
+@dataclass
+class Coverage:
+    reviewed: date | None
+    newest_fact: date | None  # the latest dated fact: a meeting held, a follow-up noted
+    counts: dict[str, int]
+    series: list[SeriesCoverage] = field(default_factory=list)
+    imprecise: list[Imprecise] = field(default_factory=list)
+
+
+_SERIES = """
+    SELECT series, any_value(kind), count(*),
+        list(DISTINCT ordinal ORDER BY ordinal) FILTER (WHERE ordinal IS NOT NULL),
+        count(*) FILTER (WHERE ordinal IS NULL),
+        arg_min(iso_partial(start_date, start_precision), start_date),
+        arg_max(iso_partial(start_date, start_precision), start_date)
+    FROM meetings WHERE series IS NOT NULL GROUP BY series ORDER BY series"""
+
+# Every stored partial date coarser than a day, with the record it belongs to.
+_IMPRECISE = """
+    SELECT 'meetings', id, short_title, 'start', iso_partial(start_date, start_precision)
+        FROM meetings WHERE start_precision <> 'day'
+    UNION ALL SELECT 'meetings', id, short_title, 'end', iso_partial(end_date, end_precision)
+        FROM meetings WHERE end_precision <> 'day'
+    UNION ALL SELECT 'phases', id, title, c.field, iso_partial(c.d, c.p)
+        FROM phases, (VALUES
+            ('planned_start', planned_start, planned_start_precision),
+            ('planned_end', planned_end, planned_end_precision),
+            ('actual_start', actual_start, actual_start_precision),
+            ('actual_end', actual_end, actual_end_precision)) c(field, d, p)
+        WHERE c.d IS NOT NULL AND c.p <> 'day'
+    UNION ALL SELECT 'commitments', id, left(text, 80), 'made_on',
+        iso_partial(made_on, made_on_precision) FROM commitments WHERE made_on_precision <> 'day'
+    UNION ALL SELECT 'commitments', id, left(text, 80), 'due', iso_partial(due_date, due_precision)
+        FROM commitments WHERE due_precision <> 'day'
+    ORDER BY 1, 5, 2"""
+
+_NEWEST = """
+    SELECT max(d) FROM (
+        SELECT max(coalesce(end_date, start_date)) AS d FROM meetings WHERE status = 'held'
+        UNION ALL SELECT max(on_date) FROM followups)"""
+
+
+def coverage(store: Store) -> Coverage:
+    """The coverage report of the whole record (it does not follow the filters: gaps are about
+    the record, not about a view of it)."""
+    meta = dict(store.rows("SELECT key, value FROM schema_meta"))
+    reviewed = meta.get("data_as_of")
+    counts = {
+        table: int(store.rows(f"SELECT count(*) FROM {table}")[0][0])
+        for table in ("meetings", "phases", "commitments", "followups")
+    }
+    newest = store.rows(_NEWEST)[0][0]
+    report = Coverage(date.fromisoformat(reviewed) if reviewed else None, newest, counts)
+    for series, kind, total, ordinals, unnumbered, first, last in store.rows(_SERIES):
+        present = tuple(int(n) for n in ordinals or [])
+        low, high = min(present, default=1), max(present, default=0)
+        report.series.append(
+            SeriesCoverage(
+                series=str(series),
+                kind=str(kind),
+                meetings=int(total),
+                present=present,
+                missing=tuple(n for n in range(low, high) if n not in present),
+                earlier=tuple(range(1, low)),
+                unnumbered=int(unnumbered),
+                first=str(first),
+                last=str(last),
+            )
+        )
+    report.imprecise = [Imprecise(*map(str, row)) for row in store.rows(_IMPRECISE)]
+    return report
+
+
+def as_text(report: Coverage) -> str:
+    """The report for a terminal."""
+    lines = [
+        f"reviewed: {report.reviewed or 'not recorded'}   newest dated fact: "
+        f"{report.newest_fact or 'none'}",
+        ", ".join(f"{n} {table}" for table, n in report.counts.items()),
+        "",
+        "series: numbers present | gaps | before the first | unnumbered | first – last",
+    ]
+    for s in report.series:
+        lines.append(
+            f"  {s.series}: {s.ranges(s.present) or '-'} | {s.ranges(s.missing) or 'none'} | "
+            f"{s.ranges(s.earlier) or 'none'} | {s.unnumbered} | {s.first} – {s.last}"
+        )
+    lines += ["", f"dates known only to the month or the year ({len(report.imprecise)}):"]
+    lines += [f"  {i.kind} {i.record} {i.field}: {i.value}" for i in report.imprecise]
+    return "\n".join(lines)
