@@ -204,11 +204,12 @@ def build_hostile_db(bundled: Path, target: Path) -> dict[str, str]:
     how: dict[str, str] = {}
     with Store.open(target, read_only=False) as store:
         for tag, (meeting, phase, commitment, note) in HOSTILE.items():
-            for kind, strings in (
+            records: tuple[tuple[Kind, dict[str, str]], ...] = (
                 ("meetings", meeting),
                 ("phases", phase),
                 ("commitments", commitment),
-            ):
+            )
+            for kind, strings in records:
                 how[strings["id"]] = _write(store, kind, strings)
             how[f"{tag} note"] = _note(store, commitment["id"], note)
         _legacy(store)
@@ -484,7 +485,7 @@ def _cells(frame: Any) -> Iterator[str]:
         yield from (v for v in frame[column].tolist() if isinstance(v, str))
 
 
-def test_the_checker_sees_what_the_pages_must_not_do():
+def test_the_checker_sees_what_the_pages_must_not_do() -> None:
     """The sweep is only as good as its checker: each way markup shows must be caught."""
     caught = [
         "![x](https://evil.example/x.png)",
@@ -585,7 +586,9 @@ def picker_values(db: Path, page: str, hostile_only: bool) -> list[str]:
 
 @pytest.mark.parametrize("which", ["bundled", "hostile"])
 @pytest.mark.parametrize("page", list(PAGES))
-def test_every_page_with_every_record(which, page, request, monkeypatch):
+def test_every_page_with_every_record(
+    which: str, page: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = request.getfixturevalue(f"{which}_db")
     at = checked(open_app(db, monkeypatch, page), f"{which} {page}")
     assert PAGES[page] in [t.value for t in at.title]
@@ -602,7 +605,9 @@ def record_ids(db: Path, kind: str) -> list[str]:
 
 
 @pytest.mark.parametrize("which", ["bundled", "hostile"])
-def test_editors_pages_with_every_record(which, request, monkeypatch):
+def test_editors_pages_with_every_record(
+    which: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Editors also see each meeting's history on the Timeline, and the Edit page's forms,
     history and restore panels with every record picked."""
     db = request.getfixturevalue(f"{which}_db")
@@ -625,7 +630,9 @@ def test_editors_pages_with_every_record(which, request, monkeypatch):
         assert "Save" in [b.label for b in at.button]
 
 
-def test_hostile_records_are_shown_as_written(hostile_db, monkeypatch):
+def test_hostile_records_are_shown_as_written(
+    hostile_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Beyond 'no markup': the reader gets the record's own characters."""
     at = open_app(hostile_db, monkeypatch, "pages/timeline.py", editor=True, meeting="sweep-markup")
     assert next(literal(h.value) for h in at.subheader) == SHORT_MARKUP
@@ -664,7 +671,7 @@ def test_hostile_records_are_shown_as_written(hostile_db, monkeypatch):
     assert "sweep-doomed" in restore and HOSTILE_EDITOR in restore
 
 
-def test_no_page_lets_html_through():
+def test_no_page_lets_html_through() -> None:
     """`unsafe_allow_html`, st.html and components render HTML as written: none is used (an
     exception would need a constant string and an entry here)."""
     allowed: dict[str, int] = {}
@@ -694,7 +701,7 @@ _TEXTS = st.one_of(st.text(), st.lists(st.one_of(_PIECES, st.text(max_size=8))).
 
 @pytest.mark.fuzz
 @given(_TEXTS)
-def test_any_text_escaped_reads_as_itself(text):
+def test_any_text_escaped_reads_as_itself(text: str) -> None:
     escaped = md(text)
     assert "\n" not in escaped
     assert markdown_problems(escaped) == []
@@ -703,7 +710,7 @@ def test_any_text_escaped_reads_as_itself(text):
 
 @pytest.mark.fuzz
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=12), st.just(PHISH)), max_size=4))
-def test_any_source_is_a_link_named_by_itself_or_text(sources):
+def test_any_source_is_a_link_named_by_itself_or_text(sources: list[str]) -> None:
     shown = source_markdown(sources)
     assert markdown_problems(shown) == []
     links = [t for t in PARSER.parseInline(shown)[0].children or [] if t.type == "link_open"]
@@ -729,7 +736,7 @@ def test_any_source_is_a_link_named_by_itself_or_text(sources):
         ("https://localhost:99999999/", False),
     ],
 )
-def test_a_source_is_a_link_only_when_it_is_one_address(source, linked):
+def test_a_source_is_a_link_only_when_it_is_one_address(source: str, linked: bool) -> None:
     assert (web_address(source) is not None) is linked
     shown = source_markdown([source])
     if linked:
