@@ -21,7 +21,7 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
-def test_a_new_file_appears_whole_with_the_usual_permissions(tmp_path):
+def test_a_new_file_appears_whole_with_the_usual_permissions(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     write(target, "a,b\n")
     assert target.read_text() == "a,b\n"
@@ -31,7 +31,7 @@ def test_a_new_file_appears_whole_with_the_usual_permissions(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_a_regular_file_is_replaced_and_keeps_its_permissions(tmp_path):
+def test_a_regular_file_is_replaced_and_keeps_its_permissions(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_text("old")
     target.chmod(0o640)
@@ -40,7 +40,7 @@ def test_a_regular_file_is_replaced_and_keeps_its_permissions(tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
-def test_a_failure_while_writing_leaves_the_old_file_and_no_temporary(tmp_path):
+def test_a_failure_while_writing_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_text("old")
     with pytest.raises(RuntimeError), files.replacing(target, leftovers=(".wal",)) as temporary:
@@ -77,7 +77,7 @@ SPECIAL = ["folder", "link", "dangling link", "named pipe", "device", "under a f
 
 
 @pytest.mark.parametrize("case", [*SPECIAL, "under a link to a file"])
-def test_what_is_not_a_regular_file_is_refused_and_left_alone(tmp_path, case):
+def test_what_is_not_a_regular_file_is_refused_and_left_alone(tmp_path: Path, case: str) -> None:
     path, message = special_targets(tmp_path)[case]
     before = sorted(os.listdir(tmp_path))
     with pytest.raises(InputError, match=message):
@@ -88,7 +88,7 @@ def test_what_is_not_a_regular_file_is_refused_and_left_alone(tmp_path, case):
     assert stat.S_ISFIFO(os.lstat(tmp_path / "fifo").st_mode)
 
 
-def test_missing_folders_are_made_only_when_asked(tmp_path):
+def test_missing_folders_are_made_only_when_asked(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b" / "out.csv"
     with pytest.raises(InputError, match="there is no folder"):
         write(target, "x")
@@ -97,7 +97,7 @@ def test_missing_folders_are_made_only_when_asked(tmp_path):
     assert target.read_text() == "x"
 
 
-def test_an_unwritable_folder_is_one_message(tmp_path):
+def test_an_unwritable_folder_is_one_message(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         target = Path("/proc/cooptrack-test/out.csv")  # even root cannot make folders here
     else:
@@ -108,7 +108,7 @@ def test_an_unwritable_folder_is_one_message(tmp_path):
         write(target, "x", make_parents=True)
 
 
-def test_a_new_folder_appears_whole_or_not_at_all(tmp_path):
+def test_a_new_folder_appears_whole_or_not_at_all(tmp_path: Path) -> None:
     target = tmp_path / "backups" / "one"
     with files.new_folder(target) as temporary:
         (temporary / "a.parquet").write_text("data")
@@ -121,7 +121,7 @@ def test_a_new_folder_appears_whole_or_not_at_all(tmp_path):
     assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == ["one"]
 
 
-def test_an_empty_folder_may_be_filled_but_nothing_else(tmp_path):
+def test_an_empty_folder_may_be_filled_but_nothing_else(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     with files.new_folder(empty) as temporary:
@@ -141,7 +141,7 @@ def test_an_empty_folder_may_be_filled_but_nothing_else(tmp_path):
     assert not (tmp_path / "other").exists()
 
 
-def test_same_file_sees_through_links_and_tolerates_nonsense(tmp_path):
+def test_same_file_sees_through_links_and_tolerates_nonsense(tmp_path: Path) -> None:
     original = tmp_path / "db.duckdb"
     original.write_text("x")
     (tmp_path / "hard").hardlink_to(original)

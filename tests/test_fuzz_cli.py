@@ -161,7 +161,9 @@ def check(capsysbinary: pytest.CaptureFixture[bytes], arguments: list[str], db: 
 
 @shared_fixtures
 @given(data=st.data())
-def test_export_with_any_options(capsysbinary, workplace, data):
+def test_export_with_any_options(
+    capsysbinary: pytest.CaptureFixture[bytes], workplace: Path, data: st.DataObject
+) -> None:
     check(capsysbinary, data.draw(export_arguments(str(workplace))), workplace)
 
 
@@ -173,7 +175,9 @@ def test_export_with_any_options(capsysbinary, workplace, data):
     )
     | st.text(max_size=20)
 )
-def test_backup_into_any_folder(capsysbinary, workplace, folder):
+def test_backup_into_any_folder(
+    capsysbinary: pytest.CaptureFixture[bytes], workplace: Path, folder: str
+) -> None:
     arguments = ["backup", "--db", str(workplace), "--", folder]
     if check(capsysbinary, arguments, workplace) == 0:
         assert (Path(folder) / "cooptrack-backup.txt").is_file()
@@ -181,7 +185,7 @@ def test_backup_into_any_folder(capsysbinary, workplace, folder):
 
 
 @pytest.fixture
-def real_backup(capsysbinary, workplace) -> str:
+def real_backup(capsysbinary: pytest.CaptureFixture[bytes], workplace: Path) -> str:
     assert main(["backup", "good-backup", "--db", str(workplace)]) == 0
     capsysbinary.readouterr()
     return "good-backup"
@@ -189,7 +193,12 @@ def real_backup(capsysbinary, workplace) -> str:
 
 @shared_fixtures
 @given(data=st.data())
-def test_restore_from_any_folder_onto_any_path(capsysbinary, workplace, real_backup, data):
+def test_restore_from_any_folder_onto_any_path(
+    capsysbinary: pytest.CaptureFixture[bytes],
+    workplace: Path,
+    real_backup: str,
+    data: st.DataObject,
+) -> None:
     folder = data.draw(st.one_of(st.just(real_backup), output_path, hostile_text))
     target = data.draw(st.one_of(st.sampled_from(SPECIAL_PATHS), output_path))
     force = data.draw(st.booleans()) and target != workplace.name
@@ -203,7 +212,9 @@ def test_restore_from_any_folder_onto_any_path(capsysbinary, workplace, real_bac
 
 @shared_fixtures
 @given(published=hostile_text, source=st.none() | hostile_text)
-def test_extract_with_any_publication_date_and_source(capsysbinary, workplace, published, source):
+def test_extract_with_any_publication_date_and_source(
+    capsysbinary: pytest.CaptureFixture[bytes], workplace: Path, published: str, source: str | None
+) -> None:
     release = Path("release.txt")
     if not release.exists():
         release.write_text(
@@ -219,6 +230,8 @@ def test_extract_with_any_publication_date_and_source(capsysbinary, workplace, p
 
 @shared_fixtures
 @given(path=st.one_of(output_path, hostile_text), dry_run=st.booleans())
-def test_import_any_path(capsysbinary, workplace, path, dry_run):
+def test_import_any_path(
+    capsysbinary: pytest.CaptureFixture[bytes], workplace: Path, path: str, dry_run: bool
+) -> None:
     arguments = ["import", "--db", str(workplace), *(["--dry-run"] * dry_run), "--", path]
     check(capsysbinary, arguments, workplace)
