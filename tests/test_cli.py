@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -54,7 +55,9 @@ def run(capsysbinary: pytest.CaptureFixture[bytes], *args: str) -> tuple[int, st
     ("kind", "expected"),
     [("meetings", MEETINGS_CSV), ("phases", PHASES_CSV), ("commitments", COMMITMENTS_CSV)],
 )
-def test_extracts_are_compared_whole(capsysbinary, fixture_db, kind, expected):
+def test_extracts_are_compared_whole(
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, kind: str, expected: str
+) -> None:
     code, out, err = run(capsysbinary, "export", kind, "--db", str(fixture_db))
     assert code == 0, err
     assert out == expected
@@ -85,13 +88,17 @@ def test_extracts_are_compared_whole(capsysbinary, fixture_db, kind, expected):
         (["commitments", "--search", "experts"], ["c-1"]),
     ],
 )
-def test_filters_pick_the_right_rows(capsysbinary, fixture_db, args, ids):
+def test_filters_pick_the_right_rows(
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, args: list[str], ids: list[str]
+) -> None:
     code, out, err = run(capsysbinary, "export", *args, "--db", str(fixture_db))
     assert code == 0, err
     assert [row["id"] for row in csv.DictReader(io.StringIO(out))] == ids
 
 
-def test_output_file_holds_the_same_bytes_as_stdout(capsysbinary, fixture_db, tmp_path):
+def test_output_file_holds_the_same_bytes_as_stdout(
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "out" / "m.csv"
     code, _, err = run(
         capsysbinary, "export", "meetings", "--db", str(fixture_db), "-o", str(target)
@@ -101,7 +108,12 @@ def test_output_file_holds_the_same_bytes_as_stdout(capsysbinary, fixture_db, tm
     assert "wrote 3 meetings" in err
 
 
-def test_db_option_beats_environment_beats_default(capsysbinary, fixture_db, monkeypatch, tmp_path):
+def test_db_option_beats_environment_beats_default(
+    capsysbinary: pytest.CaptureFixture[bytes],
+    fixture_db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COOPTRACK_DB", str(fixture_db))
     code, out, _ = run(capsysbinary, "export", "phases")
@@ -143,8 +155,12 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize(("args", "message"), BAD_INPUTS, ids=lambda v: repr(v)[:40])
 def test_bad_filter_values_get_one_line_and_status_2(
-    capsysbinary, bundled_db, tmp_path, args, message
-):
+    capsysbinary: pytest.CaptureFixture[bytes],
+    bundled_db: Path,
+    tmp_path: Path,
+    args: list[str],
+    message: str,
+) -> None:
     target = tmp_path / "never.csv"
     code, out, err = run(
         capsysbinary, "export", "meetings", *args, "--db", str(bundled_db), "-o", str(target)
@@ -157,7 +173,9 @@ def test_bad_filter_values_get_one_line_and_status_2(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_init_builds_into_an_empty_folder_and_refuses_to_overwrite(capsysbinary, tmp_path):
+def test_init_builds_into_an_empty_folder_and_refuses_to_overwrite(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
     target = tmp_path / "new" / "record.duckdb"
     code, _, err = run(capsysbinary, "init", "--db", str(target))
     assert code == 0 and target.exists()
@@ -170,7 +188,9 @@ def test_init_builds_into_an_empty_folder_and_refuses_to_overwrite(capsysbinary,
     assert code == 0
 
 
-def test_a_file_that_is_not_a_database_is_named(capsysbinary, tmp_path):
+def test_a_file_that_is_not_a_database_is_named(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
     fake = tmp_path / "notes.duckdb"
     fake.write_text("meeting notes, not a database\n" * 100)
     code, _, err = run(capsysbinary, "export", "meetings", "--db", str(fake))
@@ -179,7 +199,9 @@ def test_a_file_that_is_not_a_database_is_named(capsysbinary, tmp_path):
     assert fake.read_text().startswith("meeting notes")
 
 
-def test_the_installed_console_script_runs_without_traceback(tmp_path, bundled_db):
+def test_the_installed_console_script_runs_without_traceback(
+    tmp_path: Path, bundled_db: Path
+) -> None:
     script = Path(sys.executable).parent / "cooptrack"
     ok = subprocess.run(
         [script, "export", "phases", "--db", str(bundled_db), "--from", "2018", "--to", "2018"],
@@ -199,7 +221,9 @@ def test_the_installed_console_script_runs_without_traceback(tmp_path, bundled_d
     assert "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
 
 
-def test_a_database_held_open_for_writing_gets_a_clear_message(tmp_path, bundled_db):
+def test_a_database_held_open_for_writing_gets_a_clear_message(
+    tmp_path: Path, bundled_db: Path
+) -> None:
     writable = tmp_path / "held.duckdb"
     writable.write_bytes(bundled_db.read_bytes())
     holder = subprocess.Popen(
@@ -232,7 +256,9 @@ def test_a_database_held_open_for_writing_gets_a_clear_message(tmp_path, bundled
     assert "Traceback" not in result.stderr
 
 
-def test_blank_db_and_output_options_are_named(capsysbinary, fixture_db):
+def test_blank_db_and_output_options_are_named(
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path
+) -> None:
     code, _, err = run(capsysbinary, "export", "meetings", "--db", " ")
     assert (code, err) == (
         2,
@@ -242,7 +268,7 @@ def test_blank_db_and_output_options_are_named(capsysbinary, fixture_db):
     assert (code, out) == (2, "") and "-o/--output is empty" in err
 
 
-def test_usage_errors_and_help_never_raise(capsysbinary):
+def test_usage_errors_and_help_never_raise(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, out, err = run(capsysbinary, "export")
     assert code == 2 and err.count("\n") == 1
     assert "the following arguments are required: kind" in err
@@ -252,7 +278,9 @@ def test_usage_errors_and_help_never_raise(capsysbinary):
     assert code == 0
 
 
-def test_canada_and_central_asia_are_different_filters(capsysbinary, bundled_db):
+def test_canada_and_central_asia_are_different_filters(
+    capsysbinary: pytest.CaptureFixture[bytes], bundled_db: Path
+) -> None:
     def rows(*args: str) -> list[dict[str, str]]:
         code, out, err = run(capsysbinary, "export", "meetings", *args, "--db", str(bundled_db))
         assert code == 0, err
@@ -273,7 +301,9 @@ def test_canada_and_central_asia_are_different_filters(capsysbinary, bundled_db)
         assert [r["id"] for r in rows("--country", name)] == central_asia
 
 
-def test_a_search_at_the_limit_is_fast_and_one_past_it_is_refused(capsysbinary, bundled_db):
+def test_a_search_at_the_limit_is_fast_and_one_past_it_is_refused(
+    capsysbinary: pytest.CaptureFixture[bytes], bundled_db: Path
+) -> None:
     twenty = [
         *("the", "of", "and", "in", "to", "on", "eu", "central", "asia", "water"),
         *("climate", "environment", "cooperation", "meeting", "conference", "change"),
@@ -322,8 +352,12 @@ def refused_outputs(tmp_path: Path, device: Path) -> dict[str, tuple[Path, str]]
 
 @pytest.mark.parametrize("case", ["folder", "link", "fifo", "device", "under a file"])
 def test_output_onto_anything_but_a_regular_file_is_refused(
-    capsysbinary, fixture_db, tmp_path, device, case
-):
+    capsysbinary: pytest.CaptureFixture[bytes],
+    fixture_db: Path,
+    tmp_path: Path,
+    device: Path,
+    case: str,
+) -> None:
     path, message = refused_outputs(tmp_path, device)[case]
     before = {p.name: os.lstat(p).st_mode for p in tmp_path.iterdir()}
     code, out, err = run(
@@ -335,7 +369,9 @@ def test_output_onto_anything_but_a_regular_file_is_refused(
     assert (tmp_path / "notes.txt").read_text() == "keep"
 
 
-def test_output_onto_the_database_itself_is_refused(capsysbinary, fixture_db, tmp_path):
+def test_output_onto_the_database_itself_is_refused(
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, tmp_path: Path
+) -> None:
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(fixture_db.read_bytes())
     (tmp_path / "hard.duckdb").hardlink_to(copy)
@@ -346,7 +382,9 @@ def test_output_onto_the_database_itself_is_refused(capsysbinary, fixture_db, tm
     assert copy.read_bytes() == before
 
 
-def test_output_replaces_an_older_extract(capsysbinary, fixture_db, tmp_path):
+def test_output_replaces_an_older_extract(
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "m.csv"
     target.write_text("old")
     code, _, _ = run(capsysbinary, "export", "meetings", "--db", str(fixture_db), "-o", str(target))
@@ -364,14 +402,16 @@ def export_all(capsysbinary: pytest.CaptureFixture[bytes], db: Path) -> dict[str
 
 
 @pytest.fixture
-def backup_of(capsysbinary, fixture_db, tmp_path) -> Path:
+def backup_of(capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "backup"
     code, _, err = run(capsysbinary, "backup", str(folder), "--db", str(fixture_db))
     assert code == 0, err
     return folder
 
 
-def test_backup_then_restore_gives_the_same_extracts(capsysbinary, fixture_db, backup_of, tmp_path):
+def test_backup_then_restore_gives_the_same_extracts(
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, backup_of: Path, tmp_path: Path
+) -> None:
     restored = tmp_path / "new" / "restored.duckdb"
     code, _, err = run(capsysbinary, "restore", str(backup_of), "--db", str(restored))
     assert code == 0, err
@@ -389,8 +429,13 @@ TAMPERING = [
 @pytest.mark.parametrize("script", ["schema.sql", "load.sql"])
 @pytest.mark.parametrize("sql", TAMPERING)
 def test_sql_in_a_backup_folder_never_runs(
-    capsysbinary, fixture_db, backup_of, tmp_path, script, sql
-):
+    capsysbinary: pytest.CaptureFixture[bytes],
+    fixture_db: Path,
+    backup_of: Path,
+    tmp_path: Path,
+    script: str,
+    sql: str,
+) -> None:
     written = tmp_path / "written-by-the-backup.out"
     with open(backup_of / script, "a", encoding="utf-8") as appended:
         appended.write("\n" + sql.format(written=written) + "\n")
@@ -418,7 +463,8 @@ def link_elsewhere(path: Path) -> None:
     path.symlink_to(moved)
 
 
-BAD_BACKUPS = {
+# Each breaks a backup folder in one way, and the message that names it.
+BAD_BACKUPS: dict[str, tuple[Callable[[Path], object], str]] = {
     "wrong type": (
         lambda f: rewrite_parquet(
             f / "meetings.parquet", "SELECT * REPLACE (ordinal::VARCHAR AS ordinal) FROM {rows}"
@@ -458,8 +504,12 @@ BAD_BACKUPS = {
 
 @pytest.mark.parametrize("case", list(BAD_BACKUPS))
 def test_a_changed_backup_is_refused_and_the_database_untouched(
-    capsysbinary, fixture_db, backup_of, tmp_path, case
-):
+    capsysbinary: pytest.CaptureFixture[bytes],
+    fixture_db: Path,
+    backup_of: Path,
+    tmp_path: Path,
+    case: str,
+) -> None:
     change, message = BAD_BACKUPS[case]
     change(backup_of)
     target = tmp_path / "live.duckdb"
@@ -473,8 +523,8 @@ def test_a_changed_backup_is_refused_and_the_database_untouched(
 
 
 def test_an_older_backup_without_history_or_a_column_still_restores(
-    capsysbinary, fixture_db, backup_of, tmp_path
-):
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, backup_of: Path, tmp_path: Path
+) -> None:
     (backup_of / "history.parquet").unlink()
     rewrite_parquet(backup_of / "projects.parquet", "SELECT * EXCLUDE (summary) FROM {rows}")
     (backup_of / "cooptrack-backup.txt").write_text("cooptrack backup of old.duckdb\nschema 1\n")
@@ -488,8 +538,8 @@ def test_an_older_backup_without_history_or_a_column_still_restores(
 
 
 def test_backup_and_restore_paths_that_cannot_be_used_get_one_line(
-    capsysbinary, fixture_db, backup_of, tmp_path
-):
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, backup_of: Path, tmp_path: Path
+) -> None:
     afile = tmp_path / "afile"
     afile.write_text("keep")
     full = tmp_path / "full"
@@ -516,7 +566,9 @@ def test_backup_and_restore_paths_that_cannot_be_used_get_one_line(
     assert afile.read_text() == "keep"
 
 
-def test_migrate_brings_an_older_file_up_to_date(capsysbinary, fixture_db, tmp_path):
+def test_migrate_brings_an_older_file_up_to_date(
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, tmp_path: Path
+) -> None:
     old = tmp_path / "old.duckdb"
     old.write_bytes(fixture_db.read_bytes())
     with duckdb.connect(str(old)) as connection:
@@ -535,7 +587,9 @@ def test_migrate_brings_an_older_file_up_to_date(capsysbinary, fixture_db, tmp_p
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def test_no_exported_cell_can_start_a_spreadsheet_formula(capsysbinary, fixture_db, tmp_path):
+def test_no_exported_cell_can_start_a_spreadsheet_formula(
+    capsysbinary: pytest.CaptureFixture[bytes], fixture_db: Path, tmp_path: Path
+) -> None:
     """Every free text of the record made to start like a formula: no cell of any extract
     starts so, and each such cell reads back, quote removed, as the text the record holds."""
     hostile = tmp_path / "hostile.duckdb"
@@ -575,14 +629,16 @@ def test_no_exported_cell_can_start_a_spreadsheet_formula(capsysbinary, fixture_
 
 
 @pytest.fixture(scope="module")
-def duck():
+def duck() -> Iterator[duckdb.DuckDBPyConnection]:
     with duckdb.connect() as connection:
         yield connection
 
 
 @given(text=st.text(alphabet=st.sampled_from("=+-@\t\r' ax\n;é"), max_size=8) | st.text(max_size=8))
-def test_the_sql_and_python_neutralisers_agree_and_can_be_undone(duck, text):
-    (in_sql,) = duck.execute("SELECT " + cell_sql("?::VARCHAR", "cell"), [text]).fetchone()
+def test_the_sql_and_python_neutralisers_agree_and_can_be_undone(
+    duck: duckdb.DuckDBPyConnection, text: str
+) -> None:
+    [(in_sql,)] = duck.execute("SELECT " + cell_sql("?::VARCHAR", "cell"), [text]).fetchall()
     assert in_sql == neutralise(text)
     assert not neutralise(text).startswith(FORMULA_START)
     assert plain_cell(neutralise(text)) == text
@@ -600,8 +656,11 @@ def test_the_sql_and_python_neutralisers_agree_and_can_be_undone(duck, text):
     ],
 )
 def test_a_database_path_that_is_a_pipe_is_refused_without_waiting(
-    capsysbinary, tmp_path, monkeypatch, command
-):
+    capsysbinary: pytest.CaptureFixture[bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "file.csv").write_text("id\n")
     os.mkfifo(tmp_path / "pipe")  # opening it to read would wait for a writer forever
