@@ -16,6 +16,7 @@ from cooptrack.ingest import iati
 from cooptrack.query.filters import Filters
 from cooptrack.query.phases import phases_frame
 from cooptrack.record import edits
+from cooptrack.record.validation import slug
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iati"
 TWO_PHASES = "ca-environment-2.03.xml"
@@ -54,7 +55,9 @@ def counts(path: Path) -> dict[str, int]:
         }
 
 
-def test_a_two_phase_programme_becomes_one_project_with_phases_numbered_by_date(writable):
+def test_a_two_phase_programme_becomes_one_project_with_phases_numbered_by_date(
+    writable: Path,
+) -> None:
     before = counts(writable)
     plan = planned(writable)
     assert plan.problems == []
@@ -89,7 +92,9 @@ def test_a_two_phase_programme_becomes_one_project_with_phases_numbered_by_date(
     assert plan.changes == [] and plan.unchanged == 0
 
 
-def test_each_phase_carries_dates_organisations_markers_sectors_budgets_and_links(writable):
+def test_each_phase_carries_dates_organisations_markers_sectors_budgets_and_links(
+    writable: Path,
+) -> None:
     phases = phase_strings(planned(writable))
     first, second = phases[PHASE_1], phases[PHASE_2]
     assert (first["phase"], second["phase"]) == ("1", "2")  # by date, not by file order
@@ -125,7 +130,7 @@ def test_each_phase_carries_dates_organisations_markers_sectors_budgets_and_link
     assert first["confidence"] == second["confidence"] == "H"
 
 
-def test_what_is_left_out_is_listed_as_notes(writable):
+def test_what_is_left_out_is_listed_as_notes(writable: Path) -> None:
     notes = "\n".join(planned(writable).notes)
     assert "recipient-region '619' ignored" in notes
     assert "sector 15110 maps to no topic" in notes
@@ -133,8 +138,8 @@ def test_what_is_left_out_is_listed_as_notes(writable):
 
 
 def test_applying_shows_the_phases_everywhere_and_a_second_import_changes_nothing(
-    writable, tmp_path
-):
+    writable: Path, tmp_path: Path
+) -> None:
     plan = planned(writable)
     with Store.open(writable, read_only=False) as store:
         assert iati.apply(store, "tester", plan) == 4  # 1 organisation, 1 project, 2 phases
@@ -173,7 +178,7 @@ def test_applying_shows_the_phases_everywhere_and_a_second_import_changes_nothin
     assert counts(writable) == before
 
 
-def test_a_changed_file_lists_field_before_and_after(writable):
+def test_a_changed_file_lists_field_before_and_after(writable: Path) -> None:
     first = planned(writable)
     with Store.open(writable, read_only=False) as store:
         iati.apply(store, "tester", first)
@@ -188,7 +193,7 @@ def test_a_changed_file_lists_field_before_and_after(writable):
     assert str(budget[0][0]) == "8000000.00"
 
 
-def test_a_2_01_file_imports_with_the_registry_address_as_its_source(writable):
+def test_a_2_01_file_imports_with_the_registry_address_as_its_source(writable: Path) -> None:
     plan = planned(writable, "water-2.01.xml", source=REGISTRY)
     assert plan.problems == [] and plan.version == "2.01"
     # The parent programme is not in the file: the project is still named after its identifier.
@@ -217,7 +222,7 @@ def test_a_2_01_file_imports_with_the_registry_address_as_its_source(writable):
     assert project == [("federal-ministry-for-economic-cooperation-and-development",)]
 
 
-def test_a_record_without_any_source_address_is_a_problem(writable):
+def test_a_record_without_any_source_address_is_a_problem(writable: Path) -> None:
     plan = planned(writable, "water-2.01.xml")
     assert [str(p) for p in plan.problems] == [
         f"activity 'DE-1-201512345-2', <document-link>: {iati.NO_SOURCE}"
@@ -240,7 +245,9 @@ def test_a_record_without_any_source_address_is_a_problem(writable):
         ("xxe.xml", r"declares a DTD or entities, which are refused for safety"),
     ],
 )
-def test_unsafe_or_foreign_files_are_refused_and_nothing_is_written(writable, name, message):
+def test_unsafe_or_foreign_files_are_refused_and_nothing_is_written(
+    writable: Path, name: str, message: str
+) -> None:
     before = counts(writable)
     with (
         Store.open(writable, read_only=False) as store,
@@ -261,12 +268,16 @@ def test_unsafe_or_foreign_files_are_refused_and_nothing_is_written(writable, na
         (b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://example.org/x.dtd"><x/>', "DTD"),
     ],
 )
-def test_files_that_cannot_be_read_as_iati_2_get_a_clear_message(writable, text, message):
+def test_files_that_cannot_be_read_as_iati_2_get_a_clear_message(
+    writable: Path, text: bytes, message: str
+) -> None:
     with Store.open(writable) as store, pytest.raises(InputError, match=message):
         iati.plan(store, "file.xml", text)
 
 
-def test_a_bad_date_is_a_problem_naming_activity_and_element_and_blocks_apply(writable):
+def test_a_bad_date_is_a_problem_naming_activity_and_element_and_blocks_apply(
+    writable: Path,
+) -> None:
     plan = planned(writable, "bad-date.xml")
     assert [str(p) for p in plan.problems] == [
         "activity 'XI-IATI-EC_INTPA-2021/420-001', <activity-date[@type='3']/@iso-date>: "
@@ -279,18 +290,18 @@ def test_a_bad_date_is_a_problem_naming_activity_and_element_and_blocks_apply(wr
     assert counts(writable) == before
 
 
-def test_the_caller_source_must_be_a_web_address(writable):
+def test_the_caller_source_must_be_a_web_address(writable: Path) -> None:
     with pytest.raises(InputError, match="not an http"):
         planned(writable, "water-2.01.xml", source="file:///etc/passwd")
 
 
-def test_identifiers_become_lowercase_ascii_slugs():
-    assert iati.slug("XI-IATI-EC_INTPA-DCI-ASIE/2020/417-611") == PHASE_1
-    assert iati.slug("Zoï Environment Network") == ZOI
-    assert iati.slug("  --DE-1//2 ") == "de-1-2"
+def test_identifiers_become_lowercase_ascii_slugs() -> None:
+    assert slug("XI-IATI-EC_INTPA-DCI-ASIE/2020/417-611") == PHASE_1
+    assert slug("Zoï Environment Network") == ZOI
+    assert slug("  --DE-1//2 ") == "de-1-2"
 
 
-def test_a_later_file_with_an_earlier_phase_renumbers_the_recorded_one(writable):
+def test_a_later_file_with_an_earlier_phase_renumbers_the_recorded_one(writable: Path) -> None:
     first = planned(writable, "water-2.01.xml", source=REGISTRY)
     with Store.open(writable, read_only=False) as store:
         iati.apply(store, "tester", first)
@@ -342,7 +353,7 @@ def activities_file(bodies: list[str], root: str = '<iati-activities version="2.
     return f'<?xml version="1.0"?>{root}{"".join(bodies)}</iati-activities>'.encode()
 
 
-def test_two_thousand_activities_plan_and_apply_in_bulk(writable):
+def test_two_thousand_activities_plan_and_apply_in_bulk(writable: Path) -> None:
     content = activities_file([activity_xml(n) for n in range(2_000)])
     before = counts(writable)
     with Store.open(writable, read_only=False) as store:
@@ -359,14 +370,14 @@ def test_two_thousand_activities_plan_and_apply_in_bulk(writable):
 
 
 @pytest.mark.timeout(5)
-def test_elements_nested_deeper_than_iati_are_refused(writable):
+def test_elements_nested_deeper_than_iati_are_refused(writable: Path) -> None:
     deep = "<x>" * 10_000 + "</x>" * 10_000
     content = activities_file([activity_xml(0, extra=deep)])
     with Store.open(writable) as store, pytest.raises(InputError, match="more than 64 levels"):
         iati.plan(store, "deep.xml", content)
 
 
-def test_a_root_in_another_namespace_is_not_iati(writable):
+def test_a_root_in_another_namespace_is_not_iati(writable: Path) -> None:
     root = '<iati-activities xmlns="http://example.org/not-iati" version="2.03">'
     content = activities_file([activity_xml(0)], root=root)
     with Store.open(writable) as store, pytest.raises(InputError, match="not an IATI activity"):
@@ -374,7 +385,7 @@ def test_a_root_in_another_namespace_is_not_iati(writable):
 
 
 @pytest.mark.timeout(5)
-def test_a_five_megabyte_title_and_a_huge_attribute_are_handled_at_once(writable):
+def test_a_five_megabyte_title_and_a_huge_attribute_are_handled_at_once(writable: Path) -> None:
     huge_date = '<activity-date type="3" iso-date="' + "9" * 1_000_000 + '"/>'
     content = activities_file(
         [activity_xml(0, title="Water " * 900_000), activity_xml(1, extra=huge_date)]
@@ -387,7 +398,7 @@ def test_a_five_megabyte_title_and_a_huge_attribute_are_handled_at_once(writable
     assert max(len(str(p)) for p in plan.problems) < 300  # a huge value is never repeated
 
 
-def test_a_document_link_that_is_not_one_address_is_left_out_with_a_note(writable):
+def test_a_document_link_that_is_not_one_address_is_left_out_with_a_note(writable: Path) -> None:
     smuggled = '<document-link url="https://wecoop.eu/)[Official](https://phish.example/login"/>'
     content = activities_file([activity_xml(0, extra=smuggled), activity_xml(1)])
     with Store.open(writable) as store:
@@ -397,7 +408,7 @@ def test_a_document_link_that_is_not_one_address_is_left_out_with_a_note(writabl
     assert all("phish" not in strings["sources"] for strings, _ in plan.phases)
 
 
-def test_more_document_links_than_a_record_keeps_are_cut_with_a_note(writable):
+def test_more_document_links_than_a_record_keeps_are_cut_with_a_note(writable: Path) -> None:
     content = activities_file([activity_xml(0, links=60), activity_xml(1)])
     with Store.open(writable) as store:
         plan = iati.plan(store, "links.xml", content, source=REGISTRY)
@@ -406,7 +417,7 @@ def test_more_document_links_than_a_record_keeps_are_cut_with_a_note(writable):
     assert any("keeps the first 49 of its 60 source addresses" in n for n in plan.notes)
 
 
-def test_a_phase_changed_after_the_dry_run_stops_the_apply(writable):
+def test_a_phase_changed_after_the_dry_run_stops_the_apply(writable: Path) -> None:
     with Store.open(writable, read_only=False) as store:
         iati.apply(store, "ed", iati.plan(store, TWO_PHASES, content(TWO_PHASES)))
     text = content(TWO_PHASES).decode().replace(">7500000<", ">8000000<")
@@ -423,7 +434,7 @@ def test_a_phase_changed_after_the_dry_run_stops_the_apply(writable):
     assert str(budget[0][0]) == "7500000.00" and budget[0][1] == "Renamed meanwhile"
 
 
-def test_an_organisation_added_after_the_dry_run_stops_the_apply(writable):
+def test_an_organisation_added_after_the_dry_run_stops_the_apply(writable: Path) -> None:
     with Store.open(writable, read_only=False) as store:
         plan = iati.plan(store, TWO_PHASES, content(TWO_PHASES))
         assert [row["id"] for row in plan.organisations] == [ZOI]
