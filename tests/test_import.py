@@ -10,12 +10,13 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from conftest import SEED_DIR
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cooptrack.cli import main
 from cooptrack.db import backup
@@ -32,7 +33,7 @@ CLI = [sys.executable, "-m", "cooptrack.cli"]
 
 
 @pytest.fixture
-def writable(bundled_db, tmp_path):
+def writable(bundled_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "record.duckdb"
     path.write_bytes(bundled_db.read_bytes())
     return path
@@ -43,7 +44,9 @@ def exports(path: Path) -> dict[str, bytes]:
         return {kind: export_bytes(store, kind, Filters()) for kind in KINDS}
 
 
-def test_export_import_into_a_fresh_database_export_gives_identical_files(bundled_db, tmp_path):
+def test_export_import_into_a_fresh_database_export_gives_identical_files(
+    bundled_db: Path, tmp_path: Path
+) -> None:
     original = exports(bundled_db)
     fresh = tmp_path / "fresh.duckdb"
     build_database(SEED_DIR, fresh, empty=True)
@@ -65,7 +68,7 @@ def edited_commitments(bundled_db: Path) -> bytes:
     return text.encode()
 
 
-def test_a_dry_run_lists_changes_and_writes_nothing(writable, bundled_db):
+def test_a_dry_run_lists_changes_and_writes_nothing(writable: Path, bundled_db: Path) -> None:
     content = edited_commitments(bundled_db)
     with Store.open(writable) as store:
         plan = tabular.plan(store, "c.csv", content)
@@ -75,7 +78,7 @@ def test_a_dry_run_lists_changes_and_writes_nothing(writable, bundled_db):
     assert exports(writable) == exports(bundled_db)
 
 
-def test_problems_name_row_column_and_reason_and_block_the_whole_file(writable):
+def test_problems_name_row_column_and_reason_and_block_the_whole_file(writable: Path) -> None:
     good = exports(writable)["meetings"].decode().splitlines(keepends=True)
     header, first, second = good[0], good[1], good[2]
     bad_date = second.replace("2013-02-13", "2013-02-30", 1)
@@ -102,12 +105,12 @@ def test_problems_name_row_column_and_reason_and_block_the_whole_file(writable):
         (b"", "is empty"),
     ],
 )
-def test_malformed_files_get_a_clear_message(writable, content, message):
+def test_malformed_files_get_a_clear_message(writable: Path, content: bytes, message: str) -> None:
     with Store.open(writable) as store, pytest.raises(InputError, match=message):
         tabular.plan(store, "bad.csv", content)
 
 
-def test_excel_files_import_like_csv_even_with_excel_dates_and_numbers(writable):
+def test_excel_files_import_like_csv_even_with_excel_dates_and_numbers(writable: Path) -> None:
     text = exports(writable)["meetings"].decode()
     rows = list(__import__("csv").reader(io.StringIO(text)))
     book = Workbook()
@@ -124,7 +127,9 @@ def test_excel_files_import_like_csv_even_with_excel_dates_and_numbers(writable)
     assert plan.problems == [] and plan.changes == [] and plan.unchanged == len(rows) - 1
 
 
-def test_cli_import_takes_a_backup_first_and_reports_it(writable, bundled_db, tmp_path, capsys):
+def test_cli_import_takes_a_backup_first_and_reports_it(
+    writable: Path, bundled_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     upload = tmp_path / "c.csv"
     upload.write_bytes(edited_commitments(bundled_db))
     assert main(["import", str(upload), "--db", str(writable), "--editor", "ed"]) == 0
@@ -138,7 +143,9 @@ def test_cli_import_takes_a_backup_first_and_reports_it(writable, bundled_db, tm
         assert list(edits.history(store).via) == ["import c.csv"]
 
 
-def test_cli_dry_run_with_problems_exits_2(writable, tmp_path, capsys):
+def test_cli_dry_run_with_problems_exits_2(
+    writable: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     upload = tmp_path / "m.csv"
     upload.write_text(
         "id,title,kind,start_date,status,sources\nx,X,party,2021,held,https://example.org\n",
@@ -148,7 +155,9 @@ def test_cli_dry_run_with_problems_exits_2(writable, tmp_path, capsys):
     assert "row 2, column 'kind': 'party' is not one of" in capsys.readouterr().out
 
 
-def test_import_while_another_process_holds_the_database(writable, bundled_db, tmp_path):
+def test_import_while_another_process_holds_the_database(
+    writable: Path, bundled_db: Path, tmp_path: Path
+) -> None:
     """The dashboard holds the file open for writing: the import stops with a clear message
     and the data is untouched."""
     upload = tmp_path / "c.csv"
@@ -183,7 +192,7 @@ def test_import_while_another_process_holds_the_database(writable, bundled_db, t
     assert exports(writable) == exports(bundled_db)
 
 
-def test_backup_and_restore_round_trip_and_refusals(writable, tmp_path):
+def test_backup_and_restore_round_trip_and_refusals(writable: Path, tmp_path: Path) -> None:
     with Store.open(writable) as store:
         folder = backup.backup(store, tmp_path / "bk")
         with pytest.raises(StoreError, match="not empty"):
@@ -197,7 +206,7 @@ def test_backup_and_restore_round_trip_and_refusals(writable, tmp_path):
         backup.restore(tmp_path, tmp_path / "x.duckdb")
 
 
-def test_add_editor_command_reads_the_password_without_echoing_it(tmp_path):
+def test_add_editor_command_reads_the_password_without_echoing_it(tmp_path: Path) -> None:
     secrets = tmp_path / "secrets.toml"
     result = subprocess.run(
         [*CLI, "add-editor", "carol", "--secrets", str(secrets), "--password-stdin"],
@@ -215,7 +224,9 @@ def test_add_editor_command_reads_the_password_without_echoing_it(tmp_path):
 IATI = Path(__file__).parent / "fixtures" / "iati"
 
 
-def test_cli_imports_an_iati_file_after_a_dry_run(writable, capsys):
+def test_cli_imports_an_iati_file_after_a_dry_run(
+    writable: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     xml = str(IATI / "ca-environment-2.03.xml")
     assert main(["import", xml, "--db", str(writable), "--dry-run"]) == 0
     out = capsys.readouterr().out
@@ -237,7 +248,9 @@ def test_cli_imports_an_iati_file_after_a_dry_run(writable, capsys):
         ("not-iati.xml", "not an IATI"),
     ],
 )
-def test_cli_refuses_dangerous_or_wrong_xml(writable, capsys, name, message):
+def test_cli_refuses_dangerous_or_wrong_xml(
+    writable: Path, capsys: pytest.CaptureFixture[str], name: str, message: str
+) -> None:
     assert main(["import", str(IATI / name), "--db", str(writable)]) == 2
     assert message in capsys.readouterr().err
     with Store.open(writable) as store:
@@ -271,7 +284,9 @@ def new_meeting(template: dict[str, str], ident: str, title: str) -> dict[str, s
     return template | {"id": ident, "title": title, "short_title": title}
 
 
-def test_two_new_meetings_with_one_title_are_a_problem_of_the_dry_run_with_their_row(writable):
+def test_two_new_meetings_with_one_title_are_a_problem_of_the_dry_run_with_their_row(
+    writable: Path,
+) -> None:
     template = export_rows(writable, "meetings")[0]
     content = csv_bytes(
         [
@@ -290,7 +305,9 @@ def test_two_new_meetings_with_one_title_are_a_problem_of_the_dry_run_with_their
     assert fingerprint(writable) == before
 
 
-def test_a_new_meeting_may_not_take_a_stored_title_but_two_stored_ones_may_swap(writable):
+def test_a_new_meeting_may_not_take_a_stored_title_but_two_stored_ones_may_swap(
+    writable: Path,
+) -> None:
     rows = export_rows(writable, "meetings")
     taken = new_meeting(rows[0], "new-a", rows[1]["title"].upper())
     with Store.open(writable) as store:
@@ -327,8 +344,8 @@ def history_lines(path: Path) -> list[tuple[object, ...]]:
 
 
 def test_an_import_logs_exactly_the_history_lines_of_saving_its_rows_one_by_one(
-    writable, bundled_db, tmp_path
-):
+    writable: Path, bundled_db: Path, tmp_path: Path
+) -> None:
     one_by_one = tmp_path / "one-by-one.duckdb"
     one_by_one.write_bytes(bundled_db.read_bytes())
     files = edited_files(writable)
@@ -353,7 +370,7 @@ def test_an_import_logs_exactly_the_history_lines_of_saving_its_rows_one_by_one(
     assert exports(writable) == exports(one_by_one)
 
 
-def test_stored_records_are_fetched_in_bulk_exactly_as_one_at_a_time(writable):
+def test_stored_records_are_fetched_in_bulk_exactly_as_one_at_a_time(writable: Path) -> None:
     with Store.open(writable) as store, store.cursor() as cursor:
         for kind in KINDS:
             ids = [i for (i,) in cursor.execute(f"SELECT id FROM {kind}").fetchall()]
@@ -363,7 +380,7 @@ def test_stored_records_are_fetched_in_bulk_exactly_as_one_at_a_time(writable):
                 assert many[ident] == edits.fetch(cursor, kind, ident)
 
 
-def test_after_an_import_the_facts_are_those_a_full_rebuild_gives(writable):
+def test_after_an_import_the_facts_are_those_a_full_rebuild_gives(writable: Path) -> None:
     files = edited_files(writable)
     with Store.open(writable, read_only=False) as store:
         for kind in ("meetings", "commitments"):
@@ -376,7 +393,7 @@ def test_after_an_import_the_facts_are_those_a_full_rebuild_gives(writable):
             assert store.rows(f"SELECT * FROM {facts}_source EXCEPT SELECT * FROM {facts}") == []
 
 
-def test_a_record_changed_between_the_dry_run_and_the_apply_stops_the_apply(writable):
+def test_a_record_changed_between_the_dry_run_and_the_apply_stops_the_apply(writable: Path) -> None:
     files = edited_files(writable)
     with Store.open(writable, read_only=False) as store:
         plan = tabular.plan(store, "commitments.csv", files["commitments"])
@@ -392,7 +409,9 @@ def test_a_record_changed_between_the_dry_run_and_the_apply_stops_the_apply(writ
         assert len(edits.history(store)) == len(before)
 
 
-def test_a_meeting_deleted_between_the_dry_run_and_the_apply_is_named_with_its_row(writable):
+def test_a_meeting_deleted_between_the_dry_run_and_the_apply_is_named_with_its_row(
+    writable: Path,
+) -> None:
     rows = export_rows(writable, "commitments")
     with Store.open(writable) as store:
         unused = store.rows(
@@ -414,7 +433,9 @@ def test_a_meeting_deleted_between_the_dry_run_and_the_apply_is_named_with_its_r
         assert store.rows("SELECT count(*) FROM commitments WHERE id = 'import-new-c'") == [(0,)]
 
 
-def test_progress_is_told_as_rows_are_checked_and_written(writable, monkeypatch):
+def test_progress_is_told_as_rows_are_checked_and_written(
+    writable: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(tabular, "PROGRESS_EVERY", 2)
     calls: list[tuple[int, int]] = []
     content = edited_files(writable)["commitments"]
@@ -430,7 +451,11 @@ def test_progress_is_told_as_rows_are_checked_and_written(writable, monkeypatch)
 # --- what a file must be ----------------------------------------------------------------------
 
 
-def workbook_bytes(rows: Sequence[Sequence[object]], edit=None) -> bytes:
+# A change made to a workbook (and its first sheet) before it is saved.
+SheetEdit = Callable[[Workbook, Worksheet], object]
+
+
+def workbook_bytes(rows: Sequence[Sequence[object]], edit: SheetEdit | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -447,7 +472,7 @@ def export_table(path: Path, kind: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(exports(path)[kind].decode())))
 
 
-def test_a_formula_cell_is_refused_with_its_cell_reference(writable):
+def test_a_formula_cell_is_refused_with_its_cell_reference(writable: Path) -> None:
     rows = export_table(writable, "meetings")
     column = rows[0].index("summary")
     rows[2][column] = '=HYPERLINK("https://phish.example","record")'
@@ -459,7 +484,7 @@ def test_a_formula_cell_is_refused_with_its_cell_reference(writable):
     assert "replace it with its value" in plan.problems[0].reason
 
 
-def test_headers_are_matched_without_case_or_surrounding_spaces(writable):
+def test_headers_are_matched_without_case_or_surrounding_spaces(writable: Path) -> None:
     rows = export_table(writable, "meetings")
     rows[0] = [f"  {name.upper()} " for name in rows[0]]
     with Store.open(writable) as store:
@@ -495,7 +520,9 @@ def csv_bytes_rows(rows: list[list[str]]) -> bytes:
         ),
     ],
 )
-def test_what_is_missing_or_doubled_in_the_header_is_named(writable, edit, message):
+def test_what_is_missing_or_doubled_in_the_header_is_named(
+    writable: Path, edit: Callable[[list[list[str]]], list[list[str]]], message: str
+) -> None:
     rows = edit(export_table(writable, "meetings"))
     assert rows[0][-1] == "sources" or "sources" not in rows[0] or len(rows[0]) > 23
     with Store.open(writable) as store:
@@ -504,7 +531,7 @@ def test_what_is_missing_or_doubled_in_the_header_is_named(writable, edit, messa
                 tabular.plan(store, name, content)
 
 
-def test_a_cell_beyond_the_header_is_refused_with_row_and_column(writable):
+def test_a_cell_beyond_the_header_is_refused_with_row_and_column(writable: Path) -> None:
     rows = export_table(writable, "meetings")
     rows[3] = [*rows[3], "stray"]
     letter = tabular.column_letter(len(rows[0]) + 1)
@@ -517,7 +544,7 @@ def test_a_cell_beyond_the_header_is_refused_with_row_and_column(writable):
     assert f"cell {letter}4 holds 'stray'" in from_excel.problems[0].reason
 
 
-def test_a_short_csv_row_is_refused_naming_the_first_missing_column(writable):
+def test_a_short_csv_row_is_refused_naming_the_first_missing_column(writable: Path) -> None:
     rows = export_table(writable, "meetings")
     rows[2] = rows[2][:5]
     with Store.open(writable) as store:
@@ -526,12 +553,12 @@ def test_a_short_csv_row_is_refused_naming_the_first_missing_column(writable):
     assert "the row has 5 cells, the header has" in plan.problems[0].reason
 
 
-def test_merged_cells_and_a_second_sheet_with_data_are_refused(writable):
+def test_merged_cells_and_a_second_sheet_with_data_are_refused(writable: Path) -> None:
     rows = export_table(writable, "meetings")
     column = rows[0].index("countries") + 1
     letter = tabular.column_letter(column)
 
-    def merge(book, sheet):
+    def merge(book: Workbook, sheet: Worksheet) -> None:
         sheet.merge_cells(start_row=2, start_column=column, end_row=4, end_column=column)
 
     with Store.open(writable) as store:
@@ -539,7 +566,7 @@ def test_merged_cells_and_a_second_sheet_with_data_are_refused(writable):
         assert [(p.row, p.column) for p in plan.problems] == [(2, "countries")]
         assert f"cells {letter}2:{letter}4 are merged" in plan.problems[0].reason
 
-        def second_sheet(book, sheet):
+        def second_sheet(book: Workbook, sheet: Worksheet) -> None:
             book.create_sheet("notes")["B7"] = "not part of the import"
 
         with pytest.raises(InputError, match="sheet 'notes' holds data too"):
@@ -564,13 +591,13 @@ def with_dimension(content: bytes, ref: str) -> bytes:
 
 
 @pytest.mark.timeout(5)
-def test_a_sheet_declaring_two_million_rows_is_refused_before_reading_them(writable):
+def test_a_sheet_declaring_two_million_rows_is_refused_before_reading_them(writable: Path) -> None:
     content = with_dimension(workbook_bytes(export_table(writable, "meetings")), "A1:W2000000")
     with Store.open(writable) as store, pytest.raises(InputError, match="declares 2,000,000 rows"):
         tabular.plan(store, "m.xlsx", content)
 
 
-def test_a_sheet_under_declaring_its_rows_is_read_whole(writable):
+def test_a_sheet_under_declaring_its_rows_is_read_whole(writable: Path) -> None:
     rows = export_table(writable, "meetings")
     content = with_dimension(workbook_bytes(rows), "A1:B2")
     with Store.open(writable) as store:
@@ -578,7 +605,9 @@ def test_a_sheet_under_declaring_its_rows_is_read_whole(writable):
     assert plan.problems == [] and plan.unchanged == len(rows) - 1
 
 
-def test_more_rows_than_the_limit_are_refused_in_csv_and_xlsx(writable, monkeypatch):
+def test_more_rows_than_the_limit_are_refused_in_csv_and_xlsx(
+    writable: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(tabular, "MAX_ROWS", 3)
     rows = export_table(writable, "meetings")
     files = {
@@ -593,13 +622,15 @@ def test_more_rows_than_the_limit_are_refused_in_csv_and_xlsx(writable, monkeypa
                 tabular.plan(store, name, content)
 
 
-def test_a_file_larger_than_the_limit_is_refused_unread(writable, monkeypatch):
+def test_a_file_larger_than_the_limit_is_refused_unread(
+    writable: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(tabular, "MAX_BYTES", 100)
     with Store.open(writable) as store, pytest.raises(InputError, match="import at most 0 MB"):
         tabular.plan(store, "m.csv", b"x" * 101)
 
 
-def test_an_excel_date_given_as_a_number_is_a_problem_of_its_cell(writable):
+def test_an_excel_date_given_as_a_number_is_a_problem_of_its_cell(writable: Path) -> None:
     rows: list[list[object]] = [list(r) for r in export_table(writable, "meetings")]
     start = rows[0].index("start_date")
     rows[2][start] = 43_874
@@ -609,7 +640,7 @@ def test_an_excel_date_given_as_a_number_is_a_problem_of_its_cell(writable):
 
 
 @pytest.mark.timeout(5)
-def test_a_100000_character_cell_is_refused_by_its_limit_at_once(writable):
+def test_a_100000_character_cell_is_refused_by_its_limit_at_once(writable: Path) -> None:
     rows = export_table(writable, "meetings")
     summary = rows[0].index("summary")
     rows[2][summary] = "a@" * 50_000
@@ -620,7 +651,9 @@ def test_a_100000_character_cell_is_refused_by_its_limit_at_once(writable):
     ]
 
 
-def test_a_list_cell_over_the_limit_is_refused_before_its_labels_are_looked_up(writable):
+def test_a_list_cell_over_the_limit_is_refused_before_its_labels_are_looked_up(
+    writable: Path,
+) -> None:
     rows = export_table(writable, "meetings")
     rows[2][rows[0].index("countries")] = "; ".join(["Narnia"] * 51)
     with Store.open(writable) as store:
@@ -631,7 +664,7 @@ def test_a_list_cell_over_the_limit_is_refused_before_its_labels_are_looked_up(w
 
 
 @pytest.mark.timeout(60)
-def test_three_thousand_rows_plan_and_apply_in_bulk(writable):
+def test_three_thousand_rows_plan_and_apply_in_bulk(writable: Path) -> None:
     """Guards against one query per row coming back: at 11 ms a row this took 30 s."""
     template = export_rows(writable, "commitments")[0]
     rows = [template | {"id": f"bulk-{n:05d}", "text": f"Commitment {n}."} for n in range(3_000)]
@@ -649,7 +682,7 @@ def test_three_thousand_rows_plan_and_apply_in_bulk(writable):
     assert elapsed < 30  # about 0.5 s on a quiet machine
 
 
-def rezipped(content: bytes, part: str, change) -> bytes:
+def rezipped(content: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -660,8 +693,8 @@ def rezipped(content: bytes, part: str, change) -> bytes:
 
 
 def test_a_workbook_with_entities_or_expanding_beyond_the_limit_is_refused_unread(
-    writable, monkeypatch
-):
+    writable: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(tabular, "MAX_UNPACKED", 2 * 2**20)
     content = workbook_bytes(export_table(writable, "meetings"))
     sheet = "xl/worksheets/sheet1.xml"
@@ -683,7 +716,7 @@ def test_a_workbook_with_entities_or_expanding_beyond_the_limit_is_refused_unrea
             tabular.plan(store, "m.xlsx", bomb)
 
 
-def test_text_an_export_quoted_against_formulas_imports_back_as_it_was(writable):
+def test_text_an_export_quoted_against_formulas_imports_back_as_it_was(writable: Path) -> None:
     """The export puts a quote before a cell a spreadsheet would run (one more before quotes
     already there); the import takes it off, so an export read back in changes nothing."""
     rows = export_rows(writable, "commitments")
