@@ -15,7 +15,9 @@ from cooptrack.dates import PartialDate, human_text, span_label
         (" 2019-10 ", date(2019, 10, 1), "month", date(2019, 10, 31), "2019-10", "Oct 2019"),
     ],
 )
-def test_partial_dates_keep_their_precision(text, start, precision, end, iso, label) -> None:
+def test_partial_dates_keep_their_precision(
+    text: str, start: date, precision: str, end: date, iso: str, label: str
+) -> None:
     parsed = PartialDate.parse(text)
     assert (parsed.start, parsed.precision, parsed.end) == (start, precision, end)
     assert (parsed.iso(), human_text(parsed.start, parsed.precision)) == (iso, label)
@@ -39,7 +41,7 @@ def test_partial_dates_keep_their_precision(text, start, precision, end, iso, la
         ("2021-02-30" + " " * 10_000, "February 2021 has 28 days"),
     ],
 )
-def test_dates_that_do_not_exist_are_refused_with_the_reason(text, reason) -> None:
+def test_dates_that_do_not_exist_are_refused_with_the_reason(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         PartialDate.parse(text)
 
@@ -55,7 +57,9 @@ def test_dates_that_do_not_exist_are_refused_with_the_reason(text, reason) -> No
         ((None, None, None, None), "unknown"),
     ],
 )
-def test_span_labels_never_show_more_than_is_known(args, expected) -> None:
+def test_span_labels_never_show_more_than_is_known(
+    args: tuple[date | None, str | None, date | None, str | None], expected: str
+) -> None:
     assert span_label(*args) == expected
 
 
