@@ -91,7 +91,9 @@ VOCABULARY = Vocabulary(
         ),
     ],
 )
-def test_filters_become_parameterized_sql(filters, sql, params):
+def test_filters_become_parameterized_sql(
+    filters: Filters, sql: str, params: dict[str, object]
+) -> None:
     assert where(filters) == (sql, params)
 
 
@@ -134,13 +136,13 @@ def test_filters_become_parameterized_sql(filters, sql, params):
         (FilterInput(search="a " * 90), Filters(search=" ".join(["a"] * 90))),
     ],
 )
-def test_typed_values_resolve_to_canonical_codes(raw, expected):
+def test_typed_values_resolve_to_canonical_codes(raw: FilterInput, expected: Filters) -> None:
     filters, problems = resolve(raw, VOCABULARY)
     assert problems == []
     assert filters == expected
 
 
-def test_an_organisation_covers_the_bodies_below_it():
+def test_an_organisation_covers_the_bodies_below_it() -> None:
     filters, _ = resolve(FilterInput(organisations=("eu",)), VOCABULARY)
     assert filters.organisation_scope == ("dg-env", "ec", "eu")
     assert where(filters)[1] == {
@@ -192,7 +194,9 @@ def test_an_organisation_covers_the_bodies_below_it():
         (FilterInput(date_from="2021\n"), "from", "holds control characters"),
     ],
 )
-def test_bad_values_are_named_and_the_rest_still_applies(raw, names, message):
+def test_bad_values_are_named_and_the_rest_still_applies(
+    raw: FilterInput, names: str, message: str
+) -> None:
     mixed = FilterInput(**{**raw.__dict__, "topics": (*raw.topics, "biodiversity")})
     filters, problems = resolve(mixed, VOCABULARY)
     assert [p.filter for p in problems] == [names]
@@ -202,7 +206,7 @@ def test_bad_values_are_named_and_the_rest_still_applies(raw, names, message):
         resolve_strict(raw, VOCABULARY)
 
 
-def test_a_huge_value_is_named_without_being_repeated():
+def test_a_huge_value_is_named_without_being_repeated() -> None:
     huge = "Narnia " * 150_000
     _, problems = resolve(FilterInput(countries=(huge,), search=huge, date_to=huge), VOCABULARY)
     assert [p.filter for p in problems] == ["country", "to", "search"]
@@ -210,7 +214,7 @@ def test_a_huge_value_is_named_without_being_repeated():
     assert "1,050,000 characters long" in problems[0].message
 
 
-def test_search_sql_grows_with_distinct_words_and_stops_at_the_limit():
+def test_search_sql_grows_with_distinct_words_and_stops_at_the_limit() -> None:
     words = [f"w{i}" for i in range(MAX_SEARCH_WORDS)]
     sql, params = where(Filters(search=" ".join(words * 5)))
     assert sql.count("contains(search_text") == MAX_SEARCH_WORDS == len(params)
@@ -241,7 +245,9 @@ def test_search_sql_grows_with_distinct_words_and_stops_at_the_limit():
         ({"from": "2021\x00"}, Filters(), ["holds control characters"]),
     ],
 )
-def test_link_parameters_resolve_and_every_ignored_value_is_named(params, expected, named):
+def test_link_parameters_resolve_and_every_ignored_value_is_named(
+    params: dict[str, str | list[str]], expected: Filters, named: list[str]
+) -> None:
     filters, problems = from_query_params(params, VOCABULARY)
     assert filters == expected
     assert len(problems) == len(named)
@@ -249,12 +255,12 @@ def test_link_parameters_resolve_and_every_ignored_value_is_named(params, expect
         assert words in problem.message
 
 
-def test_link_parameters_other_than_filters_are_left_to_the_pages():
+def test_link_parameters_other_than_filters_are_left_to_the_pages() -> None:
     raw, problems = query_input({"meeting": ["x"] * 3, "profile": "TJ", "utm": "y"})
     assert (raw, problems) == (FilterInput(), [])
 
 
-def test_slug_names_what_a_file_holds():
+def test_slug_names_what_a_file_holds() -> None:
     assert Filters().slug() == "all"
     assert Filters(countries=("KZ",), conventions=("CBD",)).slug() == "KZ_CBD"
     dated = Filters(date_from=date(2018, 1, 1), date_to=date(2018, 12, 31))
