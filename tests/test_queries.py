@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +17,7 @@ from cooptrack.query.filters import Filters
 
 
 @pytest.fixture
-def small(fixture_db):
+def small(fixture_db: Path) -> Iterator[Store]:
     with Store.open(fixture_db) as store:
         yield store
 
@@ -29,16 +31,18 @@ def small(fixture_db):
         (date(2032, 1, 2), meeting_queries.OverviewCounts(2, 1, 0, 2, 1, 1, 1, 2)),
     ],
 )
-def test_overview_counts_depend_on_today(small, today, expected):
+def test_overview_counts_depend_on_today(
+    small: Store, today: date, expected: meeting_queries.OverviewCounts
+) -> None:
     assert meeting_queries.overview_counts(small, Filters(), today) == expected
 
 
-def test_overview_counts_follow_the_filters(small):
+def test_overview_counts_follow_the_filters(small: Store) -> None:
     counts = meeting_queries.overview_counts(small, Filters(countries=("IT",)), date(2026, 1, 1))
     assert (counts.meetings_held, counts.meetings_planned, counts.commitments_total) == (1, 0, 0)
 
 
-def test_meetings_carry_readable_dates_and_places(small):
+def test_meetings_carry_readable_dates_and_places(small: Store) -> None:
     frame = meeting_queries.meetings_frame(small, Filters())
     assert list(frame.id) == ["m-b", "m-a", "m-c"]
     assert list(frame["when"]) == ["Nov 2009", "7–8 Jun 2018", "2031 (tbc)"]
@@ -50,7 +54,7 @@ def test_meetings_carry_readable_dates_and_places(small):
     ]
 
 
-def test_upcoming_meetings_are_those_not_yet_ended(small):
+def test_upcoming_meetings_are_those_not_yet_ended(small: Store) -> None:
     assert list(meeting_queries.upcoming_meetings(small, Filters(), date(2026, 1, 1)).id) == ["m-c"]
     assert list(meeting_queries.upcoming_meetings(small, Filters(), date(2009, 11, 15)).id) == [
         "m-b",
@@ -59,7 +63,7 @@ def test_upcoming_meetings_are_those_not_yet_ended(small):
     ]
 
 
-def test_meeting_detail_links_commitments_both_ways(small):
+def test_meeting_detail_links_commitments_both_ways(small: Store) -> None:
     alpha = meeting_queries.meeting_detail(small, "m-a")
     assert alpha is not None
     assert list(alpha.commitments_made.id) == ["c-1", "c-2"]
@@ -71,7 +75,7 @@ def test_meeting_detail_links_commitments_both_ways(small):
     assert meeting_queries.meeting_detail(small, "no-such") is None
 
 
-def test_commitments_know_when_they_are_due_and_overdue(small):
+def test_commitments_know_when_they_are_due_and_overdue(small: Store) -> None:
     frame = commitment_queries.commitments_frame(small, Filters(), date(2032, 1, 1)).set_index("id")
     assert frame.loc["c-1", "due"] == "by 2019"
     assert frame.loc["c-2", "due"] == "before 1 Jan 2031 (Gamma COP)"
@@ -86,7 +90,7 @@ def test_commitments_know_when_they_are_due_and_overdue(small):
     ).empty
 
 
-def test_status_counts_keep_to_the_filtered_conventions(small):
+def test_status_counts_keep_to_the_filtered_conventions(small: Store) -> None:
     everything = commitment_queries.status_by(small, Filters(), "conventions")
     assert sorted(map(tuple, everything[["label", "status", "commitments"]].to_numpy())) == [
         ("CBD", "fulfilled", 1),
@@ -99,13 +103,15 @@ def test_status_counts_keep_to_the_filtered_conventions(small):
 
 
 @pytest.mark.parametrize("dimension", ["conventions", "countries"])
-def test_unfiltered_status_counts_come_from_stored_totals_that_match_a_count(store, dimension):
+def test_unfiltered_status_counts_come_from_stored_totals_that_match_a_count(
+    store: Store, dimension: commitment_queries.Dimension
+) -> None:
     stored = commitment_queries.status_by(store, Filters(), dimension)
     counted = commitment_queries.status_by(store, Filters(date_from=date(1900, 1, 1)), dimension)
     assert len(stored) > 1 and stored.equals(counted)
 
 
-def test_phases_show_planned_and_actual_spans(small):
+def test_phases_show_planned_and_actual_spans(small: Store) -> None:
     frame = phase_queries.phases_frame(small, Filters()).set_index("id")
     assert frame.loc["p-1", "planned"] == "not recorded"
     assert frame.loc["p-1", "actual"] == "Aug 2016 – Feb 2019"
@@ -115,7 +121,7 @@ def test_phases_show_planned_and_actual_spans(small):
     assert frame.loc["p-1", "label"] == "P one (phase 1)"
 
 
-def test_profiles(small):
+def test_profiles(small: Store) -> None:
     kz = profiles.country_profile(small, "KZ", Filters(), date(2026, 1, 1))
     assert list(kz.parties.convention) == ["CBD"] and list(kz.parties.since) == ["1994"]
     assert list(kz.meetings.id) == ["m-b", "m-a"]
@@ -133,7 +139,7 @@ def test_profiles(small):
     assert profiles.convention_profile(small, "NOPE", Filters(), date(2026, 1, 1)) is None
 
 
-def test_large_results_are_limited_and_counted_in_sql(small):
+def test_large_results_are_limited_and_counted_in_sql(small: Store) -> None:
     assert meeting_queries.count_meetings(small, Filters()) == 3
     newest_two = meeting_queries.meetings_frame(small, Filters(), limit=2)
     assert list(newest_two.id) == ["m-a", "m-c"]
@@ -149,13 +155,15 @@ def test_large_results_are_limited_and_counted_in_sql(small):
     ) == ["c-2"]
 
 
-def test_status_bars_beyond_the_largest_are_summed(small, monkeypatch):
+def test_status_bars_beyond_the_largest_are_summed(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(commitment_queries, "TOP_LABELS", 1)
     counts = commitment_queries.status_by(small, Filters(), "countries")
     assert set(counts.label) == {"Kazakhstan", "all others (1)"}
     assert counts.commitments.sum() == 3
 
 
-def test_the_gantt_takes_the_most_recent_phases_when_there_are_many(small):
+def test_the_gantt_takes_the_most_recent_phases_when_there_are_many(small: Store) -> None:
     assert phase_queries.count_phases(small, Filters()) == 2
     assert list(phase_queries.phases_frame(small, Filters(), limit=1).id) == ["p-2"]
