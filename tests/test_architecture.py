@@ -24,7 +24,7 @@ def modules() -> dict[str, Path]:
 
 
 def imported_roots(path: Path) -> set[str]:
-    roots = set()
+    roots: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             roots.update(alias.name.split(".")[0] for alias in node.names)
@@ -38,7 +38,7 @@ def in_layer(name: str, layers: list[str]) -> bool:
     return any(name == m or name.startswith(f"{m}.") for m in members)
 
 
-def test_only_the_ui_imports_streamlit():
+def test_only_the_ui_imports_streamlit() -> None:
     offenders = [
         name
         for name, path in modules().items()
@@ -47,14 +47,14 @@ def test_only_the_ui_imports_streamlit():
     assert offenders == []
 
 
-def test_every_module_sits_in_a_layer_of_the_contract():
+def test_every_module_sits_in_a_layer_of_the_contract() -> None:
     """A new module must be placed in a layer, or import-linter would not check it."""
     layers = CONTRACTS["layers"]["layers"]
     homeless = [n for n in modules() if n != "cooptrack" and not in_layer(n, layers)]
     assert homeless == []
 
 
-def test_the_streamlit_contract_covers_every_layer_but_the_ui():
+def test_the_streamlit_contract_covers_every_layer_but_the_ui() -> None:
     layers = CONTRACTS["layers"]["layers"]
     forbidden = CONTRACTS["forbidden"]
     members = {m.strip() for layer in layers for m in layer.replace("|", ":").split(":")}
@@ -62,7 +62,7 @@ def test_the_streamlit_contract_covers_every_layer_but_the_ui():
     assert forbidden["forbidden_modules"] == ["streamlit"]
 
 
-def test_the_command_line_starts_without_pandas_or_streamlit():
+def test_the_command_line_starts_without_pandas_or_streamlit() -> None:
     """`cooptrack extract` or `--help` must not wait seconds for libraries it does not use."""
     probe = "import sys, cooptrack.cli; print(sorted({'pandas', 'streamlit'} & set(sys.modules)))"
     done = subprocess.run(

@@ -203,7 +203,9 @@ def edited_exports(draw: st.DrawFn, exported: dict[str, list[dict[str, str]]]) -
     data=st.data(),
     shape=st.sampled_from(["random bytes", "generated columns", "real export with hostile cells"]),
 )
-def test_csv_files(store: Store, exported, data: st.DataObject, shape: str) -> None:
+def test_csv_files(
+    store: Store, exported: dict[str, list[dict[str, str]]], data: st.DataObject, shape: str
+) -> None:
     kind = None
     if shape == "random bytes":
         content = data.draw(st.binary(max_size=3_000))
@@ -272,7 +274,9 @@ def xlsx_files(draw: st.DrawFn, exported: dict[str, list[dict[str, str]]]) -> by
 
 
 @given(data=st.data(), random_bytes=st.integers(0, 4))
-def test_xlsx_files(store: Store, exported, data: st.DataObject, random_bytes: int) -> None:
+def test_xlsx_files(
+    store: Store, exported: dict[str, list[dict[str, str]]], data: st.DataObject, random_bytes: int
+) -> None:
     if random_bytes == 0:
         content = data.draw(st.binary(max_size=3_000))
     else:

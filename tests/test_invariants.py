@@ -22,9 +22,9 @@ import io
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
@@ -153,14 +153,14 @@ class Invariants(RuleBasedStateMachine):
         self.counter += 1
         return f"{prefix}-sm-{self.counter}"
 
-    def content(self) -> dict[str, list[tuple[Any, ...]]]:
+    def content(self) -> dict[str, list[str]]:
         """Every recorded table in a comparable form (what a refused write must not touch)."""
         return {
             table: sorted(map(repr, self.store.rows(f"SELECT * FROM {table}")))
             for table in BASE_TABLES
         }
 
-    def attempt(self, write: Any) -> bool:
+    def attempt(self, write: Callable[[], object]) -> bool:
         """Run one write; a refusal must leave the record exactly as it was."""
         before = self.content()
         try:
@@ -476,6 +476,6 @@ class Invariants(RuleBasedStateMachine):
 Invariants.TestCase.settings = settings(
     settings.default,
     stateful_step_count=15,
-    max_examples=max(20, settings.default.max_examples // 10),
+    max_examples=max(20, settings().max_examples // 10),  # settings(): the loaded profile
 )
 test_write_invariants = pytest.mark.soak(Invariants.TestCase)

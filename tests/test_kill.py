@@ -90,7 +90,9 @@ def prepare(operation: str, bundled_db: Path, work: Path) -> Path:
 
 
 @pytest.mark.parametrize("operation", ["import", "save", "restore", "init"])
-def test_a_killed_write_leaves_the_before_or_the_after(operation, bundled_db, tmp_path):
+def test_a_killed_write_leaves_the_before_or_the_after(
+    operation: str, bundled_db: Path, tmp_path: Path
+) -> None:
     pristine = tmp_path / "pristine"
     pristine.mkdir()
     prepare(operation, bundled_db, pristine)
