@@ -33,7 +33,9 @@ def with_meetings(
     return path
 
 
-def test_gaps_inside_a_series_are_told_apart_from_numbers_before_it(bundled_db, tmp_path):
+def test_gaps_inside_a_series_are_told_apart_from_numbers_before_it(
+    bundled_db: Path, tmp_path: Path
+) -> None:
     path = with_meetings(
         bundled_db, tmp_path, [("wgecc-13", 13, "2025"), ("wgecc-x", None, "2026")]
     )
@@ -51,7 +53,7 @@ def test_gaps_inside_a_series_are_told_apart_from_numbers_before_it(bundled_db, 
     assert wgecc.ranges((1, 2, 3, 5, 7, 8)) == "1–3, 5, 7–8"
 
 
-def test_every_date_coarser_than_a_day_is_listed(store):
+def test_every_date_coarser_than_a_day_is_listed(store: Store) -> None:
     report = coverage(store)
     stored = (
         store.rows("SELECT count(*) FROM meetings WHERE start_precision <> 'day'")[0][0]
@@ -62,14 +64,18 @@ def test_every_date_coarser_than_a_day_is_listed(store):
     assert report.counts["meetings"] == store.rows("SELECT count(*) FROM meetings")[0][0]
 
 
-def test_the_command_prints_the_report(bundled_db, capsys):
+def test_the_command_prints_the_report(
+    bundled_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["coverage", "--db", str(bundled_db)]) == 0
     out = capsys.readouterr().out
     assert "WGECC:" in out and "dates known only to the month or the year" in out
 
 
 @pytest.mark.parametrize("name", ["pages/coverage.py", "pages/overview.py"])
-def test_the_page_shows_the_series_and_the_overview_links_to_it(bundled_db, monkeypatch, name):
+def test_the_page_shows_the_series_and_the_overview_links_to_it(
+    bundled_db: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
     monkeypatch.setenv("COOPTRACK_DB", str(bundled_db))
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets = {"cooptrack": {}}

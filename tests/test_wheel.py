@@ -22,10 +22,12 @@ from conftest import ROOT
 UV = ROOT / ".tools" / "bin" / "uv"
 
 
-def run(command: list[str], cwd: Path, **extra: object) -> subprocess.CompletedProcess[str]:
+def run(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, check=False, timeout=300, **extra
-    )  # type: ignore[call-overload,no-any-return]
+        command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
