@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 import pycountry
 
+from cooptrack.ingest.press import russian
 from cooptrack.reference import CENTRAL_ASIA
 
 REGIONS = {
     r"Central Asia(?:n countries|n states|n partners)?|\bCA\b": CENTRAL_ASIA,
     r"Центральн\w* Ази\w*": CENTRAL_ASIA,
+    r"\bЦА\b": CENTRAL_ASIA,
 }
 COUNTRY_WORDS = {
     "KZ": ["Kazakhstan", "Kazakh", "Казахстан\\w*", "казахстанск\\w*"],
@@ -65,6 +67,112 @@ CITIES = {
     "Riyadh": ("SA", ["Riyadh", "Эр-Рияд\\w*"]),
     "Berlin": ("DE", ["Berlin", "Берлин\\w*"]),
     "Vienna": ("AT", ["Vienna", "Вен[аеы]\\b"]),
+    "Luxembourg": ("LU", ["Luxembourg", "Люксембург\\w*"]),
+    "New York": ("US", ["New York", "Нью-Йорк\\w*"]),
+    "Awaza": ("TM", ["Awaza", "Аваз[аеы]"]),
+    "Turkmenbashi": ("TM", ["Turkmenbashi", "Туркменбаши"]),
+    "Cholpon-Ata": ("KG", ["Cholpon-Ata", "Чолпон-Ат[аеы]"]),
+    "Karakol": ("KG", ["Karakol", "Каракол\\w*"]),
+    "Shymkent": ("KZ", ["Shymkent", "Шымкент\\w*"]),
+    "Turkistan": ("KZ", ["Turkistan", "Turkestan"]),
+    "Aktau": ("KZ", ["Aktau", "Актау"]),
+    "Kyzylorda": ("KZ", ["Kyzylorda", "Кызылорд\\w*"]),
+    "Bukhara": ("UZ", ["Bukhara", "Бухар\\w*"]),
+    "Khiva": ("UZ", ["Khiva", "Хив\\w*"]),
+    "Nukus": ("UZ", ["Nukus", "Нукус\\w*"]),
+    "Termez": ("UZ", ["Termez", "Термез\\w*"]),
+    "Bonn": ("DE", ["Bonn", "Бонн\\w*"]),
+    "Paris": ("FR", ["Paris", "Париж\\w*"]),
+    "London": ("GB", ["London", "Лондон\\w*"]),
+    "Madrid": ("ES", ["Madrid", "Мадрид\\w*"]),
+    "Warsaw": ("PL", ["Warsaw", "Варшав\\w*"]),
+    "Katowice": ("PL", ["Katowice", "Катовиц\\w*"]),
+    "Helsinki": ("FI", ["Helsinki", "Хельсинки"]),
+    "Stockholm": ("SE", ["Stockholm", "Стокгольм\\w*"]),
+    "Tbilisi": ("GE", ["Tbilisi", "Тбилиси"]),
+    "Istanbul": ("TR", ["Istanbul", "Стамбул\\w*"]),
+    "Nairobi": ("KE", ["Nairobi", "Найроби"]),
+    "Marrakech": ("MA", ["Marrakech", "Marrakesh", "Марракеш\\w*"]),
+    "Bangkok": ("TH", ["Bangkok", "Бангкок\\w*"]),
+}
+# Russian dictionary forms (pymorphy3 lemmas) of the cities above: "в г. Ашхабаде" is Ashgabat
+RU_CITY_LEMMAS = {
+    "нур-султан": "Nur-Sultan",
+    "астана": "Astana",
+    "алматы": "Almaty",
+    "алма-ата": "Almaty",
+    "бишкек": "Bishkek",
+    "ош": "Osh",
+    "душанбе": "Dushanbe",
+    "худжанд": "Khujand",
+    "ашхабад": "Ashgabat",
+    "ташкент": "Tashkent",
+    "самарканд": "Samarkand",
+    "брюссель": "Brussels",
+    "рим": "Rome",
+    "милан": "Milan",
+    "глазго": "Glasgow",
+    "монреаль": "Montreal",
+    "женева": "Geneva",
+    "дубай": "Dubai",
+    "баку": "Baku",
+    "берлин": "Berlin",
+    "вена": "Vienna",
+    "люксембург": "Luxembourg",
+    "нью-йорк": "New York",
+    "бухара": "Bukhara",
+    "хива": "Khiva",
+    "нукус": "Nukus",
+    "термез": "Termez",
+    "шымкент": "Shymkent",
+    "бонн": "Bonn",
+    "париж": "Paris",
+    "лондон": "London",
+    "мадрид": "Madrid",
+    "варшава": "Warsaw",
+    "тбилиси": "Tbilisi",
+    "стамбул": "Istanbul",
+}
+# "the Turkmen capital", "в туркменской столице": the capital named through its country
+CAPITALS = {"TM": "Ashgabat", "UZ": "Tashkent", "TJ": "Dushanbe", "KG": "Bishkek"}
+_CAPITAL_PHRASES = {
+    "TM": r"Turkmen capital|туркменск\w*+ столиц\w*+|столиц\w*+ Туркменистана",
+    "UZ": r"Uzbek capital|узбекск\w*+ столиц\w*+|столиц\w*+ Узбекистана",
+    "TJ": r"Tajik capital|таджикск\w*+ столиц\w*+|столиц\w*+ Таджикистана",
+    "KG": r"Kyrgyz capital|кыргызск\w*+ столиц\w*+|киргизск\w*+ столиц\w*+|"
+    r"столиц\w*+ (?:Кыргызстана|Киргизии)",
+}
+# Adjectives naming a country's people or institutions ("the Italian Ministry" is Italy);
+# the Central Asian ones are country words already.
+COUNTRY_ADJECTIVES = {
+    "IT": ["Italian", "итальянск\\w*"],
+    "GB": ["British", "британск\\w*"],
+    "DE": ["German", "немецк\\w*", "германск\\w*"],
+    "FR": ["French", "французск\\w*"],
+    "BE": ["Belgian", "бельгийск\\w*"],
+    "NL": ["Dutch", "нидерландск\\w*"],
+    "FI": ["Finnish", "финск\\w*"],
+    "SE": ["Swedish", "шведск\\w*"],
+    "NO": ["Norwegian", "норвежск\\w*"],
+    "CH": ["Swiss", "швейцарск\\w*"],
+    "AT": ["Austrian", "австрийск\\w*"],
+    "ES": ["Spanish", "испанск\\w*"],
+    "PL": ["Polish", "польск\\w*"],
+    "RO": ["Romanian", "румынск\\w*"],
+    "CZ": ["Czech", "чешск\\w*"],
+    "HU": ["Hungarian", "венгерск\\w*"],
+    "LV": ["Latvian", "латвийск\\w*"],
+    "LT": ["Lithuanian", "литовск\\w*"],
+    "EE": ["Estonian", "эстонск\\w*"],
+    "JP": ["Japanese", "японск\\w*"],
+    "KR": ["Korean", "корейск\\w*"],
+    "CN": ["Chinese", "китайск\\w*"],
+    "IN": ["Indian", "индийск\\w*"],
+    "TR": ["Turkish", "турецк\\w*"],
+    "AF": ["Afghan", "афганск\\w*"],
+    "RU": ["Russian", "российск\\w*"],
+    "CA": ["Canadian", "канадск\\w*"],
+    "AE": ["Emirati"],
 }
 CONVENTIONS = {
     "UNFCCC": [
@@ -199,6 +307,8 @@ _COUNTRIES = _compiled(COUNTRY_WORDS)
 _REGIONS = {re.compile(_possessive(p)): codes for p, codes in REGIONS.items()}
 _CITIES = {name: (country, _pattern(words)) for name, (country, words) in CITIES.items()}
 _CONVENTIONS = _compiled(CONVENTIONS)
+_ADJECTIVES = _compiled(COUNTRY_ADJECTIVES)
+_CAPITALS = {code: re.compile(phrase) for code, phrase in _CAPITAL_PHRASES.items()}
 _TOPICS = {
     code: re.compile("|".join(map(_possessive, words)), re.IGNORECASE)
     for code, words in TOPICS.items()
@@ -240,11 +350,56 @@ def cities(text: str) -> list[tuple[str, str, int]]:
 
 
 def city_named(word: str) -> tuple[str, str] | None:
-    """A dateline word ("NUR-SULTAN", "АСТАНА") as (city, country)."""
+    """A dateline word ("NUR-SULTAN", "АСТАНА", "Дубай") as (city, country)."""
+    word = word.strip()
     for name, (country, pattern) in _CITIES.items():
-        if pattern.fullmatch(word.strip().title()) or pattern.fullmatch(word.strip()):
+        if pattern.fullmatch(word.title()) or pattern.fullmatch(word):
             return name, country
+    if _CYRILLIC_NAME.fullmatch(word.title()):
+        return _russian_city(word.title())
     return None
+
+
+_CYRILLIC_NAME = re.compile(r"[А-ЯЁ][а-яё]++(?:-[А-ЯЁа-яё][а-яё]*+)*+")
+
+
+def _russian_city(word: str) -> tuple[str, str] | None:
+    """A city named in any case ("Ашхабаде", "Самарканде"), through its dictionary form."""
+    for lemma in russian.place_lemmas(word):
+        name = RU_CITY_LEMMAS.get(lemma)
+        if name is not None:
+            return name, CITIES[name][0]
+    return None
+
+
+def russian_cities(text: str) -> list[tuple[str, str, int]]:
+    """(city, country code, position) for each city a capitalised Russian word names."""
+    found = []
+    for match in _CYRILLIC_NAME.finditer(text):
+        place = _russian_city(match.group(0))
+        if place is not None:
+            found.append((place[0], place[1], match.start()))
+    return found
+
+
+def capital_named(text: str) -> tuple[str, str, int] | None:
+    """The first capital named through its country ("в туркменской столице")."""
+    hits = [
+        (CAPITALS[code], code, m.start())
+        for code, pattern in _CAPITALS.items()
+        for m in pattern.finditer(text)
+    ]
+    return min(hits, key=lambda hit: hit[2]) if hits else None
+
+
+def country_words(text: str) -> list[Hit]:
+    """Countries named by name or by an adjective ("Italian", "Turkmen"), in order; where an
+    adjective and a name overlap the longer is kept."""
+    hits = countries(text) + [
+        Hit(code, m.start(), m.end()) for code, p in _ADJECTIVES.items() for m in p.finditer(text)
+    ]
+    hits.sort(key=lambda h: (h.start, -h.end))
+    return hits
 
 
 def conventions(text: str) -> list[Hit]:
