@@ -37,8 +37,8 @@ PLANNED = re.compile(
     re.I,
 )
 ONLINE = re.compile(
-    r"\b(?:online|on-line|virtual(?:ly)?|video ?conferenc\w*+|by video|"
-    r"онлайн\w*+|видеоконференц\w*+|дистанционн\w*+)\b",
+    r"\b(?:online|on-line|virtual(?:ly)?|video ?conferenc\w*+|by video|via video|"
+    r"video[- ]?link|онлайн\w*+|видеоконференц\w*+|видеосвяз\w*+|дистанционн\w*+)\b",
     re.I,
 )
 HYBRID = re.compile(r"\bhybrid\b|гибридн\w*+", re.I)
@@ -128,7 +128,12 @@ def choose(reading: Reading) -> Mention | None:
     ]
     if not candidates:
         named = [m for m in reading.mentions if m.kind is not None and not m.other]
-        return named[0] if named else None
+        bare = [  # "The meeting, held on …": a meeting all the same, of no known kind
+            m
+            for m in reading.mentions
+            if m.sentence.start in order and not m.other and HELD.search(m.sentence.text)
+        ]
+        return (named or bare or [None])[0]
     return max(candidates, key=lambda m: (_score(m, order, headline), -m.position))
 
 
@@ -166,6 +171,8 @@ def _score(mention: Mention, order: dict[int, int], headline: Line | None) -> in
         score -= 4
     if mention.hosted_at:
         score -= 3
+    if mention.plural:
+        score -= 2
     return score
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pycountry
@@ -294,20 +294,50 @@ def _possessive(word: str) -> str:
     return word.replace(r"\w*", r"\w*+").replace(r"\w+", r"\w++")
 
 
-def _pattern(words: Iterable[str]) -> re.Pattern[str]:
-    ordered = sorted((_possessive(word) for word in words), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(ordered) + r")(?![\w-])", re.UNICODE)
+class _Names:
+    """Named word lists as one pattern, so that one pass over a text finds every name (a
+    pattern per name would read the text once for each); at one place the longest wins. The
+    name a match belongs to is looked up afterwards (capturing groups would slow the scan)."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        words = sorted(
+            ((_possessive(word), code) for code, words in table.items() for word in words),
+            key=lambda pair: len(pair[0]),
+            reverse=True,
+        )
+        self._each = [(code, re.compile(word)) for word, code in words]
+        body = "|".join(word for word, _ in words)
+        self._pattern = re.compile(rf"(?<![\w-])(?=[^\W\d_])(?:{body})(?![\w-])")
+        self._known: dict[str, str] = {}
+
+    def _code(self, found: str) -> str:
+        code = self._known.get(found)
+        if code is None:
+            code = next((c for c, p in self._each if p.fullmatch(found)), self._each[0][0])
+            if len(self._known) < MAX_KNOWN:
+                self._known[found] = code
+        return code
+
+    def finditer(self, text: str) -> Iterator[tuple[str, re.Match[str]]]:
+        for match in self._pattern.finditer(text):
+            yield self._code(match.group(0)), match
+
+    def hits(self, text: str) -> list[Hit]:
+        return [Hit(code, m.start(), m.end()) for code, m in self.finditer(text)]
+
+    def fullmatch(self, word: str) -> str | None:
+        match = self._pattern.fullmatch(word)
+        return self._code(match.group(0)) if match else None
 
 
-def _compiled(table: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
-    return {code: _pattern(words) for code, words in table.items()}
+MAX_KNOWN = 10_000  # names remembered with the list they belong to
 
 
-_COUNTRIES = _compiled(COUNTRY_WORDS)
+_COUNTRIES = _Names(COUNTRY_WORDS)
 _REGIONS = {re.compile(_possessive(p)): codes for p, codes in REGIONS.items()}
-_CITIES = {name: (country, _pattern(words)) for name, (country, words) in CITIES.items()}
-_CONVENTIONS = _compiled(CONVENTIONS)
-_ADJECTIVES = _compiled(COUNTRY_ADJECTIVES)
+_CITIES = _Names({name: words for name, (_, words) in CITIES.items()})
+_CONVENTIONS = _Names(CONVENTIONS)
+_ADJECTIVES = _Names(COUNTRY_ADJECTIVES)
 _CAPITALS = {code: re.compile(phrase) for code, phrase in _CAPITAL_PHRASES.items()}
 _TOPICS = {
     code: re.compile("|".join(map(_possessive, words)), re.IGNORECASE)
@@ -316,9 +346,7 @@ _TOPICS = {
 
 
 def countries(text: str) -> list[Hit]:
-    hits = [
-        Hit(code, m.start(), m.end()) for code, p in _COUNTRIES.items() for m in p.finditer(text)
-    ]
+    hits = _COUNTRIES.hits(text)
     for pattern, codes in _REGIONS.items():
         for m in pattern.finditer(text):
             hits += [Hit(code, m.start(), m.end()) for code in codes]
@@ -341,20 +369,15 @@ def _other_countries() -> list[tuple[str, str, re.Pattern[str]]]:
 
 def cities(text: str) -> list[tuple[str, str, int]]:
     """(city, country code, position) for each known city named."""
-    found = [
-        (name, country, m.start())
-        for name, (country, p) in _CITIES.items()
-        for m in p.finditer(text)
-    ]
-    return sorted(found, key=lambda f: f[2])
+    return [(name, CITIES[name][0], m.start()) for name, m in _CITIES.finditer(text)]
 
 
 def city_named(word: str) -> tuple[str, str] | None:
     """A dateline word ("NUR-SULTAN", "АСТАНА", "Дубай") as (city, country)."""
     word = word.strip()
-    for name, (country, pattern) in _CITIES.items():
-        if pattern.fullmatch(word.title()) or pattern.fullmatch(word):
-            return name, country
+    name = _CITIES.fullmatch(word) or _CITIES.fullmatch(word.title())
+    if name is not None:
+        return name, CITIES[name][0]
     if _CYRILLIC_NAME.fullmatch(word.title()):
         return _russian_city(word.title())
     return None
@@ -395,18 +418,13 @@ def capital_named(text: str) -> tuple[str, str, int] | None:
 def country_words(text: str) -> list[Hit]:
     """Countries named by name or by an adjective ("Italian", "Turkmen"), in order; where an
     adjective and a name overlap the longer is kept."""
-    hits = countries(text) + [
-        Hit(code, m.start(), m.end()) for code, p in _ADJECTIVES.items() for m in p.finditer(text)
-    ]
+    hits = countries(text) + _ADJECTIVES.hits(text)
     hits.sort(key=lambda h: (h.start, -h.end))
     return hits
 
 
 def conventions(text: str) -> list[Hit]:
-    hits = [
-        Hit(code, m.start(), m.end()) for code, p in _CONVENTIONS.items() for m in p.finditer(text)
-    ]
-    return sorted(hits, key=lambda h: h.start)
+    return _CONVENTIONS.hits(text)
 
 
 def topics(text: str) -> list[Hit]:
@@ -428,15 +446,10 @@ class Organisations:
         for ident, aliases in ORGANISATION_ALIASES.items():
             if ident in names or not names:
                 table.setdefault(ident, []).extend(aliases)
-        self._patterns = _compiled(table)
+        self._names = _Names(table) if table else None
 
     def find(self, text: str) -> list[Hit]:
-        hits = [
-            Hit(code, m.start(), m.end())
-            for code, p in self._patterns.items()
-            for m in p.finditer(text)
-        ]
-        return sorted(hits, key=lambda h: h.start)
+        return self._names.hits(text) if self._names else []
 
 
 def unique(hits: Iterable[Hit]) -> list[str]:

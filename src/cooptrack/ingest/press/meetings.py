@@ -57,6 +57,8 @@ _HEAD = re.compile(
     r"\b(?P<head>(?:side[- ])?event|meeting|conference|workshop|seminar|webinar|"
     r"training(?:\s++course)?|round[- ]?table|session|forum|summit|ministerial|"
     r"leadership\s++program(?:me)?)\b(?!['’]s\b)"
+    r"|\b(?P<plural>workshops|seminars|webinars|trainings|training\s++courses|"
+    r"round[- ]?tables|side[- ]events)\b"
     r"|(?<![\w-])(?P<ru>заседани[еяюи]\w*+|совещани[еяюи]\w*+|"
     r"встреч(?:а|и|е|у|ей|ой)(?![\w-])|конференци[яиюей]\w*+|семинар\w*+|тренинг\w*+|"
     r"кругл\w++\s++стол\w*+|форум\w*+|саммит\w*+|сесси[яиюей]\w*+|сайд-ивент\w*+|"
@@ -98,6 +100,8 @@ _MINISTERIAL = re.compile(
     r"глав\w*+ МИД|министерск",
     re.I,
 )
+# "a working meeting of deputy foreign ministers" is not a ministerial
+_DEPUTIES = re.compile(r"\bdeputy\s++(?:foreign\s++)?ministers?\b|заместител\w*+ министр", re.I)
 _CUES = (("wgecc-meeting", _WGECC), ("high-level-conference", _HLC), ("ministerial", _MINISTERIAL))
 _WORKSHOP_HEAD = re.compile(
     r"side|workshop|seminar|webinar|training|round|leadership|семинар|тренинг|кругл|сайд|"
@@ -217,6 +221,7 @@ class Mention:
     head: str  # "meeting", "conference" … (lower case, English or Russian)
     other: bool = False  # marked as some other meeting ("the last …", "ahead of …")
     hosted_at: bool = False  # "at COP28": the event that hosts another one
+    plural: bool = False  # "two seminars", "trainings": a series of sessions reported as one
 
     @property
     def offset(self) -> int:
@@ -304,10 +309,13 @@ def _headed(
     match: re.Match[str], sentence: Sentence, wgecc_named: bool, floor: int
 ) -> Mention | None:
     text = sentence.text
-    head = (match.group("head") or match.group("ru") or "").lower()
+    head = (match.group("head") or match.group("ru") or match.group("plural") or "").lower()
     russian_head = match.group("ru") is not None
+    plural = match.group("plural") is not None
     if russian_head and russian.is_plural(head.split()[0]):
-        return None
+        if not _WORKSHOP_HEAD.match(head):
+            return None  # "рабочие встречи": several meetings, none of them named
+        plural = True
     modifier_of_next = not russian_head and _NOT_A_HEAD_AFTER.match(text, match.end())
     if modifier_of_next and not _NAMED_BODY_EN.match(text, match.end()):
         return None
@@ -337,6 +345,7 @@ def _headed(
         head,
         other=bool(_OTHER.search(left)) or any(_OTHER.search(w + " ") for w in modifiers[:1]),
         hosted_at=bool(_AT.search(left)),
+        plural=plural,
     )
 
 
@@ -421,9 +430,12 @@ def _kind(
         (match.start(), kind)
         for kind, pattern in _CUES
         if (match := pattern.search(phrase)) is not None
+        and not (kind == "ministerial" and _DEPUTIES.search(phrase))
     ]
     if cues:  # the words nearest the head say which meeting it is
         return min(cues)[1]
+    if _DEPUTIES.search(phrase):
+        return "other"
     if _WORKSHOP_HEAD.match(head):
         return "workshop"
     named = _NAMED_BODY_RU.match(right) if russian_head else _NAMED_BODY_EN.match(right)

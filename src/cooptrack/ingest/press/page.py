@@ -95,23 +95,36 @@ def _article(content: str) -> str:
         return ""
     trafilatura = _trafilatura()
     try:
+        tree = trafilatura.utils.load_html(content)
+        if tree is None:
+            return ""
+        title = _title(trafilatura, tree)
         document = trafilatura.bare_extraction(
-            content,
+            tree,
             favor_recall=True,
             include_comments=False,
             include_tables=True,
-            with_metadata=True,
+            with_metadata=False,  # its date search (htmldate, dateparser) costs seconds
         )
-    except Exception:
+    except Exception:  # any failure of the library falls back to the plain parser
         return ""
     text = str(getattr(document, "text", "") or "") if document is not None else ""
     if not text.strip():
         return ""
-    title = _SPACES.sub(" ", str(getattr(document, "title", "") or "")).strip()
     first = _SPACES.sub(" ", text.lstrip().split("\n", 1)[0]).strip()
     if title and not _same_line(title, first):
         text = f"{title}\n{text}"
     return "\n\n".join(line for line in text.splitlines() if line.strip())
+
+
+def _title(trafilatura: Any, tree: Any) -> str:
+    """The page's headline (its one h1, else its title element …), read before extraction
+    prunes the tree."""
+    try:
+        title = trafilatura.metadata.extract_title(tree) or ""
+    except Exception:  # a page without a readable title still has its text
+        return ""
+    return _SPACES.sub(" ", str(title)).strip()
 
 
 def _same_line(title: str, first: str) -> bool:
@@ -127,6 +140,8 @@ def _trafilatura() -> Any:
         logging.getLogger(name).addHandler(logging.NullHandler())
         logging.getLogger(name).propagate = False
     import trafilatura  # noqa: PLC0415 - heavy, and only HTML needs it
+    import trafilatura.metadata  # noqa: PLC0415
+    import trafilatura.utils  # noqa: PLC0415
 
     return trafilatura
 

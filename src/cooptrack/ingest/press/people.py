@@ -50,7 +50,17 @@ _PARTICLES = _words("de van von der da di du le la bin ibn al")
 _JOINERS = _words("by the of for on behalf and with из от и с")
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*+|\S")
 _INITIALS = re.compile(r"(?:[A-ZА-ЯЁ]\.){1,3}")
-_STOP = re.compile(r";|\s[–—]\s|\.\s|\.$|,\s*+(?:was|were|is|has|had|which|who|while|and the)\b")
+_STOP = re.compile(
+    r";|\s[–—]\s|(?<!\b[A-ZА-ЯЁ])\.(?:\s|$)|"
+    r",\s*+(?:was|were|is|has|had|which|who|while|and the|котор\w*+|где|когда)\b"
+)
+# Russian titles and offices, in any case ("Вице-министра", "посла", "заместителя")
+_RU_TITLE = re.compile(
+    r"(?:вице-)?(?:министр|посол|посл[аеу]|председател|сопредседател|директор|заместител|"
+    r"представител|глав|руководител|советник|начальник|секретар|премьер|президент|депутат|"
+    r"комиссар|г-н|г-ж|господ)",
+    re.I,
+)
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
 
@@ -74,6 +84,8 @@ def chairs(sentence: str, cue: re.Match[str]) -> list[Chair]:
         first = _first_person(subject)
         return [first] if first else []
     listing = sentence[cue.end() : listing_end(sentence, cue)]
+    if _CYRILLIC.search(listing):
+        return _russian_chairs(listing, genitive)
     found: list[Chair] = []
     for item in _items(listing)[:MAX_ITEMS]:
         person = _person(item, genitive)
@@ -138,6 +150,45 @@ def _person(item: str, genitive: bool) -> Chair | None:
     if genitive and _CYRILLIC.search(run[0]):
         run = [russian.nominative(token) for token in run]
     return Chair(" ".join(run), organisation)
+
+
+def _russian_chairs(listing: str, genitive: bool) -> list[Chair]:
+    """Russian lists put long titles in the genitive before each name ("Вице-министра
+    экологии … Республики Казахстан Нысанбаева Е.Н."): each item's name is the run of words
+    that can be names; the list ends after an item that goes on past its name."""
+    found: list[Chair] = []
+    for item in _items(listing)[:MAX_ITEMS]:
+        tokens = _TOKEN.findall(re.sub(r"\([^()]*\)", " ", item))
+        run, after = _russian_run(tokens)
+        if run:
+            if genitive:
+                run = [russian.nominative(token) for token in run]
+            found.append(Chair(" ".join(run)))
+            if any(t[:1].isalnum() and t.lower() not in _JOINERS for t in after[:1]):
+                if not _country_or_city(" ".join(after[1:3])):
+                    break
+    return found
+
+
+def _russian_run(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The first run of name words (with initials) among `tokens`, and the tokens after it."""
+    run: list[str] = []
+    for index, token in enumerate(tokens):
+        if _russian_name(token) or (run and _INITIALS.fullmatch(token + ".")):
+            run.append(token)
+        elif run and _INITIALS.fullmatch(token):
+            run.append(token)
+        elif run:
+            return run, tokens[index:]
+    return run, []
+
+
+def _russian_name(token: str) -> bool:
+    if not _CYRILLIC.match(token) or not token[:1].isupper() or token.isupper():
+        return False
+    if _RU_TITLE.match(token) or _country_or_city(token):
+        return False
+    return russian.could_be_name(token)
 
 
 def _is_name(token: str) -> bool:

@@ -202,7 +202,9 @@ def _others(
     ours = {id(m) for m in merged}
     found: dict[tuple[str, str, int | None, str | None], MeetingDraft] = {}
     for mention in reading.mentions:
-        if id(mention) in ours or mention.kind is None or len(found) >= MAX_MENTIONED:
+        if id(mention) in ours or mention.kind is None or mention.plural:
+            continue
+        if len(found) >= MAX_MENTIONED:
             continue
         draft = assemble.located(reading, mention)
         if draft.ordinal is None and draft.start is None:

@@ -80,6 +80,15 @@ def is_modifier(word: str) -> bool:
     )
 
 
+def could_be_name(word: str) -> bool:
+    """True for a word that may be a person's name: one the dictionary knows as a first name,
+    surname or patronymic, or one it does not know at all (most foreign names)."""
+    parses = _parses(word)
+    if any({"Name", "Surn", "Patr"} & set(p.tag.grammemes) for p in parses):
+        return True
+    return bool(parses) and not _analyzer().word_is_known(word.lower())
+
+
 def is_plural(word: str) -> bool:
     """True when every reading of the word is plural ("семинарах"), so it names several
     meetings, not one."""
