@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -332,3 +334,418 @@ def test_overlapping_spans_are_found_against_their_neighbours():
     assert spans.take(10, 20) and spans.take(30, 40) and spans.take(20, 30)
     assert not spans.take(15, 16) and not spans.take(5, 11) and not spans.take(39, 50)
     assert spans.take(0, 10) and spans.take(40, 41)
+
+
+# --- the reported meeting assembled from the headline and the lead ----------------------------
+
+
+def meeting_of(text: str, context, published: date | None = None) -> reader.MeetingDraft:
+    draft = reader.extract(text, context, published)
+    assert draft.meeting is not None, text
+    return draft.meeting
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "ordinal"),
+    [
+        (
+            "Delegates met for the 8th meeting of the EU-CA Working Group on Environment and "
+            "Climate Change (WGECC) in Tashkent.",
+            "wgecc-meeting",
+            8,
+        ),
+        (
+            "A delegation took part in the 2nd International High-Level Conference on water in "
+            "Dushanbe.",
+            "high-level-conference",
+            2,
+        ),
+        (
+            "Green Central Asia held the 3rd Meeting of the Regional Working Group on adaptation.",
+            "other",
+            3,
+        ),
+        ("CAREC will hold the Fourth Central Asian Leadership Programme in Almaty.", "workshop", 4),
+        (
+            "Ministers gathered in Samarkand for the 13th EU-Central Asia Ministerial Meeting.",
+            "ministerial",
+            13,
+        ),
+        (
+            "The 15th EU-Central Asia Foreign Ministers' Meeting was held in Bishkek.",
+            "ministerial",
+            15,
+        ),
+        ("It was the third seminar in a series on water diplomacy held in Almaty.", "workshop", 3),
+        (
+            "В Ташкенте прошла 6-ая Конференция высокого уровня ЕС – Центральная Азия.",
+            "high-level-conference",
+            6,
+        ),
+        (
+            "Делегация приняла участие в 16-ОЙ встрече министров иностранных дел стран Центральной "
+            "Азии и ЕС, которая прошла онлайн.",
+            "ministerial",
+            16,
+        ),
+        (
+            "1 декабря в Ташкенте прошло Второе заседание региональной рабочей группы по ледникам.",
+            "other",
+            2,
+        ),
+        (
+            "Делегация участвовала в первом заседании Координационного комитета РГОСИК.",
+            "coordination-committee",
+            1,
+        ),
+        (
+            "4 октября в Брюсселе состоялась 12-ая по счёту встреча представителей Евросоюза с "
+            "министрами иностранных дел стран Центральной Азии.",
+            "ministerial",
+            12,
+        ),
+        (
+            "В Милане прошла 5-я встреча высокого уровня ЕС-ЦА по окружающей среде.",
+            "high-level-conference",
+            5,
+        ),
+        (
+            "16 ноября прошла рабочая встреча заместителей министров иностранных дел двух стран.",
+            "other",
+            None,
+        ),
+    ],
+)
+def test_meetings_are_named_flexibly_in_english_and_russian(context, text, kind, ordinal):
+    meeting = meeting_of(text, context, date(2020, 11, 18))
+    assert (meeting.kind, meeting.ordinal) == (kind, ordinal)
+    assert meeting.evidence["kind"] == text
+
+
+def test_a_head_noun_used_as_a_modifier_is_no_meeting(context):
+    text = (
+        "Today UNDP convened the fifth coordination meeting of the Climate Group of "
+        "Development Partners at the Carbon Training Centre in Ashgabat."
+    )
+    assert meeting_of(text, context, date(2023, 3, 16)).kind == "other"
+
+
+def test_the_event_reported_wins_over_the_cop_that_hosts_it(context):
+    text = (
+        "COP28: science and climate\n\nDubai – UAE\n\nOn December 6, 2023 the EU Pavilion at "
+        "COP28 hosted a side event on glaciers. Speakers came from international organisations."
+    )
+    draft = reader.extract(text, context, date(2023, 12, 7))
+    assert draft.meeting is not None
+    assert (draft.meeting.kind, draft.meeting.start, draft.meeting.city) == (
+        "workshop",
+        "2023-12-06",
+        "Dubai",
+    )
+    assert draft.countries == []  # nobody is named as taking part
+    assert [(m.kind, m.ordinal) for m in draft.mentioned] == [("cop", 28)]
+
+
+def test_the_headline_names_the_meeting_and_the_lead_gives_its_facts(context):
+    text = (
+        "Home | News | Events | Contact\n\n"
+        "The 6th Central Asian Leadership Programme\n\n"
+        "14-22 September 2015 CAREC once more opened its doors to young people. Participants "
+        "from 5 countries of Central Asia and Afghanistan took part.\n"
+    )
+    draft = reader.extract(text, context, date(2015, 9, 25))
+    assert draft.meeting is not None
+    m = draft.meeting
+    assert (m.kind, m.ordinal, m.start, m.end) == ("workshop", 6, "2015-09-14", "2015-09-22")
+    assert sorted(c["code"] for c in draft.countries) == sorted([*CA, "AF"])
+
+
+def test_facts_in_the_sentence_after_the_one_naming_the_meeting(context):
+    text = (
+        "8th meeting of the EU-CA WGECC to be held\n\n"
+        "Representatives of all five Central Asian countries will come together for the 8th "
+        "meeting of the EU-CA Working Group on Environment and Climate Change (WGECC). "
+        "Delegates will convene on 7-8 June 2018 at a hotel in Tashkent, Uzbekistan, under "
+        "the chairmanship of Massimo Cozzone (Italian Ministry of Environment, Land and Sea)."
+    )
+    m = meeting_of(text, context, date(2018, 5, 25))
+    assert (m.start, m.end, m.city, m.host_country, m.status) == (
+        "2018-06-07",
+        "2018-06-08",
+        "Tashkent",
+        "UZ",
+        "planned",
+    )
+    assert m.chairs == ["Massimo Cozzone (Italian Ministry of Environment, Land and Sea)"]
+    assert m.matched_id == "wgecc-8"
+
+
+def test_a_statement_date_is_not_the_meetings_date(context):
+    text = (
+        "ASHGABAT. The latest meeting of the Interstate Commission on Sustainable Development "
+        "took place in Ashgabat, the government said on May 27. The session, held on 24-25 "
+        "May, was organised by the State Committee for Environmental Protection."
+    )
+    m = meeting_of(text, context, date(2016, 5, 30))
+    assert (m.kind, m.start, m.end, m.city) == ("other", "2016-05-24", "2016-05-25", "Ashgabat")
+
+
+def test_a_date_belongs_to_the_meeting_named_nearest_before_it(context):
+    text = (
+        "The 9th meeting of the EU-Central Asia WGECC\n\n1050 Brussels, Belgium\n\n"
+        "12-13 February 2020\n\n"
+        "The 9th meeting of the WGECC is the first since the 6th EU-CA High Level Conference, "
+        "held in Uzbekistan in January 2019.\n"
+    )
+    m = meeting_of(text, context, date(2020, 2, 5))
+    assert (m.start, m.end, m.city) == ("2020-02-12", "2020-02-13", "Brussels")
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "start"),
+    [
+        (
+            "Chaired by the High Representative, Tuesday's EU-Central Asia ministerial meeting "
+            "discussed trade.",
+            date(2020, 11, 19),
+            "2020-11-17",
+        ),
+        (
+            "The informal meeting of foreign ministers took place in Luxembourg on Monday, "
+            "October 23, after a Council session.",
+            date(2023, 10, 24),
+            "2023-10-23",
+        ),
+        (
+            "Во вторник прошла встреча министров иностранных дел стран Центральной Азии и ЕС.",
+            date(2020, 11, 19),
+            "2020-11-17",
+        ),
+        (
+            "Сегодня в туркменской столице открылась 7-я Центральноазиатская конференция по "
+            "вопросам изменения климата.",
+            date(2025, 5, 13),
+            "2025-05-13",
+        ),
+        (
+            "On Friday, 10 October 2014 UNECE opened four days of training on water accounting in "
+            "Ashgabat.",
+            date(2014, 10, 14),
+            "2014-10-10",
+        ),
+    ],
+)
+def test_weekdays_and_today_are_read_against_the_publication_date(context, text, published, start):
+    m = meeting_of(text, context, published)
+    assert (m.start, m.end) == (start, None)
+
+
+def test_an_online_meetings_dateline_is_not_its_venue_but_a_held_ones_date_is_its_date(context):
+    online = "Nur-Sultan, Kazakhstan – Experts met online for the 10th meeting of the WGECC."
+    assert meeting_of(online, context, date(2021, 10, 6)).city is None
+    held = (
+        "Ashgabat, 16 November 2021: The UNDP held online the inception workshop of a project. "
+        "Representatives of ministries took part."
+    )
+    m = meeting_of(held, context)
+    assert (m.start, m.city, m.format) == ("2021-11-16", None, "online")
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        (
+            "Milan hosted the Fifth EU-Central Asia High Level Conference on 12-13 October 2015.",
+            "Milan",
+        ),
+        ("Delegations came to Rome for the 7th EU-Central Asia High-Level Conference.", "Rome"),
+        (
+            "Brussels (Belgium) welcomed the 5th meeting of the WGECC on 15 December 2016.",
+            "Brussels",
+        ),
+        (
+            "The 15th EU-Central Asia Foreign Ministers' Meeting, held in the Kyrgyz capital of "
+            "Bishkek, closed with a communiqué.",
+            "Bishkek",
+        ),
+        (
+            "27 марта 2025 года в г. Ашхабаде прошла 20-я встреча министров иностранных дел.",
+            "Ashgabat",
+        ),
+        (
+            "Конференция высокого уровня, прошедшая 20-21 августа с.г. в г.Душанбе, стала "
+            "событием.",
+            "Dushanbe",
+        ),
+        (
+            "Сегодня в туркменской столице открылась 7-я Центральноазиатская конференция.",
+            "Ashgabat",
+        ),
+        (
+            "Home | News | About\n\nTASHKENT – The 6th EU-Central Asia High-Level Conference "
+            "opened today.",
+            "Tashkent",
+        ),
+        (
+            "Menu | Politics | World\n\nBISHKEK, February 6 (TCA) — Bishkek will be the venue of "
+            "the 4th EU-Central Asia High Level Conference on February 13 and 14.",
+            "Bishkek",
+        ),
+    ],
+)
+def test_places_as_releases_name_them(context, text, city):
+    assert meeting_of(text, context, date(2019, 1, 24)).city == city
+
+
+def test_chairs_named_first_when_chaired_is_the_verb(context):
+    text = (
+        "Two seminars on water diplomacy took place in Almaty on 3 and 4 March 2016. Jane Roe, "
+        "head of the regional office, chaired both seminars."
+    )
+    m = meeting_of(text, context, date(2016, 3, 5))
+    assert (m.kind, m.start, m.end, m.chairs) == (
+        "workshop",
+        "2016-03-03",
+        "2016-03-04",
+        ["Jane Roe"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "chairs"),
+    [
+        (
+            "It was co-chaired by Mr Akhmetzhan Primkulov (Ministry of Ecology, Geology and "
+            "Natural Resources), Luca Perez (European Commission) and Mr Angiolo Martinelli "
+            "(IMET).",
+            ["Akhmetzhan Primkulov", "Luca Perez", "Angiolo Martinelli"],
+        ),
+        (
+            "Chaired by EU High Representative Josep Borrell, Tuesday's meeting also brought "
+            "together the foreign ministers and Jutta Urpilainen.",
+            ["Josep Borrell"],
+        ),
+        (
+            "The conference will be co-chaired by Italy, by the EEAS and by the Kyrgyz "
+            "Government. At the table, it will be co-chaired by Joomart Otorbaev, First Deputy "
+            "Prime Minister of Kyrgyzstan, Marta Dassu, Vice Minister of Foreign Affairs of Italy, "
+            "and Ambassador Patricia Flor, EU Special Representative for Central Asia.",
+            ["Joomart Otorbaev", "Marta Dassu", "Patricia Flor"],
+        ),
+        (
+            "Совещание проходило под председательством г-на Массимо Коццоне из Италии — страны, "
+            "которая координирует процесс.",
+            ["Массимо Коццоне"],
+        ),
+        (
+            "Заседание прошло под председательством Вице-министра экологии, геологии и природных "
+            "ресурсов Республики Казахстан Нысанбаева Е.Н. в режиме видеоконференции.",
+            ["Нысанбаев Е.Н."],
+        ),
+        ("The delegation was led by Mr Virginijus Sinkevičius, the Commissioner.", []),
+    ],
+)
+def test_chairs_without_titles_and_in_the_nominative(context, text, chairs):
+    lead = "The 9th meeting of the WGECC took place in Brussels on 12-13 February 2020. "
+    m = meeting_of(lead + text, context)
+    assert [reader_chair.split(" (")[0] for reader_chair in m.chairs] == chairs
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        (
+            "Turkmen representatives took part in the regional workshop held in Astana "
+            "(Kazakhstan), with experts from Germany, the Netherlands and Finland.",
+            ["TM", "DE", "NL", "FI"],
+        ),
+        (
+            "UNDP and the British Embassy in Turkmenistan held the coordination meeting of the "
+            "Climate Group. The Ministry of Foreign Affairs of Turkmenistan took part.",
+            ["GB", "TM"],
+        ),
+        (
+            "The ministerial meeting discussed Russia's war against Ukraine and the situation "
+            "in Afghanistan with the foreign ministers of Kazakhstan and Uzbekistan.",
+            ["KZ", "UZ"],
+        ),
+        (
+            "A European Union delegation took part in the water conference in Dushanbe, "
+            "Tajikistan.",
+            [],
+        ),
+        ("The side event was funded by the Government of Norway.", []),
+        (
+            "На встрече министров иностранных дел в Брюсселе глав МИД Казахстана, Кыргызстана "
+            "и Узбекистана принимали комиссары ЕС.",
+            ["KZ", "KG", "UZ"],
+        ),
+        (
+            "В заседании участвовали Министерство окружающей среды Италии и Представительство ЕС "
+            "в Казахстане.",
+            ["IT"],
+        ),
+    ],
+)
+def test_countries_count_by_the_role_the_text_gives_them(context, text, countries):
+    draft = reader.extract(text, context, date(2023, 1, 1))
+    assert [c["code"] for c in draft.countries] == countries
+
+
+def test_an_eu_central_asia_meeting_has_the_five_countries_as_parties(context):
+    draft = reader.extract(
+        "Milan hosted the Fifth EU-Central Asia High Level Conference on 12-13 October 2015.",
+        context,
+    )
+    assert sorted(c["code"] for c in draft.countries) == sorted(CA)
+
+
+def test_an_earlier_meeting_named_without_a_number_is_matched_by_its_year(context):
+    text = (
+        "The 6th EU-Central Asia High-Level Conference took place in Tashkent on 24-25 January "
+        "2019. It reviewed progress since the last High-Level Conference in Milan in 2015."
+    )
+    draft = reader.extract(text, context, date(2019, 1, 28))
+    assert draft.meeting is not None and draft.meeting.matched_id == "hlc-6"
+    assert [(m.kind, m.ordinal, m.start, m.city, m.matched_id) for m in draft.mentioned] == [
+        ("high-level-conference", None, "2015", "Milan", "hlc-5")
+    ]
+
+
+def test_a_page_is_read_without_its_menus_and_with_its_headline():
+    page = (
+        "<html><head><title>Site</title></head><body><nav><a href='/'>Home</a> | "
+        "<a href='/news'>News</a></nav><h1>Ministers meet in Samarkand</h1><article><p>On 10 "
+        "November 2017 the foreign ministers gathered in Samarkand for the 13th EU-Central "
+        "Asia Ministerial Meeting, the first of its kind in the city.</p><p>They adopted a "
+        "joint communiqué on cooperation in the region.</p></article><footer>Terms | Privacy "
+        "| Contact</footer></body></html>"
+    )
+    text = reader.plain_text(page)
+    assert text.startswith("Ministers meet in Samarkand\n\nOn 10 November 2017")
+    assert "Privacy" not in text and "Home" not in text
+
+
+@pytest.mark.parametrize(
+    "page", ["<p>" + "<" * 1000, "<div>" * 5000 + "Tashkent" + "</div>" * 5000, "<span>x"]
+)
+def test_a_page_trafilatura_cannot_read_is_read_by_the_plain_parser(page):
+    assert (
+        reader.plain_text(page)
+        == page.replace("<div>", "")
+        .replace("</div>", "")
+        .replace("<span>", "")
+        .replace("<p>", "")
+        .strip()
+    )
+
+
+def test_the_reader_loads_its_heavy_libraries_only_when_a_release_needs_them():
+    probe = (
+        "import sys; from cooptrack.ingest.press import reader; "
+        "print(sorted({'trafilatura', 'pymorphy3', 'pandas'} & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

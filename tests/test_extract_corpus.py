@@ -1,7 +1,7 @@
-"""The press-release corpus is well formed, and the scorer runs over it.
-
-No accuracy threshold is asserted here: the figures are printed (`pytest -s`) and tracked with
-`make extract-score`; the reader rewrite is measured against them.
+"""The press-release corpus is well formed, the scorer runs over it, and the reader keeps the
+accuracy it reached: at least 90 % of fields right on the held-out releases (whose text no
+rule was written from) and 80 % on the Russian ones. The full table is printed (`pytest -s`)
+and by `make extract-score`.
 """
 
 from __future__ import annotations
@@ -108,12 +108,41 @@ def test_a_reader_that_answers_the_expected_values_scores_one_and_a_failing_one_
     assert "reader failed: RuntimeError: boom" in extract_score.render(failed, misses=True)
 
 
-def test_the_scorer_runs_the_project_reader_over_the_whole_corpus() -> None:
+@pytest.fixture(scope="module")
+def corpus_report() -> extract_score.Report:
+    """The project reader scored once over the whole corpus (about a second)."""
+    return extract_score.score(extract_score.load_corpus())
+
+
+def test_the_scorer_runs_the_project_reader_over_the_whole_corpus(
+    corpus_report: extract_score.Report,
+) -> None:
     releases = extract_score.load_corpus()
-    report = extract_score.score(releases)
+    report = corpus_report
     assert [o.error for o in report.outcomes if o.error] == []
     assert set(report.field_accuracy) == set(extract_score.FIELDS)
     for share in report.field_accuracy.values():
         assert 0.0 <= share <= 1.0
     assert report.overall.total == len(releases) * len(extract_score.FIELDS)
     print("\n" + extract_score.render(report))
+
+
+# The floors the reader reached (held-out 97.9 %, Russian 99.3 %, dev 100 % when they were
+# set): the issue's targets for held-out and Russian, and a guard on the rest.
+FLOORS = {"heldout": 0.90, "ru": 0.80, "en": 0.90, "dev": 0.95}
+
+
+@pytest.mark.parametrize(("column", "floor"), FLOORS.items())
+def test_the_reader_keeps_its_accuracy(
+    corpus_report: extract_score.Report, column: str, floor: float
+) -> None:
+    tally = {**corpus_report.by_part, **corpus_report.by_language}[column]
+    assert tally.total > 0
+    assert tally.share >= floor, extract_score.render(corpus_report, misses=True)
+
+
+def test_every_release_is_read_in_under_half_a_second(corpus_report: extract_score.Report) -> None:
+    slow = [
+        (o.release.name, round(o.seconds, 2)) for o in corpus_report.outcomes if o.seconds >= 0.5
+    ]
+    assert slow == []

@@ -99,8 +99,13 @@ def _meeting_section(draft: reader.Draft, source: str) -> str | None:
     with st.expander("Where each field came from"):
         for field_name, sentence in meeting.evidence.items():
             st.markdown(f"**{md(field_name)}** — “{md(sentence)}”")
+        for country in draft.countries:
+            st.markdown(f"**country {md(country['code'])}** — “{md(country['evidence'])}”")
     strings = reader.meeting_strings(
-        meeting, source, edits.to_strings("meetings", current) if current else None
+        meeting,
+        source,
+        edits.to_strings("meetings", current) if current else None,
+        countries=[c["code"] for c in draft.countries],
     )
     edited = forms.render(
         "meetings",

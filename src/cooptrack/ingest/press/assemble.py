@@ -133,7 +133,8 @@ def choose(reading: Reading) -> Mention | None:
             for m in reading.mentions
             if m.sentence.start in order and not m.other and HELD.search(m.sentence.text)
         ]
-        return (named or bare or [None])[0]
+        fallback = named or bare
+        return fallback[0] if fallback else None
     return max(candidates, key=lambda m: (_score(m, order, headline), -m.position))
 
 

@@ -56,7 +56,7 @@ _RU_NUMBER = re.compile(
 _HEAD = re.compile(
     r"\b(?P<head>(?:side[- ])?event|meeting|conference|workshop|seminar|webinar|"
     r"training(?:\s++course)?|round[- ]?table|session|forum|summit|ministerial|"
-    r"leadership\s++program(?:me)?)\b(?!['’]s\b)"
+    r"leadership\s++program(?:me)?|week)\b(?!['’]s\b)"
     r"|\b(?P<plural>workshops|seminars|webinars|trainings|training\s++courses|"
     r"round[- ]?tables|side[- ]events)\b"
     r"|(?<![\w-])(?P<ru>заседани[еяюи]\w*+|совещани[еяюи]\w*+|"
@@ -312,6 +312,8 @@ def _headed(
     head = (match.group("head") or match.group("ru") or match.group("plural") or "").lower()
     russian_head = match.group("ru") is not None
     plural = match.group("plural") is not None
+    if head == "week" and not match.group(0).startswith("W"):
+        return None  # "last week"; a "Climate Week" is named with a capital
     if russian_head and russian.is_plural(head.split()[0]):
         if not _WORKSHOP_HEAD.match(head):
             return None  # "рабочие встречи": several meetings, none of them named
@@ -387,12 +389,20 @@ def _between_clauses(window: str, token_end: int, phrase_start: int) -> bool:
 
 
 def _right(text: str, head_end: int, russian_head: bool) -> str:
+    """The words after a head noun that name what it is a meeting of: English "of …", "on
+    …", "(WGECC)", a quoted name (not "… also brought together the foreign ministers");
+    Russian genitives up to a verb or a comma."""
     window = text[head_end : head_end + MAX_RIGHT]
+    if not russian_head and not _COMPLEMENT_EN.match(window):
+        return ""
     stop = _RIGHT_STOP_RU if russian_head else _RIGHT_STOP_EN
     cut = stop.search(window)
     return window[: cut.start()] if cut else window
 
 
+_COMPLEMENT_EN = re.compile(
+    r"\s*+(?:[(\"“«]|(?:of|on|for|in|at|between|with|among|under|to)\b)", re.I
+)
 _RIGHT_STOP_EN = re.compile(
     r"[,;:.!?]\s|\s(?:held|took|was|were|is|are|will|would|which|that|to be|scheduled|in \d|"
     r"on \d|from \d)\b|\s[–—]\s"

@@ -54,9 +54,12 @@ _PLACE_BEFORE = re.compile(
     r"such as|like|between)|(?<![\w-])(?:во?|на|по|против|для))\s++(?:the\s++)?$",
     re.I,
 )
+# "with funding from the Government of Norway", "при поддержке Правительства …": a funder
 _FUNDER_BEFORE = re.compile(
-    r"\b(?:fund\w*+|financ\w*+|support\w*+|donor\w*+|sponsor\w*+|при поддержке|"
-    r"финансир\w*+)\b[^.;]{0,30}+$",
+    r"(?:\b(?:funded|financed|sponsored|supported)\s++by|\b(?:funding|financing|grants?|"
+    r"support|contributions?)\s++(?:of|from)|\bwith\s++(?:the\s++)?(?:financial\s++)?support"
+    r"|\bпри\s++(?:финансовой\s++)?поддержке|\bза\s++счёт|\bфинансируем\w*+|"
+    r"\bпрофинансирова\w*+)\b[^.;]{0,30}+$",
     re.I,
 )
 _WAR_AFTER = re.compile(r"['’]s\s++(?:war|invasion|aggression)|\s++war\b", re.I)

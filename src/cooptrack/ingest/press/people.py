@@ -164,9 +164,9 @@ def _russian_chairs(listing: str, genitive: bool) -> list[Chair]:
             if genitive:
                 run = [russian.nominative(token) for token in run]
             found.append(Chair(" ".join(run)))
-            if any(t[:1].isalnum() and t.lower() not in _JOINERS for t in after[:1]):
-                if not _country_or_city(" ".join(after[1:3])):
-                    break
+            goes_on = any(t[:1].isalnum() and t.lower() not in _JOINERS for t in after[:1])
+            if goes_on and not _country_or_city(" ".join(after[1:3])):
+                break
     return found
 
 
@@ -174,9 +174,8 @@ def _russian_run(tokens: list[str]) -> tuple[list[str], list[str]]:
     """The first run of name words (with initials) among `tokens`, and the tokens after it."""
     run: list[str] = []
     for index, token in enumerate(tokens):
-        if _russian_name(token) or (run and _INITIALS.fullmatch(token + ".")):
-            run.append(token)
-        elif run and _INITIALS.fullmatch(token):
+        initials = run and (_INITIALS.fullmatch(token) or _INITIALS.fullmatch(token + "."))
+        if _russian_name(token) or initials:
             run.append(token)
         elif run:
             return run, tokens[index:]

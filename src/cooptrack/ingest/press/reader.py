@@ -424,8 +424,12 @@ def to_text(draft: Draft) -> str:
         lines += _meeting_lines("reported meeting", draft.meeting)
     for meeting in draft.mentioned:
         lines += _meeting_lines("also mentioned", meeting)
+    lines.append(f"countries taking part: {', '.join(c['code'] for c in draft.countries) or '-'}")
+    by_sentence: dict[str, list[str]] = {}
+    for country in draft.countries:
+        by_sentence.setdefault(country["evidence"], []).append(country["code"])
+    lines += [f"    {', '.join(codes)} from: {said}" for said, codes in by_sentence.items()]
     for name, items in (
-        ("countries", draft.countries),
         ("conventions", draft.conventions),
         ("organisations", draft.organisations),
         ("topics", draft.topics),
@@ -461,10 +465,14 @@ def _meeting_lines(label: str, meeting: MeetingDraft) -> list[str]:
 
 
 def meeting_strings(
-    meeting: MeetingDraft, source: str, current: dict[str, str] | None = None
+    meeting: MeetingDraft,
+    source: str,
+    current: dict[str, str] | None = None,
+    countries: list[str] | None = None,
 ) -> dict[str, str]:
     """The draft meeting in the seed format, over the record it matched (kept where the
-    release says nothing), with the release added to the sources."""
+    release says nothing), with the release added to the sources and the countries it names
+    as taking part added to the record's."""
     found = {
         "title": meeting.title,
         "kind": meeting.kind,
@@ -487,13 +495,15 @@ def meeting_strings(
             merged["end"] = ""
         sources = [s for s in current.get("sources", "").split(";") if s]
         merged["sources"] = ";".join(dict.fromkeys([*sources, source]))
+        known = [c for c in current.get("countries", "").split(";") if c]
+        merged["countries"] = ";".join(dict.fromkeys([*known, *(countries or [])]))
         return merged
     return found | {
         "id": (slug(meeting.title) or "record"),
         "short_title": "",
         "confidence": "M",
         "sources": source,
-        "countries": "",
+        "countries": ";".join(countries or []),
         "conventions": "",
         "topics": "",
         "organisers": "",
