@@ -12,8 +12,8 @@ from cooptrack import files
 from cooptrack.errors import InputError
 
 
-def write(path: Path, text: str, **options: object) -> None:
-    with files.replacing(path, **options) as temporary:  # type: ignore[arg-type]
+def write(path: Path, text: str, *, make_parents: bool = False) -> None:
+    with files.replacing(path, make_parents=make_parents) as temporary:
         temporary.write_text(text, encoding="utf-8")
 
 

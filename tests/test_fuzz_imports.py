@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cooptrack.db.schema import KINDS
+from cooptrack.db.schema import KINDS, Kind
 from cooptrack.db.store import Store
 from cooptrack.errors import CooptrackError, InputError
 from cooptrack.ingest import iati, tabular
@@ -77,11 +77,11 @@ def facts_match(store: Store) -> bool:
     return found[0] == found[1] and found[2] == found[3] and phases[0] == phases[1]
 
 
-def check_import(store: Store, name: str, content: bytes, kind: str | None = None) -> None:
+def check_import(store: Store, name: str, content: bytes, kind: Kind | None = None) -> None:
     """The properties every CSV or XLSX file must have, whatever it holds."""
     before = fingerprint(store)
     try:
-        plan = tabular.plan(store, name, content, kind=kind)  # type: ignore[arg-type]
+        plan = tabular.plan(store, name, content, kind=kind)
     except CooptrackError as error:
         event("refused unread")
         assert str(error) and len(str(error)) < LONGEST_LINE
@@ -179,7 +179,9 @@ def csv_files(draw: st.DrawFn) -> bytes:
 
 
 @st.composite
-def edited_exports(draw: st.DrawFn, exported: dict[str, list[dict[str, str]]]) -> tuple[str, bytes]:
+def edited_exports(
+    draw: st.DrawFn, exported: dict[str, list[dict[str, str]]]
+) -> tuple[Kind, bytes]:
     """A real export with hostile values in some cells, some rows given new ids (adds)."""
     kind = draw(st.sampled_from(KINDS))
     rows = [dict(row) for row in exported[kind]] or [{}]
@@ -206,7 +208,7 @@ def edited_exports(draw: st.DrawFn, exported: dict[str, list[dict[str, str]]]) -
 def test_csv_files(
     store: Store, exported: dict[str, list[dict[str, str]]], data: st.DataObject, shape: str
 ) -> None:
-    kind = None
+    kind: Kind | None = None
     if shape == "random bytes":
         content = data.draw(st.binary(max_size=3_000))
     elif shape == "generated columns":
