@@ -8,11 +8,9 @@ checked against it. `core_call` makes one such call directly, for the tests.
 
 from __future__ import annotations
 
-import csv
 import functools
 import importlib
 import inspect
-import io
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -157,11 +155,10 @@ def days(values: Iterable[Any]) -> list[str]:
     return [str(pd.Timestamp(v).date()) if not pd.isna(v) else "" for v in values]
 
 
-def csv_ids(payload: bytes) -> list[str]:
-    """The header, then the first column (the ids) of a CSV file, in file order."""
-    reader = csv.reader(io.StringIO(payload.decode("utf-8")))
-    header = next(reader, [])
-    return [",".join(header), *(row[0] for row in reader)]
+def csv_lines(payload: bytes) -> list[str]:
+    """A CSV file's lines, header first: files compare whole, byte for byte (a binary file
+    compares too, its undecodable bytes as replacement characters)."""
+    return payload.decode("utf-8", errors="replace").split("\n")
 
 
 def _ids(frame: pd.DataFrame) -> list[str]:
@@ -217,11 +214,11 @@ CANON: dict[str, Callable[[Any], list[str]]] = {
 
 
 def canon(name: str, result: Any) -> list[str]:
-    """A result as comparable text rows (CSV: its header and ids; unknown kinds: a summary)."""
+    """A result as comparable text rows (CSV: its lines; unknown kinds: a summary)."""
     if name in CANON:
         return CANON[name](result)
     if isinstance(result, bytes):
-        return csv_ids(result)
+        return csv_lines(result)
     if isinstance(result, int | str):
         return [str(result)]
     if isinstance(result, pd.DataFrame):

@@ -38,9 +38,10 @@ from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 from benchmarks.calls import RECORDER, Call, install_recorder, replay_core, timed
 from benchmarks.naive import TWINS, difference, replay_naive
 from benchmarks.plan import APP, FILTERS, PAGES, ROOT, Result, filter_name
+from cooptrack.db.schema import KINDS, Kind
 from cooptrack.db.store import Store
 from cooptrack.query import meetings as meeting_queries
-from cooptrack.query.export import KINDS, Kind, export_bytes, export_query
+from cooptrack.query.export import export_bytes, export_query
 from cooptrack.query.filters import FilterInput, Filters, resolve_strict, where
 
 APPTEST_TIMEOUT_S = 1800.0

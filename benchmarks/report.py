@@ -281,10 +281,10 @@ def _render_naive(results: list[Result], misses: list[str]) -> list[str]:
         "included) are recorded with their arguments, then made again: *core* through "
         "cooptrack, *naive* through their `naive_*` twins in `benchmarks.naive`, which read "
         "whole tables with `.df()`, filter with pandas masks and write CSV with "
-        "`DataFrame.to_csv` (tables read afresh for each page). *Same rows*: "
-        "every call gave the same ids in the same order (dates or counts where the core's "
-        "order leaves ties open) both ways. Target: naive ÷ core ≥ 5×; naive ÷ the cold "
-        "page rerun is shown for reference.",
+        "`DataFrame.to_csv` (tables read afresh for each page). *Same rows*: every call gave "
+        "the same ids in the same order (dates or counts where the core's order leaves ties "
+        "open; CSV files the same bytes) both ways. Target: naive ÷ core ≥ 5×; naive ÷ the "
+        "cold page rerun is shown for reference.",
         "",
         *_table(
             [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,36 +17,41 @@ from conftest import ROOT, SEED_DIR
 from benchmarks import synth
 from cooptrack import cli
 from cooptrack.db import schema
+from cooptrack.db.schema import KINDS, Kind
 from cooptrack.db.store import Store
 from cooptrack.query import commitments as commitment_queries
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
 from cooptrack.query import profiles
-from cooptrack.query.export import KINDS, export_bytes
+from cooptrack.query.export import export_bytes
 from cooptrack.query.filters import Filters
 from cooptrack.record.seed import load_seed
 from cooptrack.reference import CENTRAL_ASIA, all_countries
 
-SIZES = {"meetings": 200, "phases": 20, "commitments": 2000}
+MEETINGS, PHASES, COMMITMENTS = 200, 20, 2000
 TODAY = date(2026, 11, 28)
 TYPICAL = Filters(countries=("KZ",), conventions=("UNFCCC",))
 SYNTHETIC_TABLES = ("meetings", "projects", "phases", "commitments", "followups")
 
 
+def make(path: Path, seed: int) -> None:
+    synth.generate(path, MEETINGS, PHASES, COMMITMENTS, seed)
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("synth") / "seed0.duckdb"
-    synth.generate(path, **SIZES, seed=0)
+    make(path, seed=0)
     return path
 
 
 @pytest.fixture
-def connection(synthetic: Path):
+def connection(synthetic: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with duckdb.connect(str(synthetic), read_only=True) as opened:
         yield opened
 
 
-def exports(path: Path, folder: Path) -> dict[str, bytes]:
+def exports(path: Path, folder: Path) -> dict[Kind, bytes]:
     """The three extracts as `cooptrack export` writes them."""
     files = {}
     for kind in KINDS:
@@ -61,31 +67,31 @@ def scalar(connection: duckdb.DuckDBPyConnection, sql: str) -> object:
     return row[0]
 
 
-def test_the_same_seed_gives_byte_identical_exports(synthetic, tmp_path):
+def test_the_same_seed_gives_byte_identical_exports(synthetic: Path, tmp_path: Path) -> None:
     again = tmp_path / "again.duckdb"
-    synth.generate(again, **SIZES, seed=0)
+    make(again, seed=0)
     first, second = exports(synthetic, tmp_path), exports(again, tmp_path)
     assert first == second
     assert all(len(payload.splitlines()) > 10 for payload in first.values())
 
 
-def test_another_seed_gives_other_data(synthetic, tmp_path):
+def test_another_seed_gives_other_data(synthetic: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.duckdb"
-    synth.generate(other, **SIZES, seed=1)
+    make(other, seed=1)
     first, second = exports(synthetic, tmp_path), exports(other, tmp_path)
     assert all(first[kind] != second[kind] for kind in KINDS)
 
 
-def test_counts_are_what_was_asked(synthetic):
+def test_counts_are_what_was_asked(synthetic: Path) -> None:
     with Store.open(synthetic) as store:
         counts = meeting_queries.dataset_info(store).counts
-    assert counts["meetings"] == SIZES["meetings"]
-    assert counts["phases"] == SIZES["phases"]
-    assert counts["commitments"] == SIZES["commitments"]
-    assert 0 < counts["followups"] <= 3 * SIZES["commitments"]
+    assert counts["meetings"] == MEETINGS
+    assert counts["phases"] == PHASES
+    assert counts["commitments"] == COMMITMENTS
+    assert 0 < counts["followups"] <= 3 * COMMITMENTS
 
 
-def test_reference_data_is_the_bundled_one(connection):
+def test_reference_data_is_the_bundled_one(connection: duckdb.DuckDBPyConnection) -> None:
     seed = load_seed(SEED_DIR)
     assert scalar(connection, "SELECT count(*) FROM countries") == len(all_countries())
     for table in ("conventions", "topics", "organisations", "convention_parties"):
@@ -93,7 +99,7 @@ def test_reference_data_is_the_bundled_one(connection):
     assert scalar(connection, "SELECT count(*) FROM countries WHERE tracked") == 5
 
 
-def test_every_row_passes_the_schemas_checks_again(synthetic, tmp_path):
+def test_every_row_passes_the_schemas_checks_again(synthetic: Path, tmp_path: Path) -> None:
     """Copy every row into a freshly created schema: any CHECK, key or NOT NULL fails."""
     with duckdb.connect(str(tmp_path / "fresh.duckdb")) as fresh:
         schema.create(fresh)
@@ -109,7 +115,7 @@ def test_every_row_passes_the_schemas_checks_again(synthetic, tmp_path):
             fresh.execute(f"INSERT INTO {table} SELECT * FROM synthetic.{table}")
 
 
-def test_records_hold_together_like_loaded_ones(connection):
+def test_records_hold_together_like_loaded_ones(connection: duckdb.DuckDBPyConnection) -> None:
     """What the seed loader checks row by row: references resolve, dates in order, sources."""
     problems = {
         "unknown country": """SELECT count(*) FROM (
@@ -189,7 +195,9 @@ def test_records_hold_together_like_loaded_ones(connection):
     assert found == dict.fromkeys(problems, 0)
 
 
-def test_every_synthetic_record_is_sourced_and_graded_low(connection):
+def test_every_synthetic_record_is_sourced_and_graded_low(
+    connection: duckdb.DuckDBPyConnection,
+) -> None:
     for table in ("meetings", "phases", "commitments"):
         wrong = scalar(
             connection,
@@ -207,7 +215,7 @@ def test_every_synthetic_record_is_sourced_and_graded_low(connection):
     )
 
 
-def test_links_are_multi_valued_within_their_ranges(connection):
+def test_links_are_multi_valued_within_their_ranges(connection: duckdb.DuckDBPyConnection) -> None:
     for table in ("meetings", "phases", "commitments"):
         lengths = connection.execute(
             f"""SELECT min(len(countries)), max(len(countries)), min(len(conventions)),
@@ -231,7 +239,9 @@ def test_links_are_multi_valued_within_their_ranges(connection):
     assert [n for n, _ in per_commitment] == [0, 1, 2, 3]
 
 
-def test_shape_mixes_precisions_statuses_kinds_and_links(connection):
+def test_shape_mixes_precisions_statuses_kinds_and_links(
+    connection: duckdb.DuckDBPyConnection,
+) -> None:
     precisions = dict(
         connection.execute("SELECT start_precision, count(*) FROM meetings GROUP BY 1").fetchall()
     )
@@ -247,13 +257,13 @@ def test_shape_mixes_precisions_statuses_kinds_and_links(connection):
         "FROM commitments"
     ).fetchone()
     assert linked is not None and all(count > 0 for count in linked)
-    assert scalar(connection, "SELECT count(*) FROM projects") == math.ceil(SIZES["phases"] / 3)
+    assert scalar(connection, "SELECT count(*) FROM projects") == math.ceil(PHASES / 3)
     years = connection.execute("SELECT min(year(start_date)), max(year(start_date)) FROM meetings")
     first, last = years.fetchone() or (0, 0)
     assert first <= 2006 and last >= 2034
 
 
-def test_frequencies_are_skewed_like_the_record(connection):
+def test_frequencies_are_skewed_like_the_record(connection: duckdb.DuckDBPyConnection) -> None:
     for view in ("meeting_facts", "commitment_facts"):
         top = connection.execute(
             f"""SELECT code FROM (SELECT unnest(match_countries) AS code FROM {view})
@@ -272,7 +282,7 @@ def test_frequencies_are_skewed_like_the_record(connection):
     assert shares[0][0] == "UNFCCC" and shares[0][1] > 3 * shares[-1][1]
 
 
-def test_every_page_query_works_on_it(synthetic):
+def test_every_page_query_works_on_it(synthetic: Path) -> None:
     with Store.open(synthetic) as store:
         for filters in (Filters(), TYPICAL):
             counts = meeting_queries.overview_counts(store, filters, TODAY)
@@ -299,7 +309,9 @@ def test_every_page_query_works_on_it(synthetic):
         assert [code for code, _ in profiles.tracked_countries(store)][:2] == ["KZ", "KG"]
 
 
-def test_main_writes_refuses_to_overwrite_and_forces(tmp_path, capsys):
+def test_main_writes_refuses_to_overwrite_and_forces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "cli.duckdb"
     argv = ["--meetings", "5", "--phases", "2", "--commitments", "20", "--db", str(target)]
     assert synth.main(argv) == 0
@@ -311,7 +323,7 @@ def test_main_writes_refuses_to_overwrite_and_forces(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ["cli.duckdb"]
 
 
-def test_it_runs_as_a_module(tmp_path):
+def test_it_runs_as_a_module(tmp_path: Path) -> None:
     target = tmp_path / "module.duckdb"
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.synth", "--meetings", "3", "--phases", "0",
