@@ -749,3 +749,28 @@ def test_the_reader_loads_its_heavy_libraries_only_when_a_release_needs_them():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_numbered_meeting_of_no_known_series_is_matched_only_in_its_year():
+    record = [
+        {
+            "id": "forum-7-2019",
+            "kind": "other",
+            "series": None,
+            "ordinal": 7,
+            "start_date": date(2019, 5, 1),
+        },
+        {
+            "id": "forum-7-2025",
+            "kind": "other",
+            "series": None,
+            "ordinal": 7,
+            "start_date": date(2025, 5, 13),
+        },
+    ]
+    seventh = reader.MeetingDraft("other", "", 7, "7th other", start="2025-05-13")
+    assert reader.match_existing(seventh, record) == "forum-7-2025"
+    seventh.start = "2021-05-13"
+    assert reader.match_existing(seventh, record) is None
+    seventh.start = None
+    assert reader.match_existing(seventh, record) is None

@@ -346,6 +346,9 @@ def facts(reading: Reading, main: Mention, merged: list[Mention], online: bool) 
         main.series if main.kind == kind else next((m.series for m in merged if m.kind == kind), "")
     )
     draft = MeetingDraft(kind, series, ordinal, meetings.title(kind, series, ordinal))
+    if kind == "ministerial" and names_eu_central_asia(merged):
+        nth = f"{meetings.nth_of(ordinal)} " if ordinal else ""
+        draft.title = f"{nth}EU–Central Asia Ministerial Meeting"
     draft.position = main.position
     draft.evidence["kind"] = main.sentence.text
     if ordinal is not None:

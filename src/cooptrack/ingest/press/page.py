@@ -28,7 +28,9 @@ MAX_TRAFILATURA = 400_000  # larger pages go to the plain parser: boilerplate re
 LEAD_PARAGRAPHS = 3  # prose paragraphs after the headline that make the lead
 MAX_LEAD = 4_000  # characters of prose read as the lead however long its paragraphs
 
-_HTML_MARK = re.compile(r"<(?:p|div|body|html|br|span|h[1-6]|article|main)\b", re.I)
+_HTML_MARK = re.compile(
+    r"<(?:p|div|body|html|br|span|h[1-6]|article|main|section|table|tr|td|li|ul|a)\b", re.I
+)
 _SPACES = re.compile(r"\s++")  # within a line: any run of white space becomes one space
 _BLANK_LINES = re.compile(r"\n{3,}+")
 

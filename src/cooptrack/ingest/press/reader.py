@@ -385,6 +385,9 @@ def match_existing(draft: MeetingDraft, meetings: list[dict[str, Any]]) -> str |
             return None
         same = [m for m in same if str(m["start_date"]).startswith(draft.start[:7])]
         return str(same[0]["id"]) if len(same) == 1 else None
+    if not series and draft.kind in ("other", "workshop"):  # numbered in some series of its own
+        year = (draft.start or "")[:4]
+        same = [m for m in same if year and str(m["start_date"])[:4] == year]
     if draft.start and len(same) > 1:
         year = draft.start[:4]
         same = [m for m in same if str(m["start_date"])[:4] == year] or same
