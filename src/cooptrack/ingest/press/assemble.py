@@ -291,8 +291,11 @@ def places(text: str) -> list[tuple[str, str, int]]:
     return sorted(found, key=lambda place: place[2])
 
 
+_NAME_WORDS = re.compile(r"[\w'’-]++(?:\s++[A-Z][\w'’-]*+)?")  # "Milan", "New York"
+
+
 def _word_end(text: str, position: int) -> int:
-    match = re.compile(r"[\w'’-]++(?:\s++[A-Z][\w'’-]*+)?").match(text, position)
+    match = _NAME_WORDS.match(text, position)
     return match.end() if match else position
 
 
@@ -304,7 +307,8 @@ class Sources:
     """Where the reported meeting's facts are read, in the order they are trusted."""
 
     prose: list[Sentence]  # sentences naming it, and each one's next in its paragraph
-    top: list[Sentence]  # the headline (when it names it) and the lines under it
+    headline: list[Sentence]  # the headline, if there is one
+    header: list[Sentence]  # the short lines under it (an agenda's venue and dates)
     first: Sentence | None  # the lead's first sentence, when it names no meeting at all
 
 
@@ -324,13 +328,14 @@ def sources(reading: Reading, merged: list[Mention]) -> Sources:
             or _REFERS_BACK.match(following.text)
         ):
             prose.setdefault(following.start, following)
-    top = []
-    if layout.headline is not None:
-        top.append(Sentence(layout.headline.text, layout.headline.start))
-    top += [Sentence(line.text, line.start) for line in layout.header]
+    headline = layout.headline
     lead = _lead_sentences(reading)
-    first = lead[0] if lead and not reading.sentence_mentions(lead[0]) else None
-    return Sources([prose[k] for k in sorted(prose)], top, first)
+    return Sources(
+        prose=[prose[k] for k in sorted(prose)],
+        headline=[Sentence(headline.text, headline.start)] if headline else [],
+        header=[Sentence(line.text, line.start) for line in layout.header],
+        first=lead[0] if lead and not reading.sentence_mentions(lead[0]) else None,
+    )
 
 
 def _in_line_sentence(sentence: Sentence, line: Line | None) -> bool:
@@ -381,7 +386,7 @@ def _date(reading: Reading, draft: MeetingDraft, found: Sources, ours: set[int])
         if dates:
             _set_dates(draft, dates[0], sentence.text)
             return
-    for sentence in found.top:
+    for sentence in [*found.headline, *found.header]:
         dates = [
             d
             for d in _owned_dates(reading, sentence, ours)
@@ -410,7 +415,7 @@ def _set_dates(draft: MeetingDraft, found: Found, sentence: str) -> None:
 
 
 def _place(reading: Reading, draft: MeetingDraft, found: Sources, ours: set[int]) -> None:
-    for sentence in [*found.prose, *found.top[:1]]:
+    for sentence in [*found.prose, *found.headline]:
         named = _owned_places(reading, sentence, ours)
         first = min(
             (m.offset for m in reading.sentence_mentions(sentence) if id(m) in ours), default=0
@@ -419,7 +424,7 @@ def _place(reading: Reading, draft: MeetingDraft, found: Sources, ours: set[int]
         if named:
             _set_place(draft, named[0][0], named[0][1], sentence.text)
             return
-    for sentence in found.top[1:]:
+    for sentence in found.header:
         cities = gazetteer.cities(sentence.text)
         if cities:
             _set_place(draft, cities[0][0], cities[0][1], sentence.text)
