@@ -130,7 +130,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё-]++")
+_CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё][А-Яа-яЁё-]*+")
 _LEFT_TOKEN = re.compile(r"[\w'’.-]+|[–—]")
 _STOP = frozenset(
     [
@@ -419,7 +419,7 @@ def _ordinal_token(word: str) -> int | None:
     if match:
         number = int(match.group(1))
         return number if number > 0 else None
-    if lowered[:1].isalpha() and not lowered.isascii() and len(lowered) > 4:
+    if len(lowered) > 4 and _CYRILLIC_WORD.fullmatch(lowered):
         return russian.ordinal(lowered)
     return None
 
