@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 from collections.abc import Iterator
@@ -55,3 +56,10 @@ def seed_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seed"
     shutil.copytree(SEED_DIR, target)
     return target
+
+
+def seed_count(table: str, seed: Path = SEED_DIR) -> int:
+    """How many rows a seed file holds: what a test of the bundled record expects, read from
+    the checked-in data rather than written into the test."""
+    with (seed / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))

@@ -156,7 +156,7 @@ def test_an_organisation_covers_the_bodies_below_it() -> None:
     ("raw", "names", "message"),
     [
         (FilterInput(countries=("Narnia",)), "country", "unknown country 'Narnia'"),
-        (FilterInput(conventions=("KYOTO",)), "convention", "known: CBD, UNFCCC"),
+        (FilterInput(conventions=("NO-SUCH-TREATY",)), "convention", "known: CBD, UNFCCC"),
         (FilterInput(topics=("space",)), "topic", "unknown topic 'space'"),
         (FilterInput(organisations=("NATO",)), "organisation", "unknown organisation 'NATO'"),
         (FilterInput(date_from="2021-02-30"), "from", "February 2021 has 28 days"),

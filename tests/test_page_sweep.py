@@ -137,7 +137,7 @@ HOSTILE = {
     "markup": (
         _meeting(
             "markup",
-            "2026-10-15",
+            "2026-10-31",  # after every bundled meeting that the overview's test keeps
             "held",
             SHORT_MARKUP,
             short_title="- [click](https://evil.example) **short**",

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, seed_count
 from streamlit.testing.v1 import AppTest
+
+from cooptrack.db.store import Store
 
 # Streamlit runs the entry script the server runs (see cooptrack/ui/dashboard.py); pages are
 # switched to by their full path, since they do not sit beside that script.
@@ -128,13 +130,16 @@ def test_a_date_that_does_not_exist_in_a_link_is_named(app: OpenPage) -> None:
     assert_clean(at, "Project phases")
 
 
-def test_changing_a_widget_filters_the_page_and_the_url(app: OpenPage) -> None:
+def test_changing_a_widget_filters_the_page_and_the_url(app: OpenPage, store: Store) -> None:
     at = app("pages/commitments.py", {})
-    assert at.tabs[0].label == "All (7)"
+    assert at.tabs[0].label == f"All ({seed_count('commitments'):,})"
     at.multiselect(key="f_convention").set_value(["CBD"]).run()
     assert url_values(at, "convention") == ["CBD"]
+    [(on_cbd,)] = store.rows(
+        "SELECT count(*) FROM commitments WHERE list_contains(conventions, 'CBD')"
+    )
     labels = [t.label for t in at.tabs]
-    assert labels[0] == "All (2)"
+    assert labels[0] == f"All ({on_cbd:,})"
 
 
 def test_filters_survive_a_page_switch(app: OpenPage) -> None:

@@ -49,9 +49,10 @@ def test_wecoop_phase_3_dates(store: Store) -> None:
 
 
 def test_the_seed_release_commitments_and_what_became_of_them(store: Store) -> None:
-    rows = store.frame("SELECT * FROM commitment_facts ORDER BY id").set_index("id")
-    assert len(rows) == 7
-    assert set(rows.meeting) == {"wgecc-cc-2"}
+    rows = store.frame(
+        "SELECT * FROM commitment_facts WHERE meeting = 'wgecc-cc-2' ORDER BY id"
+    ).set_index("id")
+    assert len(rows) == 7  # the seed release (shared/seed) names seven
     cop26 = rows.loc["cc2-cop26-common-ground"]
     assert cop26.ahead_of == "unfccc-cop26" and cop26.is_open
     assert cop26.due_by == date(2021, 10, 31)
@@ -104,7 +105,7 @@ BREAKAGES = [
     ("meetings.csv", "Brussels,BE", "Brussels,XX", "host_country", "unknown country 'XX'"),
     ("phases.csv", ",1998000,", ",lots,", "budget", "'lots' is not a number"),
     ("commitments.csv", ",wgecc-cc-2,", ",wgecc-99,", "meeting", "unknown meeting 'wgecc-99'"),
-    ("commitments.csv", ",UNFCCC,", ",KYOTO,", "conventions", "unknown convention 'KYOTO'"),
+    ("commitments.csv", ",UNFCCC,", ",NO-SUCH,", "conventions", "unknown convention 'NO-SUCH'"),
     (
         "followups.csv",
         "https://wecoop.eu/events/10wgecc/",
