@@ -89,8 +89,8 @@ def check_import(store: Store, name: str, content: bytes, kind: Kind | None = No
         return
     event("planned with problems" if plan.problems else "planned and applied")
     for problem in plan.problems:
-        assert isinstance(problem.row, int) and problem.row >= 1
-        assert problem.column and problem.reason
+        assert isinstance(problem.at, int) and problem.at >= 1
+        assert problem.field and problem.reason
         assert len(str(problem)) < LONGEST_LINE
     if plan.problems:
         with pytest.raises(InputError, match="fix them first, nothing was written"):
@@ -406,7 +406,7 @@ def check_iati(store: Store, content: bytes, source: str | None) -> None:
         return
     event("planned with problems" if plan.problems else "planned and applied")
     for problem in plan.problems:
-        assert problem.activity and problem.element and problem.reason
+        assert problem.at and problem.field and problem.reason
         assert len(str(problem)) < LONGEST_LINE
     assert all(len(note) < LONGEST_LINE for note in plan.notes)
     if plan.problems:

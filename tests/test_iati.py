@@ -393,7 +393,7 @@ def test_a_five_megabyte_title_and_a_huge_attribute_are_handled_at_once(writable
     with Store.open(writable) as store:
         plan = iati.plan(store, "huge.xml", content)
     assert any("title cut to 300 characters (it has 5,399,999)" in note for note in plan.notes)
-    assert [p.element for p in plan.problems] == ["activity-date[@type='3']/@iso-date"]
+    assert [p.field for p in plan.problems] == ["activity-date[@type='3']/@iso-date"]
     assert "(1,000,000 characters) is not an ISO date" in plan.problems[0].reason
     assert max(len(str(p)) for p in plan.problems) < 300  # a huge value is never repeated
 

@@ -5,6 +5,9 @@ The CLI and the dashboard catch `CooptrackError` and show its message; anything 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 
 class CooptrackError(Exception):
     """Base class: the message is written for the person who caused it."""
@@ -44,3 +47,26 @@ class EditConflict(CooptrackError):
 
 class ConfigError(CooptrackError):
     """A setting in the environment (COOPTRACK_*) has a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One value that cannot be used, where it stands and why. Every check that reports many
+    problems at once uses this one shape: a file's rows (`row`), an IATI file's activities
+    (`activity`), a link's filters (`filter`)."""
+
+    at: int | str  # a row number, an activity's identifier, a filter's name
+    field: str  # a column, an element, the value given
+    reason: str
+    place: Literal["row", "activity", "filter"] = "row"
+
+    def __str__(self) -> str:
+        if self.place == "activity":
+            return f"activity {_short(str(self.at))}, <{self.field}>: {self.reason}"
+        if self.place == "filter":
+            return f"{self.at} {_short(self.field)}: {self.reason}"
+        return f"row {self.at}, column {self.field!r}: {self.reason}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else f"{text[:limit]}…")

@@ -26,7 +26,7 @@ from defusedxml import DefusedXmlException, ElementTree
 
 from cooptrack.dates import PartialDate
 from cooptrack.db.store import Store
-from cooptrack.errors import EditConflict, InputError, SeedError
+from cooptrack.errors import EditConflict, InputError, Problem, SeedError
 from cooptrack.ingest import tabular
 from cooptrack.ingest.tabular import Progress
 from cooptrack.record import edits
@@ -98,18 +98,6 @@ ELEMENTS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something that stops the file from being applied, named the way the publisher sees it."""
-
-    activity: str
-    element: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"activity {quoted(self.activity)}, <{self.element}>: {self.reason}"
-
-
 @dataclass
 class IatiPlan:
     """What applying the file would do; nothing is written while making it.
@@ -135,7 +123,7 @@ class IatiPlan:
     mark: tuple[Any, ...] = ()
 
     def problem(self, activity: str, element: str, reason: str) -> None:
-        found = Problem(activity, element, reason)
+        found = Problem(activity, element, reason, place="activity")
         if found not in self._listed:
             self._listed.add(found)
             self.problems.append(found)

@@ -30,7 +30,7 @@ import pycountry
 from cooptrack.dates import PartialDate, Precision
 from cooptrack.db.schema import KINDS, SINGULAR, Kind
 from cooptrack.db.store import Store
-from cooptrack.errors import EditConflict, InputError, SeedError
+from cooptrack.errors import EditConflict, InputError, Problem, SeedError
 from cooptrack.query.export import plain_cell
 from cooptrack.record.edits import Record
 from cooptrack.record.validation import (
@@ -77,16 +77,6 @@ _MERGED = re.compile(
     rb"<(?:[A-Za-z_][\w.-]{0,30}:)?mergeCell\s[^>]{0,200}?ref=\"([A-Z]{1,3})([0-9]{1,7})"
     rb"(?::([A-Z]{1,3})([0-9]{1,7}))?\""
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column!r}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -773,9 +763,9 @@ def plan(
         passed, problems = _check_rows(cursor, chosen, name, sheet.rows, progress)
         table_columns = columns_of(cursor, chosen)
     plain, columns = plain_row(table_columns), [column for column, _ in table_columns]
-    cell_problems = {(p.row, p.column) for p in sheet.problems}
-    problems = [p for p in problems if (p.row, p.column) not in cell_problems]
-    result.problems = sorted([*sheet.problems, *problems], key=lambda p: p.row)
+    cell_problems = {(p.at, p.field) for p in sheet.problems}
+    problems = [p for p in problems if (p.at, p.field) not in cell_problems]
+    result.problems = sorted([*sheet.problems, *problems], key=lambda p: int(p.at))
     for row in passed:
         ident = str(row.values["id"])
         if row.current is None:

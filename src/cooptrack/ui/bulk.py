@@ -103,7 +103,7 @@ def _show(plan: tabular.Plan) -> None:
     st.markdown(f"**Dry run** — {md(plan.summary())}")
     if plan.problems:
         problems = pd.DataFrame(
-            [(p.row, p.column, p.reason) for p in plan.problems],
+            [(p.at, p.field, p.reason) for p in plan.problems],
             columns=["row", "column", "reason"],
         )
         table(
