@@ -46,10 +46,10 @@ check: lint typecheck contracts test
 # Long property runs, kept out of `make test`: generated hostile input at every entry point
 # (1,000+ per test) and the write-invariant state machine over thousands of sequences.
 fuzz: $(BIN)/.installed
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz --timeout 0
 
 soak: $(BIN)/.installed
-	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -m soak
+	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -m soak --timeout 0
 
 # The benchmark: every page at the bundled data, 10k, 100k and 1M commitments, beside a naive
 # pandas baseline; writes docs/benchmarks.md. SCALES="small 10k" for a quicker run; BENCH_FLAGS
