@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from cooptrack.query.figures import per_year_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import label, md
@@ -19,27 +20,37 @@ counts = data.overview(version, filters, today)
 
 st.title("EU–Central Asia environment and climate cooperation")
 caption(filters)
-row = st.columns(3)
-row[0].metric(
-    "Meetings held", counts.meetings_held, help=f"{counts.meetings_planned} planned", border=True
-)
-row[1].metric(
-    "Project phases active today", f"{counts.phases_active} of {counts.phases_total}", border=True
-)
-row[2].metric(
-    "Commitments", counts.commitments_total, border=True, help="made at the meetings in the record"
-)
-row = st.columns(3)
-row[0].metric("Meetings planned", counts.meetings_planned, border=True)
-row[1].metric(
-    "Commitments open", counts.commitments_open, help="proposed, agreed or in progress", border=True
-)
-row[2].metric(
-    "…of which overdue / fulfilled",
-    f"{counts.commitments_overdue} / {counts.commitments_fulfilled}",
+meetings_row = st.columns(3)
+meetings_row[0].metric("Meetings held", f"{counts.meetings_held:,}", border=True)
+meetings_row[1].metric("Meetings planned", f"{counts.meetings_planned:,}", border=True)
+meetings_row[2].metric(
+    f"Project phases active on {today:%d %b %Y}",
+    f"{counts.phases_active:,} of {counts.phases_total:,}",
     border=True,
-    help="overdue: open and past the due date or the meeting it looked ahead to",
+    help="of the phases under the filters, those running on that day",
 )
+row = st.columns(4)
+row[0].metric(
+    "Commitments made", f"{counts.commitments_total:,}", border=True,
+    help="promises recorded at the meetings under the filters",
+)  # fmt: skip
+row[1].metric(
+    "Fulfilled", f"{counts.commitments_fulfilled:,}", border=True,
+    help="a follow-up records that the promise was kept",
+)  # fmt: skip
+row[2].metric(
+    "Still open", f"{counts.commitments_open:,}", border=True,
+    help="proposed, agreed or in progress",
+)  # fmt: skip
+row[3].metric(
+    "Open past their date", f"{counts.commitments_overdue:,}", border=True,
+    help="open, and the due date (or the meeting they looked ahead to) has passed with no "
+    "outcome recorded: the record does not say they failed, only that nothing was noted",
+)  # fmt: skip
+
+years = data.per_year(version, filters)
+if not years.empty:
+    st.plotly_chart(per_year_figure(years, today), config={"displayModeBar": False})
 
 left, right = st.columns(2)
 with left:

@@ -155,3 +155,18 @@ def test_long_phase_labels_wrap_instead_of_squeezing_the_gantt() -> None:
     assert wrapped.replace("<br>", " ") == label
     assert all(len(line) <= 30 for line in wrapped.split("<br>"))
     assert figures.wrap("WECOOP (phase 1)") == "WECOOP (phase 1)"
+
+
+def test_the_overview_picture_counts_every_meeting_and_commitment_by_year(bundled: Store) -> None:
+    years = meeting_queries.per_year(bundled, Filters())
+    meetings = years[years.what == "meetings"]
+    commitments = years[years.what == "commitments"]
+    assert meetings["count"].sum() == bundled.rows("SELECT count(*) FROM meetings")[0][0]
+    assert commitments["count"].sum() == bundled.rows("SELECT count(*) FROM commitments")[0][0]
+    figure = figures.per_year_figure(years, TODAY)
+    drawn = {(t.name, int(x)): int(y) for t in figure.data for x, y in zip(t.x, t.y, strict=True)}
+    for year, what, key, count in years[["year", "what", "key", "count"]].to_numpy().tolist():
+        name = figures.KIND_LABELS.get(key, key) if what == "meetings" else key
+        assert drawn[(name, int(year))] == count
+    kz = meeting_queries.per_year(bundled, Filters(countries=("KZ",)))
+    assert kz["count"].sum() < years["count"].sum()

@@ -7,8 +7,9 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from cooptrack.db.schema import MEETING_KIND_LABELS
+from cooptrack.db.schema import MEETING_KIND_LABELS, MEETING_KINDS
 from cooptrack.query.rows import rows
 
 KIND_LABELS = MEETING_KIND_LABELS
@@ -379,4 +380,36 @@ def status_figure(counts: pd.DataFrame, title: str) -> go.Figure:
         title_text="commitments", dtick=1 if small else None, rangemode="tozero", tickformat=","
     )
     figure.update_layout(legend={"y": 1, "yanchor": "bottom"}, margin={"t": 90})
+    return figure
+
+
+def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:
+    """The record at a glance: meetings per year by kind above, the commitments made each year
+    by what has become of them below, on one year axis."""
+    figure = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+        subplot_titles=("Meetings per year, by kind", "Commitments made each year, by status now"),
+    )  # fmt: skip
+    rows_of = {"meetings": 1, "commitments": 2}
+    for what, order, colours, names in (
+        ("meetings", MEETING_KINDS, KIND_COLOURS, KIND_LABELS),
+        ("commitments", tuple(STATUS_COLOURS), STATUS_COLOURS, {k: k for k in STATUS_COLOURS}),
+    ):
+        part = years[years.what == what]
+        for key in order:
+            counted = part[part.key == key]
+            if counted.empty:
+                continue
+            figure.add_trace(
+                go.Bar(
+                    x=counted.year, y=counted["count"], name=names[key],
+                    marker={"color": colours[key]}, legendgroup=what,
+                    hovertemplate=f"{names[key]}: %{{y}} in %{{x}}<extra></extra>",
+                ),
+                row=rows_of[what], col=1,
+            )  # fmt: skip
+    figure.add_vline(x=today.year, line={"color": "#555555", "dash": "dot", "width": 1})
+    _layout(figure, height=520, date_axis=False, barmode="stack")
+    figure.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "yanchor": "top"})
+    figure.update_xaxes(dtick=1, tickformat="d")
     return figure

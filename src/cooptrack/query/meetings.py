@@ -248,3 +248,19 @@ def _commitments_where(store: Store, condition: str, meeting_id: str) -> pd.Data
             WHERE {condition} ORDER BY c.id""",
         {"id": meeting_id},
     )
+
+
+def per_year(store: Store, filters: Filters) -> pd.DataFrame:
+    """The record year by year under the filters: meetings by kind (held or planned) and the
+    commitments made that year by their status now; columns year, what, key, count."""
+    meetings, m_params = _filtered(
+        "meeting_facts", filters, "year(start_date) AS year, 'meetings' AS what, kind AS key"
+    )
+    made, c_params = _filtered(
+        "commitment_facts", filters, "year(made_on) AS year, 'commitments' AS what, status AS key"
+    )
+    return store.frame(
+        f"""SELECT year, what, key, count(*) AS count FROM ({meetings} UNION ALL {made})
+            GROUP BY ALL ORDER BY year, what, key""",
+        {**m_params, **c_params},
+    )

@@ -13,12 +13,15 @@ import pandas as pd
 import streamlit as st
 
 from cooptrack import config
+from cooptrack.db.schema import Kind
 from cooptrack.db.store import Store, default_path
+from cooptrack.query import brief as briefs
+from cooptrack.query import calendar, detail, export, profiles
 from cooptrack.query import commitments as commitment_queries
 from cooptrack.query import coverage as coverage_report
+from cooptrack.query import glossary as glossary_terms
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
-from cooptrack.query import profiles
 from cooptrack.query.filters import Filters
 from cooptrack.reference import Vocabulary
 from cooptrack.ui import forms
@@ -81,6 +84,11 @@ def meetings(
     db_version: str, filters: Filters, limit: int = meeting_queries.TIMELINE_POINTS
 ) -> pd.DataFrame:
     return meeting_queries.meetings_frame(store(), filters, limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def per_year(db_version: str, filters: Filters) -> pd.DataFrame:
+    return meeting_queries.per_year(store(), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -149,3 +157,43 @@ def commitment_counts(
     db_version: str, filters: Filters, on: date
 ) -> commitment_queries.CommitmentCounts:
     return commitment_queries.count_commitments(store(), filters, on)
+
+
+# --- taking the record along: extracts, calendars, briefs, pages per record -----------------
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def export_count(db_version: str, kind: Kind, filters: Filters) -> int:
+    return export.count_rows(store(), kind, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def calendar_counts(db_version: str, kind: Kind, filters: Filters) -> calendar.Counts:
+    return calendar.counts(store(), kind, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def glossary(db_version: str) -> list[glossary_terms.Term]:
+    return glossary_terms.glossary(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def commitment_detail(db_version: str, ident: str, on: date) -> detail.CommitmentDetail | None:
+    return detail.commitment_detail(store(), ident, on)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def meeting_context(db_version: str, ident: str) -> detail.MeetingContext | None:
+    return detail.meeting_context(store(), ident)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def brief(db_version: str, meeting_id: str | None, on: date) -> briefs.Brief:
+    """Raises InputError for an unknown meeting (the page says so)."""
+    return briefs.brief(store(), meeting_id, on)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def brief_choices(db_version: str, on: date) -> dict[str, str]:
+    """Meetings a brief can be made for, soonest ahead first, then the most recent."""
+    return briefs.meeting_choices(store(), on)
