@@ -116,7 +116,13 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
         figure.add_trace(_lane_markers(group, lane, colour, (first, last), len(meetings)))
     _today_line(figure, today)
     order = [KIND_LABELS[k] for k in reversed(lanes)]
-    # Lanes are told apart by colour and the legend: tick labels would halve a narrow plot.
+    # Each lane is named just above its left end: tick labels would halve a narrow plot.
+    for kind in lanes:
+        figure.add_annotation(
+            x=0, xref="paper", y=KIND_LABELS[kind], yref="y", yshift=17, xanchor="left",
+            text=KIND_LABELS[kind], showarrow=False,
+            font={"size": 12, "color": KIND_COLOURS[kind]},
+        )  # fmt: skip
     figure.update_yaxes(
         type="category", categoryorder="array", categoryarray=order, showticklabels=False
     )
