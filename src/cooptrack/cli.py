@@ -16,26 +16,34 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from cooptrack import __version__, files
+from cooptrack import __version__, config, files
 from cooptrack.dates import PartialDate
 
 # Only what every command needs is imported here: each command imports its own modules, so
 # that `cooptrack extract` or `--help` does not wait for pandas, openpyxl or argon2.
 from cooptrack.db.schema import KINDS, Kind
-from cooptrack.db.store import Store, default_path
+from cooptrack.db.store import Store, default_path, publish_snapshot
 from cooptrack.errors import CooptrackError, InputError
-from cooptrack.query.export import count_rows, export_bytes, export_to_file
-from cooptrack.query.filters import FilterInput, resolve_strict
+from cooptrack.query.export import (
+    BINARY,
+    FORMATS,
+    Format,
+    count_rows,
+    export_bytes,
+    export_to_file,
+)
+from cooptrack.query.filters import FilterInput, Filters, resolve_strict
 
 EXIT_USAGE = 2
 MAX_ARGUMENT_CHARS = 4096  # the longest path Linux accepts; filter values have their own limits
 _NOT_PLAIN_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _OPTION_NAMES = {"date_from": "--from", "date_to": "--to", "output": "-o/--output"}
-_POSITIONAL = ("kind", "file", "folder", "name")
+_POSITIONAL = ("kind", "file", "folder", "name", "meeting")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,8 +72,20 @@ def _parser() -> argparse.ArgumentParser:
         help="reference lists only: no meetings, phases or commitments",
     )
 
-    export = commands.add_parser("export", help="write a CSV extract of one kind of record")
+    export = commands.add_parser(
+        "export", help="write an extract of one kind of record (CSV, Excel, Parquet, calendar)"
+    )
     export.add_argument("kind", choices=KINDS)
+    export.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="csv (default); csv-excel (with a BOM, so Excel reads UTF-8); xlsx; parquet; "
+        "ics (meetings, or commitment due dates, known to the day)",
+    )
+    export.add_argument(
+        "--today", metavar="DATE", help="the day 'overdue' is reckoned from (default: today)"
+    )
     export.add_argument(
         "--country",
         action="append",
@@ -153,6 +173,18 @@ def _maintenance_commands(commands: Any, db_help: str) -> None:
     reader.add_argument("--format", choices=("text", "json"), default="text")
     reader.add_argument("--db", help=db_help)
 
+    briefing = commands.add_parser(
+        "brief", help="write a briefing (Word .docx) for a meeting: by default the next one"
+    )
+    briefing.add_argument(
+        "meeting", nargs="?", help="meeting id (default: the next meeting, else the latest)"
+    )
+    briefing.add_argument(
+        "-o", "--output", metavar="FILE", help="default: brief_<meeting>_<today>.docx here"
+    )
+    briefing.add_argument("--today", metavar="DATE", help="the day the brief is made as of")
+    briefing.add_argument("--db", help=db_help)
+
     report = commands.add_parser(
         "coverage", help="which meetings of each series are present or missing, and vague dates"
     )
@@ -163,6 +195,17 @@ def _maintenance_commands(commands: Any, db_help: str) -> None:
     )
     server.add_argument("--db", help=db_help)
     server.add_argument("--port", type=int, default=8501, help="port (default: 8501)")
+    server.add_argument(
+        "--viewer",
+        action="store_true",
+        help="read-only: serve the newest published snapshot, never write (COOPTRACK_ROLE)",
+    )
+    server.add_argument(
+        "--snapshots",
+        metavar="FOLDER",
+        help="snapshot folder: an editor publishes there after every change, a viewer reads "
+        "from it (default: $COOPTRACK_SNAPSHOTS, else DB.snapshots when it exists)",
+    )
 
 
 def _database(option: str | None) -> Path:
@@ -186,13 +229,40 @@ def _init(args: argparse.Namespace) -> int:
     data = build_database(seed_dir, target, force=args.force, empty=args.empty)
     counts = ", ".join(f"{len(rows)} {table}" for table, rows in data.tables.items())
     print(f"wrote {target}: {counts}", file=sys.stderr)
+    _publish(target)
     return 0
+
+
+def _publish(target: Path) -> None:
+    """After a command that made or replaced the file: the viewers' snapshot, when set."""
+    folder = publish_snapshot(target)
+    if folder is not None:
+        print(f"published a snapshot for viewers in {folder}", file=sys.stderr)
+
+
+def _today(text: str | None) -> date:
+    """`--today`, else the configured day (COOPTRACK_TODAY, else today)."""
+    if text is None:
+        return config.today()
+    try:
+        found = PartialDate.parse(text)
+    except ValueError as error:
+        raise InputError(f"--today: {error}") from None
+    if found.precision != "day":
+        raise InputError(f"--today: {text!r} is not a day; use YYYY-MM-DD")
+    return found.start
 
 
 def _export(args: argparse.Namespace) -> int:
     from cooptrack.query.meetings import vocabulary  # noqa: PLC0415
 
     kind: Kind = args.kind
+    form: Format = args.format
+    today = _today(args.today)
+    if form in BINARY and args.output is None and sys.stdout.isatty():
+        raise InputError(
+            f"{form} is a binary file: give -o FILE, or redirect standard output to a file"
+        )
     raw = FilterInput(
         countries=tuple(args.country),
         conventions=tuple(args.convention),
@@ -204,12 +274,32 @@ def _export(args: argparse.Namespace) -> int:
     )
     with Store.open(_database(args.db)) as store:
         filters = resolve_strict(raw, vocabulary(store))
+        if form == "ics":
+            return _export_calendar(store, kind, filters, today, args.output)
         if args.output is not None:
-            rows = export_to_file(store, kind, filters, Path(args.output))
+            rows = export_to_file(store, kind, filters, Path(args.output), today=today, form=form)
             print(f"wrote {rows} {kind} to {args.output}", file=sys.stderr)
         else:
-            _write_stdout(export_bytes(store, kind, filters))
+            _write_stdout(export_bytes(store, kind, filters, today=today, form=form))
             print(f"{count_rows(store, kind, filters)} {kind}", file=sys.stderr)
+    return 0
+
+
+def _export_calendar(
+    store: Store, kind: Kind, filters: Filters, today: date, output: str | None
+) -> int:
+    """An .ics file; the message says how many records were left out for want of a day."""
+    from cooptrack.query import calendar  # noqa: PLC0415
+
+    if output is not None:
+        events = export_to_file(store, kind, filters, Path(output), today=today, form="ics")
+        done = f"wrote {events} events to {output}"
+    else:
+        content, found = calendar.calendar_bytes(store, kind, filters, today)
+        _write_stdout(content)
+        done = f"{found.events} events"
+    note = calendar.counts(store, kind, filters).left_out_note(kind)
+    print(f"{done}; {note}" if note else done, file=sys.stderr)
     return 0
 
 
@@ -288,6 +378,7 @@ def _migrate(args: argparse.Namespace) -> int:
     with Store.open(target, read_only=False):
         pass  # a writable opening brings an older file up to date
     print(f"{target} is up to date", file=sys.stderr)
+    _publish(target)
     return 0
 
 
@@ -297,6 +388,7 @@ def _restore(args: argparse.Namespace) -> int:
     target = _database(args.db)
     backup.restore(Path(args.folder), target, force=args.force)
     print(f"restored {target} from {args.folder}", file=sys.stderr)
+    _publish(target)
     return 0
 
 
@@ -344,6 +436,29 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _brief(args: argparse.Namespace) -> int:
+    from cooptrack.query import brief_document  # noqa: PLC0415
+    from cooptrack.query.brief import brief  # noqa: PLC0415
+
+    today = _today(args.today)
+    with Store.open(_database(args.db)) as store:
+        made = brief(store, args.meeting, today)
+        content = brief_document.brief_docx(made)
+        target = Path(args.output or f"brief_{_file_part(made.meeting.id)}_{today}.docx")
+        if files.same_file(target, store.path):
+            raise InputError(f"{files.shown(target)} is the database being read; write elsewhere")
+    with files.replacing(target, make_parents=True) as temporary:
+        temporary.write_bytes(content)
+    why = "" if made.chosen == "asked for" else f" ({made.chosen})"
+    print(f"wrote the brief of {made.meeting.id}{why} to {target}", file=sys.stderr)
+    return 0
+
+
+def _file_part(text: str) -> str:
+    """A record id as part of a file name: letters, digits, '-' and '_' only."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", text)[:60] or "meeting"
+
+
 def _coverage(args: argparse.Namespace) -> int:
     from cooptrack.query import coverage  # noqa: PLC0415
 
@@ -353,10 +468,26 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace, streamlit_options: list[str]) -> int:
-    """Bring the file up to date, then hand this process over to the dashboard's server."""
+    """Bring the file up to date (an editor) or check that a snapshot is there to read (a
+    viewer), then hand this process over to the dashboard's server."""
+    if args.viewer:
+        os.environ["COOPTRACK_ROLE"] = "viewer"
+    if args.snapshots:
+        os.environ["COOPTRACK_SNAPSHOTS"] = str(Path(args.snapshots).resolve())
     target = _database(args.db)
-    with Store.open(target, read_only=False):
-        pass  # a writable opening migrates an older file; the server then reads it shared
+    if config.role() == "viewer":
+        folder = config.snapshot_folder(target)
+        if folder is None:
+            raise InputError(
+                "a viewer reads published snapshots: give --snapshots FOLDER (the folder the "
+                "editor publishes in) or set COOPTRACK_SNAPSHOTS"
+            )
+        with Store.open_viewer(folder):
+            pass  # says so when nothing was published there yet
+        os.environ["COOPTRACK_SNAPSHOTS"] = str(folder.resolve())
+    else:
+        with Store.open(target, read_only=False):
+            pass  # a writable opening migrates an older file; the server then reads it shared
     environment = {**os.environ, "COOPTRACK_DB": str(target.resolve())}
     command = [sys.executable, "-m", "cooptrack.ui.serve", "--server.port", str(args.port)]
     os.execve(sys.executable, [*command, *streamlit_options], environment)  # noqa: S606
@@ -434,6 +565,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "add-editor": _add_editor,
         "extract": _extract,
         "coverage": _coverage,
+        "brief": _brief,
     }
     try:
         _check_arguments(arguments)

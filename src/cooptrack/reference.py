@@ -3,6 +3,7 @@ organisations, with case-insensitive lookup of what people type."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -63,7 +64,11 @@ class Vocabulary:
     organisation_parents: dict[str, str | None] = field(default_factory=dict)
 
     def resolve_convention(self, token: str) -> str | None:
-        return _lookup(token, self.conventions)
+        """A code or a full name, any case ("CBD", "Convention on Biological Diversity"); also
+        the name without "the" or punctuation, "<code> Convention" ("Aarhus Convention"), the
+        name a convention is known by in brackets ("Ramsar Convention"), or words found in
+        one convention's name only ("biological diversity"). None when unknown or ambiguous."""
+        return _lookup(token, self.conventions) or _convention_by_name(token, self.conventions)
 
     def resolve_topic(self, token: str) -> str | None:
         return _lookup(token, self.topics)
@@ -82,6 +87,38 @@ class Vocabulary:
             changed = not below <= wanted
             wanted |= below
         return tuple(sorted(wanted))
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_BRACKETED = re.compile(r"\(([^()]+)\)")
+_NOISE = frozenset({"the", "a", "an", "of", "on", "to", "for", "and", "in", "un"})
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words, punctuation and dashes as spaces ("UNECE-Water" → unece, water)."""
+    return _PUNCTUATION.sub(" ", text.casefold().replace("_", " ")).split()
+
+
+def _convention_by_name(token: str, conventions: dict[str, str]) -> str | None:
+    wanted = _words(token)
+    if not wanted:
+        return None
+    plain = " ".join(w for w in wanted if w not in ("the",))
+    exact: list[str] = []
+    partial: list[str] = []
+    for code, name in conventions.items():
+        names = {" ".join(_words(name)), " ".join(w for w in _words(name) if w != "the")}
+        names |= {" ".join(_words(alias)) for alias in _BRACKETED.findall(name)}
+        for suffix in ("convention", "agreement", "protocol"):
+            names.add(f"{' '.join(_words(code))} {suffix}")
+        if plain in names:
+            exact.append(code)
+            continue
+        meaningful = [w for w in wanted if w not in _NOISE]
+        if meaningful and set(meaningful) <= set(_words(name)) | set(_words(code)):
+            partial.append(code)
+    found = exact or partial
+    return found[0] if len(found) == 1 else None
 
 
 def _lookup(token: str, labelled: dict[str, str]) -> str | None:
