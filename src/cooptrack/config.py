@@ -6,6 +6,9 @@
 | `COOPTRACK_TODAY` | today | view the record as of another day (ISO `YYYY-MM-DD`) |
 | `COOPTRACK_SEED` | the bundled seed files | the folder `cooptrack init` builds from |
 | `COOPTRACK_QUERY_SECONDS` | 30 | the longest one dashboard query may run (`0`: no limit) |
+| `COOPTRACK_ROLE` | `editor` | `viewer`: a dashboard that reads the published snapshots only |
+| `COOPTRACK_SNAPSHOTS` | `<db>.snapshots` if there | folder of read-only snapshots for viewers |
+| `COOPTRACK_LOG_FORMAT` | `text` | `json`: one JSON object per line (role, session, run ids) |
 
 The seed files and the dashboard's scripts are found beside the installed package when it was
 installed from a wheel (`cooptrack/_bundled/`), else in the source tree this module sits in.
@@ -16,10 +19,21 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from cooptrack.errors import ConfigError
 
 DEFAULT_DB = Path("data/cooptrack.duckdb")
+Role = Literal["editor", "viewer"]
+LogFormat = Literal["text", "json"]
+SNAPSHOTS_SUFFIX = ".snapshots"
+# A record kept by an engine built for many readers and writers, named in COOPTRACK_DB (or
+# --db) instead of a file: the DuckDB extensions each scheme needs (see docs/deployment.md).
+REMOTE_SCHEMES: dict[str, tuple[str, ...]] = {
+    "ducklake:postgres:": ("ducklake", "postgres"),
+    "ducklake:": ("ducklake",),
+    "md:": ("motherduck",),
+}
 _PACKAGE = Path(__file__).resolve().parent
 _BUNDLED = _PACKAGE / "_bundled"  # what the wheel ships (see pyproject's force-include)
 _SOURCE_TREE = _PACKAGE.parents[1]  # src/cooptrack -> the repository
@@ -30,6 +44,62 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if explicit:
         return Path(explicit)
     return Path(os.environ.get("COOPTRACK_DB") or DEFAULT_DB)
+
+
+def remote_record(explicit: str | os.PathLike[str] | None = None) -> str | None:
+    """The record's address when `--db`/`COOPTRACK_DB` names an engine rather than a file
+    (`ducklake:postgres:dbname=record host=…`, `md:record`), else None."""
+    text = os.fspath(explicit) if explicit else os.environ.get("COOPTRACK_DB", "")
+    text = text.strip()
+    return text if any(text.startswith(scheme) for scheme in REMOTE_SCHEMES) else None
+
+
+def remote_extensions(address: str) -> tuple[str, ...]:
+    """The DuckDB extensions a remote record's address needs, most specific scheme first."""
+    for scheme, needed in REMOTE_SCHEMES.items():
+        if address.startswith(scheme):
+            return needed
+    return ()
+
+
+def role() -> Role:
+    """`COOPTRACK_ROLE`: an `editor` dashboard (the default) reads and, for signed-in editors,
+    writes the database; a `viewer` reads the newest published snapshot and never writes."""
+    text = os.environ.get("COOPTRACK_ROLE", "").strip().lower()
+    if text in ("", "editor"):
+        return "editor"
+    if text == "viewer":
+        return "viewer"
+    raise ConfigError(
+        f"COOPTRACK_ROLE={text[:40]!r} is not a role; write editor or viewer, "
+        "or unset it for an editor"
+    )
+
+
+def snapshot_folder(database: Path) -> Path | None:
+    """`COOPTRACK_SNAPSHOTS`, else a folder `<database>.snapshots` beside the database when it
+    exists (so every writer of a deployment publishes without being told), else None."""
+    text = os.environ.get("COOPTRACK_SNAPSHOTS", "").strip()
+    if not text:
+        beside = database.with_name(database.name + SNAPSHOTS_SUFFIX)
+        return beside if beside.is_dir() else None
+    folder = Path(text)
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(
+            f"COOPTRACK_SNAPSHOTS={text[:80]!r} is not a folder; name a folder (it is made "
+            "when missing) or unset it"
+        )
+    return folder
+
+
+def log_format() -> LogFormat:
+    """`COOPTRACK_LOG_FORMAT`: `text` lines (the default) or `json`, one object per line."""
+    text = os.environ.get("COOPTRACK_LOG_FORMAT", "").strip().lower()
+    if text in ("", "text"):
+        return "text"
+    if text == "json":
+        return "json"
+    raise ConfigError(f"COOPTRACK_LOG_FORMAT={text[:40]!r} is not a log format; write text or json")
 
 
 def today() -> date:

@@ -9,14 +9,21 @@ read it. So the dashboard opens the file *shared* (`Store.open_shared`): it read
 read-only connection, which lets `cooptrack export` and `backup` run beside it, and holds the file
 read-write only for the moment of a write transaction. A read-only opening never writes: a file
 from an older release must be migrated by a writer first (`cooptrack migrate`).
+
+With a snapshot folder (`COOPTRACK_SNAPSHOTS`, see `cooptrack.db.snapshots`) every committed
+write also publishes a read-only copy of the file. Viewer processes (`Store.open_viewer`) read
+the newest copy and move to a newer one between page runs; the editor's dashboard reads the
+copies too, so it holds the file only while it writes and writing commands can take their turn.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,8 +33,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from cooptrack import config
-from cooptrack.db import schema
-from cooptrack.errors import EditConflict, StoreError
+from cooptrack.db import schema, snapshots
+from cooptrack.errors import ConfigError, EditConflict, StoreError
 
 if TYPE_CHECKING:  # pandas takes a second to import: the command line must not wait for it
     import pandas as pd
@@ -46,10 +53,21 @@ WRITE_WAIT_SECONDS = 10.0
 DEFAULT_QUERY_SECONDS = 30.0
 
 
-# One shared store per file and process: DuckDB refuses a second connection to a file with
-# another configuration, which a read-write swap in one Store would otherwise meet in another.
+# A snapshot a page run no longer reads is closed at once; one a run still reads is closed
+# once the run ends, or after this long whatever happens (its run then reads the newest).
+SNAPSHOT_GRACE_SECONDS = 120.0
+# How soon a viewer tries again a snapshot it could not open (the pointer may have been copied
+# to this machine before the file it names).
+SNAPSHOT_RETRY_SECONDS = 5.0
+
+
+# One shared store per file (or snapshot folder) and process: DuckDB refuses a second
+# connection to a file with another configuration, which a read-write swap in one Store would
+# otherwise meet in another.
 _SHARED: dict[Path, Store] = {}
 _SHARED_LOCK = threading.Lock()
+
+log = logging.getLogger("cooptrack.store")
 
 
 def default_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -80,32 +98,44 @@ def _first(text: str) -> str:
 
 
 class Store:
-    """An open cooptrack database. Use `Store.open(path)` or `Store.open_shared(path)`; close
-    it, or use it as a context."""
+    """An open cooptrack database. Use `Store.open(path)`, `Store.open_shared(path)` or
+    `Store.open_viewer(folder)`; close it, or use it as a context."""
 
     def __init__(
         self,
-        connection: duckdb.DuckDBPyConnection,
+        connection: duckdb.DuckDBPyConnection | None,
         path: Path,
         read_only: bool,
         *,
         shared: bool = False,
         query_seconds: float | None = None,
+        publish_to: Path | None = None,
+        copies: _Snapshots | None = None,
     ) -> None:
         self._connection = connection
         self.path = path
         self.read_only = read_only
         self.shared = shared
         self.query_seconds = query_seconds
+        self.publish_to = publish_to  # where each committed write publishes a snapshot
+        self._copies = copies  # the snapshots reads go to, instead of `path`
         self._lock = _ReadWriteLock()
         self._users = 1  # shared stores are handed to every caller in the process
+        self._write_mutex = threading.Lock()
+        self._writing: tuple[int, duckdb.DuckDBPyConnection] | None = None
+        self._shared_key: Path | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, read_only: bool = True) -> Store:
         """Open an existing database; raise StoreError with a reason. A writable opening
         migrates an older schema; a read-only one never writes and says how to migrate."""
+        _refuse_remote(path)
         target = _existing_file(default_path(path))
-        connection = _connect(target, read_only)
+        folder = config.snapshot_folder(target)
+        # With snapshots the dashboard holds the file only while it saves: wait for its turn.
+        connection = (
+            _connect_when_free(target, read_only) if folder else _connect(target, read_only)
+        )
         try:
             outdated = _outdated(connection, target)
         except BaseException:
@@ -117,9 +147,15 @@ class Store:
                 f"{target} was written by an older release of cooptrack and must be upgraded "
                 f"before it can be read; run: cooptrack migrate --db {target}"
             )
+        opened = cls(connection, target, read_only, publish_to=None if read_only else folder)
         if outdated:
-            _migrate(connection, target)
-        return cls(connection, target, read_only)
+            try:
+                _migrate(connection, target)
+                opened.publish(connection)
+            except BaseException:
+                connection.close()
+                raise
+        return opened
 
     @classmethod
     def open_shared(
@@ -129,7 +165,9 @@ class Store:
     ) -> Store:
         """Open for a long-running server: reads go through a read-only connection, so other
         processes can read the file too; `transaction()` takes the file read-write only while
-        it writes. Being a writer, it migrates an older file first."""
+        it writes. Being a writer, it migrates an older file first. With a snapshot folder it
+        publishes a snapshot now and after every write, and reads the newest snapshot."""
+        _refuse_remote(path)
         target = _existing_file(default_path(path))
         key = target.resolve()
         with _SHARED_LOCK:
@@ -137,16 +175,64 @@ class Store:
             if opened is not None:
                 opened._users += 1
                 return opened
-            connection = _connect(target, read_only=True)
-            try:
-                outdated = _outdated(connection, target)
-            finally:
-                connection.close()
-            if outdated:
-                with cls.open(target, read_only=False):
-                    pass
-            connection = _connect(target, read_only=True)
-            opened = cls(connection, target, True, shared=True, query_seconds=query_seconds)
+            folder = config.snapshot_folder(target)
+            if folder is not None:
+                opened = cls._publishing(target, folder, query_seconds)
+            else:
+                opened = cls._reading_the_file(target, query_seconds)
+            _SHARED[key] = opened
+            return opened
+
+    @classmethod
+    def _reading_the_file(cls, target: Path, query_seconds: float | None) -> Store:
+        connection = _connect(target, read_only=True)
+        try:
+            outdated = _outdated(connection, target)
+        finally:
+            connection.close()
+        if outdated:
+            with cls.open(target, read_only=False):
+                pass
+        connection = _connect(target, read_only=True)
+        return cls(connection, target, True, shared=True, query_seconds=query_seconds)
+
+    @classmethod
+    def _publishing(cls, target: Path, folder: Path, query_seconds: float | None) -> Store:
+        """The editor of a deployment with viewers: a fresh snapshot to read from the start
+        (the file may have changed while no writer published)."""
+        with cls.open(target, read_only=False) as writer:  # migrates an older file
+            if writer._connection is not None:
+                writer.publish(writer._connection, quietly=False)
+        return cls(
+            None,
+            target,
+            True,
+            shared=True,
+            query_seconds=query_seconds,
+            publish_to=folder,
+            copies=_Snapshots(folder),
+        )
+
+    @classmethod
+    def open_viewer(
+        cls,
+        folder: str | os.PathLike[str],
+        query_seconds: float | None = DEFAULT_QUERY_SECONDS,
+    ) -> Store:
+        """Open the newest snapshot in `folder` read-only, for a viewer process: it never
+        writes, and `begin_read()` moves it to a newer snapshot once one is published."""
+        source = Path(folder)
+        key = source.resolve()
+        with _SHARED_LOCK:
+            opened = _SHARED.get(key)
+            if opened is not None:
+                opened._users += 1
+                return opened
+            copies = _Snapshots(source)
+            opened = cls(
+                None, copies.newest_path(), True, query_seconds=query_seconds, copies=copies
+            )
+            opened._shared_key = key
             _SHARED[key] = opened
             return opened
 
@@ -154,16 +240,25 @@ class Store:
     def writable(self) -> bool:
         return self.shared or not self.read_only
 
+    @property
+    def viewer(self) -> bool:
+        """True for a store that reads snapshots and can never write."""
+        return self._copies is not None and not self.shared
+
     def close(self) -> None:
         """Close the connection (a shared store: once its last user closes it)."""
-        if self.shared:
+        if self.shared or self._copies is not None:
             with _SHARED_LOCK:
                 self._users -= 1
                 if self._users > 0:
                     return
-                _SHARED.pop(self.path.resolve(), None)
+                _SHARED.pop(self._shared_key or self.path.resolve(), None)
+        if self._copies is not None:
+            self._copies.close()
+            return
         with self._lock.writing():
-            self._connection.close()
+            if self._connection is not None:
+                self._connection.close()
 
     def __enter__(self) -> Store:
         return self
@@ -176,12 +271,52 @@ class Store:
     ) -> None:
         self.close()
 
+    def begin_read(self) -> str:
+        """Called at the start of a page run: move to the newest snapshot if one was published
+        (one `stat` when none was), and keep this thread's reads on it until its next call, so
+        a page never mixes two versions of the record. Returns `revision()`."""
+        if self._copies is not None:
+            self._copies.pin()
+            if not self.shared:  # a viewer's path names the snapshot it reads now
+                self.path = self._copies.newest_path()
+        return self.revision()
+
+    def revision(self) -> str:
+        """Names what this thread's reads see: changes whenever the record does (it keys the
+        dashboard's result caches)."""
+        if self._copies is not None:
+            return f"{self._copies.folder}/{self._copies.read_name()}"
+        try:
+            return f"{self.path}:{self.path.stat().st_mtime_ns}"
+        except OSError:
+            return str(self.path)
+
+    def published_at(self) -> float | None:
+        """When the snapshot this thread reads was published (seconds since the epoch)."""
+        return None if self._copies is None else self._copies.read_time()
+
+    @contextmanager
+    def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection a query of this thread runs on: the write's own while it writes, else
+        the snapshot this thread reads, else the file's (many readers, or one writer)."""
+        writing = self._writing
+        if writing is not None and writing[0] == threading.get_ident():
+            yield writing[1]
+        elif self._copies is not None:
+            with self._copies.reading() as connection:
+                yield connection
+        else:
+            with self._lock.reading():
+                if self._connection is None:
+                    raise StoreError(f"{self.path} is closed")
+                yield self._connection
+
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of its own for one query or one script; DuckDB errors become StoreError,
         and a query that runs past `query_seconds` is interrupted."""
-        with self._lock.reading():
-            cursor = self._connection.cursor()
+        with self._reading() as connection:
+            cursor = connection.cursor()
             watchdog = _Watchdog(cursor, self.query_seconds)
             try:
                 yield cursor
@@ -202,12 +337,18 @@ class Store:
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor inside one transaction: committed when the block ends, rolled back on any
         error, so a write is all or nothing. Concurrent conflicting writes become EditConflict.
-        The facts of the records the block logged in history are refreshed before it commits."""
+        The facts of the records the block logged in history are refreshed before it commits,
+        and a snapshot is published after it commits when a snapshot folder is set."""
         if not self.writable:
             raise StoreError(f"{self.path} is open read-only; it cannot be changed here")
         if not self.shared:
             with self.cursor() as cursor:
                 yield from _in_transaction(cursor)
+            if self._connection is not None:
+                self.publish(self._connection)
+            return
+        if self._copies is not None:
+            yield from self._publishing_transaction()
             return
         with self._lock.writing(), self._writable_connection() as connection:
             cursor = connection.cursor()
@@ -218,11 +359,63 @@ class Store:
             finally:
                 cursor.close()
 
+    def _publishing_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write of the editor's dashboard in a deployment with snapshots: other threads go
+        on reading the snapshot while it runs; once committed it is published, and this
+        thread reads the new snapshot at once (a saved change shows on the next draw)."""
+        me = threading.get_ident()
+        if self._writing is not None and self._writing[0] == me:
+            raise StoreError("a write cannot start inside another write")
+        with self._write_mutex:
+            writer = _connect_when_free(self.path)
+            self._writing = (me, writer)
+            try:
+                cursor = writer.cursor()
+                try:
+                    yield from _in_transaction(cursor)
+                except duckdb.Error as error:
+                    raise explain(error, self.path) from error
+                finally:
+                    cursor.close()
+                self.publish(writer)
+            finally:
+                self._writing = None
+                writer.close()
+        if self._copies is not None:
+            self._copies.pin()
+
+    def publish(self, connection: duckdb.DuckDBPyConnection, *, quietly: bool = True) -> None:
+        """Publish a snapshot of the file as `connection` (read-write, no transaction open)
+        sees it, when a snapshot folder is set. The write it follows is committed whatever
+        happens here: a failure is logged (viewers catch up at the next publication), or
+        raised when not `quietly`."""
+        if self.publish_to is None:
+            return
+        try:
+            connection.execute("CHECKPOINT")
+            published = snapshots.publish(self.path, self.publish_to, _check_snapshot)
+        except (OSError, StoreError, duckdb.Error) as error:
+            if not quietly:
+                raise StoreError(
+                    f"no snapshot of {self.path} could be published in {self.publish_to}: "
+                    f"{_first(str(error))}"
+                ) from error
+            log.error(
+                "saved in %s, but no snapshot could be published in %s (%s); viewers show "
+                "the change after the next one",
+                self.path,
+                self.publish_to,
+                _first(str(error)),
+            )
+            return
+        log.info("published %s", published.name)
+
     @contextmanager
     def _writable_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Swap the read-only connection for a read-write one for the length of a write (the
         caller holds the write lock: no query is running), and back again afterwards."""
-        self._connection.close()
+        if self._connection is not None:
+            self._connection.close()
         try:
             writer = _connect_when_free(self.path)
             try:
@@ -254,6 +447,19 @@ class Store:
                 "QUOTE '\"', ESCAPE '\"', NULLSTR '', DATEFORMAT '%Y-%m-%d')",
                 params,
             )
+
+
+def publish_snapshot(database: str | os.PathLike[str] | None = None) -> Path | None:
+    """Publish a snapshot of `database` when a snapshot folder is set for it (after a command
+    that replaced the file: init, restore, migrate); return the folder, or None."""
+    target = _existing_file(default_path(database))
+    folder = config.snapshot_folder(target)
+    if folder is None:
+        return None
+    with Store.open(target, read_only=False) as writer:
+        if writer._connection is not None:
+            writer.publish(writer._connection, quietly=False)
+    return folder
 
 
 def insert(
@@ -355,6 +561,248 @@ class _Watchdog:
             self._timer.cancel()
 
 
+class _Generation:
+    """One opened snapshot, and who still reads it: queries running on it, and page runs that
+    started on it (each holds a `_Pin` until its thread pins again or ends)."""
+
+    def __init__(self, path: Path, connection: duckdb.DuckDBPyConnection) -> None:
+        self.path = path
+        self.name = path.name
+        self.connection = connection
+        try:
+            self.published = path.stat().st_mtime
+        except OSError:
+            self.published = time.time()
+        self.cursors = 0
+        self.pins: weakref.WeakSet[_Pin] = weakref.WeakSet()
+        self.retired: float | None = None
+        self.closed = False
+
+
+class _Pin:
+    """A thread's hold on the snapshot its page run started with."""
+
+    __slots__ = ("__weakref__", "generation")
+
+    def __init__(self, generation: _Generation) -> None:
+        self.generation = generation
+
+
+class _Snapshots:
+    """The snapshots one process reads: the newest, and older ones until nobody reads them.
+
+    Moving to a newer snapshot never waits for a running query and never breaks one: the new
+    snapshot is opened beside the old, later page runs read the new one, and the old one is
+    closed once its last query and its last page run are done (or after
+    SNAPSHOT_GRACE_SECONDS). A pointer naming a missing or unreadable file is logged once and
+    the current snapshot kept."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._mutex = threading.Lock()  # the generations and their counts
+        self._switch = threading.Lock()  # one thread at a time opens a newer snapshot
+        self._local = threading.local()
+        self._retired: list[_Generation] = []
+        self._failed: tuple[tuple[int, int, int], float] | None = None
+        self._closing = False
+        self._seen = snapshots.pointer_signature(folder)
+        self._current = _open_generation(_newest(folder))
+
+    def refresh(self) -> None:
+        """Move to the snapshot CURRENT names, if it changed since last looked at."""
+        signature = snapshots.pointer_signature(self.folder)
+        if signature is None or signature == self._seen or self._closing:
+            return
+        failed = self._failed
+        if failed is not None and failed[0] == signature and time.monotonic() < failed[1]:
+            return
+        with self._switch:
+            if signature == self._seen:
+                return
+            try:
+                newer = _open_generation(_newest(self.folder))
+            except (StoreError, OSError) as error:
+                if failed is None or failed[0] != signature:
+                    log.warning("keeping snapshot %s: %s", self._current.name, error)
+                self._failed = (signature, time.monotonic() + SNAPSHOT_RETRY_SECONDS)
+                return
+            self._failed = None
+            self._seen = signature
+            if newer.name == self._current.name:
+                newer.connection.close()
+                return
+            with self._mutex:
+                older, self._current = self._current, newer
+                older.retired = time.monotonic()
+                self._retired.append(older)
+                self._sweep()
+            log.info("now reading snapshot %s (was %s)", newer.name, older.name)
+
+    def pin(self) -> None:
+        """This thread reads the newest snapshot until it pins again."""
+        self.refresh()
+        with self._mutex:
+            token = _Pin(self._current)
+            self._current.pins.add(token)
+            self._local.pin = token  # the thread's previous pin is dropped here
+            self._sweep()
+
+    def _pinned(self) -> _Generation:
+        token: _Pin | None = getattr(self._local, "pin", None)
+        if token is not None and not token.generation.closed:
+            return token.generation
+        return self._current
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._mutex:
+            generation = self._pinned()
+            if generation.closed:
+                raise StoreError(f"the snapshots in {self.folder} are closed")
+            generation.cursors += 1
+        try:
+            yield generation.connection
+        finally:
+            with self._mutex:
+                generation.cursors -= 1
+                if generation.retired is not None:
+                    self._sweep()
+
+    def read_name(self) -> str:
+        return self._pinned().name
+
+    def read_time(self) -> float:
+        return self._pinned().published
+
+    def newest_path(self) -> Path:
+        return self._current.path
+
+    def open_count(self) -> int:
+        """Snapshots open in this process (the newest and those still read)."""
+        with self._mutex:
+            return sum(not g.closed for g in (self._current, *self._retired))
+
+    def close(self) -> None:
+        """Close every snapshot; one a query still runs on closes when the query ends."""
+        with self._mutex:
+            self._closing = True
+            self._current.retired = time.monotonic()
+            self._retired.append(self._current)
+            self._sweep()
+
+    def _sweep(self) -> None:
+        """Close retired snapshots nobody reads (the caller holds the mutex)."""
+        now = time.monotonic()
+        for generation in list(self._retired):
+            held = generation.pins and not self._closing
+            if held and now - (generation.retired or now) < SNAPSHOT_GRACE_SECONDS:
+                continue
+            if generation.cursors == 0:
+                generation.connection.close()
+                generation.closed = True
+                self._retired.remove(generation)
+
+
+def _newest(folder: Path) -> Path:
+    found = snapshots.current(folder)
+    if found is None:
+        raise StoreError(
+            f"no snapshot has been published in {folder} yet; start the editor's dashboard "
+            f"with COOPTRACK_SNAPSHOTS={folder}, or run `cooptrack migrate --db DATABASE` "
+            "with it set"
+        )
+    return found
+
+
+def _open_generation(path: Path) -> _Generation:
+    connection = _connect(path, read_only=True)
+    try:
+        _check_current(connection, path)
+    except BaseException:
+        connection.close()
+        raise
+    return _Generation(path, connection)
+
+
+def _check_snapshot(path: Path) -> None:
+    """A copy about to be published opens, and is of this release's schema."""
+    connection = _connect(path, read_only=True)
+    try:
+        _check_current(connection, path)
+    finally:
+        connection.close()
+
+
+def _check_current(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+    if _outdated(connection, path):
+        raise StoreError(
+            f"{path.name} was published by another release of cooptrack; the editor "
+            "publishes a current one when it starts"
+        )
+
+
+# --- past one machine: the record kept by an engine made for many readers and writers ------
+
+
+def _refuse_remote(path: str | os.PathLike[str] | None) -> None:
+    """A remote record (COOPTRACK_DB=ducklake:…/md:…) is opened by `connect_remote`; the file
+    code paths refuse it with the reason, never by treating the address as a file name."""
+    address = config.remote_record(path)
+    if address is not None:
+        connect_remote(address).close()
+        raise ConfigError(
+            f"COOPTRACK_DB names a {_scheme(address)} record: this release reads and writes "
+            "records in DuckDB files only; see docs/deployment.md (past one machine)"
+        )
+
+
+def connect_remote(address: str) -> duckdb.DuckDBPyConnection:
+    """A connection to a record kept by DuckLake (a Postgres catalog and object storage) or
+    MotherDuck, attached as `record`: raises ConfigError naming the DuckDB extensions that are
+    not installed here (they are never downloaded on the fly). The address, which may hold a
+    password, is never put in a message."""
+    connection = quiet(duckdb.connect(":memory:", config=_CONFIG))
+    try:
+        needed = config.remote_extensions(address)
+        missing = [name for name in needed if not _extension_installed(connection, name)]
+        if missing:
+            commands = "; ".join(f"INSTALL {name}" for name in missing)
+            raise ConfigError(
+                f"COOPTRACK_DB names a {_scheme(address)} record, which needs DuckDB's "
+                f"{' and '.join(missing)} extension{'s' if len(missing) > 1 else ''}, not "
+                f"installed here; install {'them' if len(missing) > 1 else 'it'} where the "
+                f"network allows (duckdb -c '{commands}') "
+                "or point COOPTRACK_DB at a file"
+            )
+        for name in needed:
+            connection.execute(f"LOAD {name}")  # names from config.REMOTE_SCHEMES only
+        escaped = address.replace("'", "''")
+        connection.execute(f"ATTACH '{escaped}' AS record")
+        connection.execute("USE record")
+    except duckdb.Error as error:
+        connection.close()
+        raise StoreError(
+            f"the {_scheme(address)} record cannot be opened: {_first(str(error))[:200]}"
+        ) from None
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _extension_installed(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = connection.execute(
+        "SELECT bool_or(installed) FROM duckdb_extensions() "
+        "WHERE extension_name = ? OR list_contains(aliases, ?)",
+        [name, name],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _scheme(address: str) -> str:
+    return "MotherDuck" if address.startswith("md:") else "DuckLake"
+
+
 def _existing_file(target: Path) -> Path:
     if not target.exists():
         raise StoreError(f"no database at {target}; create it with: cooptrack init --db {target}")
@@ -365,12 +813,12 @@ def _existing_file(target: Path) -> Path:
     return target
 
 
-def _connect_when_free(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-write connection, waiting a little while another process reads the file."""
+def _connect_when_free(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection, waiting a little while another process holds the file."""
     deadline = time.monotonic() + WRITE_WAIT_SECONDS
     while True:
         try:
-            return _connect(path, read_only=False)
+            return _connect(path, read_only=read_only)
         except StoreError:
             if time.monotonic() > deadline:
                 raise

@@ -1,13 +1,19 @@
 """The process-wide store and cached query results.
 
-One connection per process (`st.cache_resource`); every query runs on its own cursor inside the
-core. Results are cached with `st.cache_data`, keyed by the database file's modification time,
-so new data shows up without a restart.
+One store per process (`st.cache_resource`); every query runs on its own cursor inside the
+core. Results are cached with `st.cache_data`, keyed by `version()`: the database file's
+modification time, or the name of the snapshot a viewer reads, so new data shows up without a
+restart. `begin_run()`, at the top of every page run, moves to a newly published snapshot and
+keeps the run on one snapshot to its end.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+import uuid
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +21,7 @@ import streamlit as st
 from cooptrack import config
 from cooptrack.db.schema import Kind
 from cooptrack.db.store import Store, default_path
+from cooptrack.errors import ConfigError
 from cooptrack.query import brief as briefs
 from cooptrack.query import calendar, detail, export, profiles
 from cooptrack.query import commitments as commitment_queries
@@ -26,6 +33,8 @@ from cooptrack.query.filters import Filters
 from cooptrack.reference import Vocabulary
 from cooptrack.ui import forms
 
+_RUN = threading.local()  # the id of the page run a script thread is drawing, for logs
+
 
 def today() -> date:
     """Today, or `COOPTRACK_TODAY` (ISO) to view the record as of another day."""
@@ -33,25 +42,61 @@ def today() -> date:
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(path: str) -> Store:
+def _open_store(path: str, role: config.Role) -> Store:
+    if role == "viewer":
+        folder = config.snapshot_folder(Path(path))
+        if folder is None:
+            raise ConfigError(
+                "COOPTRACK_ROLE=viewer reads published snapshots: set COOPTRACK_SNAPSHOTS to "
+                f"the folder the editor publishes in (or make {path}.snapshots beside it)"
+            )
+        return Store.open_viewer(folder, query_seconds=config.query_seconds())
     return Store.open_shared(path, query_seconds=config.query_seconds())
 
 
 def store() -> Store:
     """The process's one store, opened shared (read-only, read-write only while a write runs)
     whether or not editors are configured: adding an editor to a running dashboard must not
-    open a second connection with another configuration. Raises StoreError (shown by the app)
-    when it cannot be opened."""
-    return _open_store(str(default_path()))
+    open a second connection with another configuration. A viewer's store reads the newest
+    snapshot and never writes. Raises StoreError (shown by the app) when it cannot be opened."""
+    return _open_store(str(default_path()), config.role())
+
+
+def editing_offered() -> bool:
+    """False on a viewer: it has no Edit page and no sign-in, whoever asks. A role that is
+    not one is not an editor either (`store()` then says what is wrong with it)."""
+    try:
+        return config.role() != "viewer"
+    except ConfigError:
+        return False
+
+
+def begin_run() -> None:
+    """The start of a page run: the store moves to a newly published snapshot if there is
+    one, and this run reads that one snapshot to its end. A viewer says so in the sidebar."""
+    _RUN.id = uuid.uuid4().hex[:12]
+    opened = store()
+    opened.begin_read()
+    if opened.viewer:
+        published = opened.published_at()
+        when = (
+            "" if published is None else time.strftime(" at %H:%M:%S UTC", time.gmtime(published))
+        )
+        st.sidebar.caption(
+            f":material/visibility: **Read-only copy**: the record as published{when}. "
+            "Changes are made on the editors' dashboard and appear here within seconds; "
+            "there is no Edit page on this server."
+        )
+
+
+def current_run() -> str | None:
+    """An id for the page run this thread is drawing, for log lines (None outside a run)."""
+    return getattr(_RUN, "id", None)
 
 
 def version() -> str:
-    """Changes whenever the database file does, to key the result caches."""
-    path = store().path
-    try:
-        return f"{path}:{path.stat().st_mtime_ns}"
-    except OSError:
-        return str(path)
+    """Changes whenever the record this run reads does, to key the result caches."""
+    return store().revision()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

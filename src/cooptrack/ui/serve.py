@@ -4,11 +4,18 @@ Streamlit runs `cooptrack/ui/dashboard.py`, which runs the project's `app.py` (s
 docstring for why the entry point is not `app.py` itself). The project's Streamlit settings
 (no error details for users, no file watcher, …) are passed as options, so they hold from any
 folder; options given here come after them and win.
+
+Log lines go to standard error, as text or, with COOPTRACK_LOG_FORMAT=json, one JSON object per
+line; each names the process's role and id, and, within a page run, the browser session and
+the run (so one visitor's requests can be followed across lines). Nothing a user typed as a
+password, and no secrets file content, is ever logged.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -16,6 +23,7 @@ from pathlib import Path
 from streamlit.web import cli
 
 from cooptrack import config
+from cooptrack.errors import ConfigError
 
 ENTRY = Path(__file__).resolve().parent / "dashboard.py"
 
@@ -32,10 +40,77 @@ def settings_as_options(path: Path) -> list[str]:
     ]
 
 
+class RunContext(logging.Filter):
+    """Adds `role`, `session` and `run` to every record ("-" outside a page run)."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__()
+        self.role = role
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.role = self.role
+        record.session = _session_id() or "-"
+        data = sys.modules.get("cooptrack.ui.data")  # loaded once the first page runs
+        run = data.current_run() if data is not None else None
+        record.run = run or "-"
+        return True
+
+
+def _session_id() -> str | None:
+    """Streamlit's id of the browser session whose page run is logging, if any."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: PLC0415
+
+        context = get_script_run_ctx(suppress_warning=True)
+    except Exception:  # logging must never fail for want of an id
+        return None
+    return None if context is None else str(context.session_id)[:12]
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "role": getattr(record, "role", "-"),
+            "pid": record.process,
+            "session": getattr(record, "session", "-"),
+            "run": getattr(record, "run", "-"),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        text: str = json.dumps(entry, ensure_ascii=False)
+        return text
+
+
+TEXT_FORMAT = (
+    "%(asctime)s %(levelname)s %(name)s [%(role)s pid=%(process)d session=%(session)s "
+    "run=%(run)s]: %(message)s"
+)
+
+
+def configure_logging(form: config.LogFormat, role: str) -> logging.Handler:
+    """Standard error, INFO and up, with the run context on every line."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RunContext(role))
+    handler.setFormatter(JsonLines() if form == "json" else logging.Formatter(TEXT_FORMAT))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    return handler
+
+
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    try:
+        role, form = config.role(), config.log_format()
+    except ConfigError as error:
+        print(f"cooptrack: error: {error}", file=sys.stderr)
+        sys.exit(2)
+    configure_logging(form, role)
+    logging.getLogger("cooptrack.serve").info(
+        "starting the %s dashboard (pid %d)", role, os.getpid()
     )
     options = settings_as_options(config.streamlit_settings())
     sys.argv = ["streamlit", "run", str(ENTRY), *options, *sys.argv[1:]]
