@@ -20,12 +20,21 @@ st.set_page_config(page_title="cooptrack", page_icon=":material/handshake:", lay
 HERE = Path(__file__).resolve().parent
 
 
-def routed(name: str, title: str, icon: str, default: bool = False) -> st.Page:
-    """A page from pages/NAME.py, at /NAME (the default page at /)."""
+def routed(
+    name: str, title: str, icon: str, default: bool = False, hidden: bool = False
+) -> st.Page:
+    """A page from pages/NAME.py, at /NAME (the default page at /); `hidden` pages are
+    reached by links only (a record's own page)."""
     path = str(HERE / "pages" / f"{name}.py")
     if default:
         return st.Page(path, title=title, icon=f":material/{icon}:", default=True)
-    return st.Page(path, title=title, icon=f":material/{icon}:", url_path=name)
+    return st.Page(
+        path,
+        title=title,
+        icon=f":material/{icon}:",
+        url_path=name,
+        visibility="hidden" if hidden else "visible",
+    )
 
 
 PAGES = [
@@ -36,6 +45,10 @@ PAGES = [
     routed("countries", "Countries", "flag"),
     routed("conventions", "Conventions", "gavel"),
     routed("coverage", "Coverage", "fact_check"),
+    routed("brief", "Briefing", "description"),
+    routed("glossary", "Glossary", "menu_book"),
+    routed("commitment", "Commitment", "handshake", hidden=True),
+    routed("meeting", "Meeting", "event", hidden=True),
 ]
 EDIT_PAGE = routed("edit", "Edit", "edit")
 
@@ -46,13 +59,11 @@ def show_unshown_confirmation() -> None:
         st.success(flash, icon=":material/check_circle:")
 
 
-editing = data.editing_offered()  # a viewer (COOPTRACK_ROLE=viewer) never offers editing
-page = st.navigation(PAGES + ([EDIT_PAGE] if editing and auth.current_editor() else []))
+page = st.navigation(PAGES + ([EDIT_PAGE] if auth.current_editor() else []))
 try:
-    data.begin_run()
+    data.store()
     st.session_state.filters = shared_filters.render()
-    if editing:
-        auth.render_sign_in()
+    auth.render_sign_in()
     page.run()
 except CooptrackError as error:
     show_unshown_confirmation()

@@ -6,7 +6,14 @@ from cooptrack.query.figures import status_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, chart_safe
-from cooptrack.ui.widgets import COMMITMENT_COLUMNS, caption, empty_state, record_table, table
+from cooptrack.ui.widgets import (
+    COMMITMENT_COLUMNS,
+    caption,
+    download_calendar,
+    empty_state,
+    record_table,
+    table,
+)
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -40,6 +47,7 @@ with show_overdue:
                 "commitments (scroll the table)."
             )
         table(overdue, COMMITMENT_COLUMNS, key="overdue_commitments", counted=counted)
+download_calendar("commitments", filters)
 
 left, right = st.columns(2)
 left.plotly_chart(

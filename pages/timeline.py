@@ -8,7 +8,13 @@ from cooptrack.ui import data
 from cooptrack.ui.detail import meeting_panel
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, as_text, chart_safe, label
-from cooptrack.ui.widgets import caption, empty_state, record_table
+from cooptrack.ui.widgets import (
+    caption,
+    download_calendar,
+    empty_state,
+    page_path,
+    record_table,
+)
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -65,6 +71,12 @@ if st.session_state.get("meeting_choice") not in ids:
 choice = st.selectbox("Meeting", ids, format_func=labels.__getitem__, key="meeting_choice")
 st.query_params["meeting"] = choice
 meeting_panel(choice)
+st.page_link(
+    page_path("meeting"),
+    label="This meeting's own page: its series, the notes citing it, its briefing",
+    query_params={"id": choice},
+    icon=":material/open_in_new:",
+)
 
 st.subheader(f"{total:,} meetings match")
 record_table(
@@ -75,3 +87,4 @@ record_table(
     key="meetings",
     total=total,
 )
+download_calendar("meetings", filters)

@@ -425,9 +425,15 @@ def _inline(children: list[Any]) -> Iterator[tuple[Any, str | None]]:
         yield child, label
 
 
+# The one other link a page may draw in record text: a record's own page, by its encoded id.
+_RECORD_PAGE = re.compile(r"(?:commitment|meeting)\?id=[A-Za-z0-9%._~-]+")
+
+
 def _link_problems(token: Any, label: str | None) -> list[str]:
     href = str(token.attrs.get("href", ""))
     named = (label or "").replace(WORD_JOINER, "")
+    if _RECORD_PAGE.fullmatch(href):
+        return []
     if urlsplit(href).scheme not in ("http", "https") or unquote(href) != unquote(named):
         return [f"link {named[:60]!r} to {href[:60]!r}"]
     return []
@@ -470,6 +476,7 @@ def page_problems(at: AppTest) -> list[str]:
         *(m.label for m in at.metric),
         *(str(m.value) for m in at.metric),
         *(cell for t in at.table for cell in _cells(t.value)),
+        *(link.proto.label for link in at.get("page_link")),
     ]
     problems += [f"unsafe_allow_html: {m.value[:80]!r}" for m in at.markdown if m.proto.allow_html]
     for body in bodies:
@@ -487,6 +494,9 @@ def _cells(frame: Any) -> Iterator[str]:
 
 def test_the_checker_sees_what_the_pages_must_not_do() -> None:
     """The sweep is only as good as its checker: each way markup shows must be caught."""
+    assert markdown_problems("[the text](commitment?id=c-1%20x)") == []  # a record's page
+    assert markdown_problems("[x](commitment?id=a&next=https://evil.example)")
+    assert markdown_problems("[x](/commitment?id=a)")  # relative to the page only
     caught = [
         "![x](https://evil.example/x.png)",
         "[Official](https://phish.example/login)",
@@ -598,6 +608,69 @@ def test_every_page_with_every_record(
     searched = open_app(db, monkeypatch, page, q=HOSTILE_SEARCH)
     checked(searched, f"{which} {page} ?q=")
     assert HOSTILE_SEARCH in literal(" ".join(c.value for c in searched.caption))
+
+
+# The pages of one record, opened for every record (bundled: a few of each; hostile: all of
+# the sweep's own records, whose every text is hostile).
+RECORD_PAGES = {
+    "pages/commitment.py": ("commitments", "id"),
+    "pages/meeting.py": ("meetings", "id"),
+    "pages/brief.py": ("meetings", "meeting"),
+}
+RECORD_PAGE_TITLES = {
+    "pages/commitment.py": "Commitment",
+    "pages/meeting.py": "Meeting",
+    "pages/brief.py": "Briefing",
+    "pages/glossary.py": "Glossary",
+}
+
+
+def sweep_ids(db: Path, kind: str, which: str) -> list[str]:
+    ids = record_ids(db, kind)
+    swept = [i for i in ids if i.startswith("sweep-")]
+    return swept if which == "hostile" else ids[:: max(1, len(ids) // 3)][:3]
+
+
+@pytest.mark.parametrize("which", ["bundled", "hostile"])
+@pytest.mark.parametrize("page", [*RECORD_PAGES, "pages/glossary.py"])
+def test_the_pages_of_one_record_with_every_record(
+    which: str, page: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commitment's, a meeting's and a brief's page over each record, and the glossary
+    (which shows the hostile convention, organisation and topic names)."""
+    db = request.getfixturevalue(f"{which}_db")
+    if page not in RECORD_PAGES:
+        at = checked(open_app(db, monkeypatch, page), f"{which} {page}")
+        assert RECORD_PAGE_TITLES[page] in [t.value for t in at.title]
+        if which == "hostile":
+            assert MARKUP.split("\n")[0] in literal(" ".join(_cells_of(at)))
+        return
+    kind, key = RECORD_PAGES[page]
+    ids = sweep_ids(db, kind, which)
+    assert ids
+    for ident in ids:
+        params = {key: ident}
+        at = checked(open_app(db, monkeypatch, page, False, **params), f"{which} {page} {ident}")
+        assert RECORD_PAGE_TITLES[page] in [t.value for t in at.title]
+        assert not at.warning or page == "pages/commitment.py"  # found (overdue warns)
+
+
+def _cells_of(at: AppTest) -> list[str]:
+    return [cell for t in at.table for cell in _cells(t.value)]
+
+
+def test_a_hostile_commitment_reads_as_written_on_its_page(
+    hostile_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_app(hostile_db, monkeypatch, "pages/commitment.py", id="sweep-markup-commitment")
+    assert MARKUP in [t.value for t in at.text]  # the text, and the note, line by line
+    labels = [literal(link.proto.label) for link in at.get("page_link")]
+    # made at, fulfilled by: literal, cut to a label's length
+    assert any(SHORT_MARKUP[:100] in text for text in labels)
+    meeting = open_app(hostile_db, monkeypatch, "pages/meeting.py", id="sweep-markup")
+    assert next(literal(h.value) for h in meeting.subheader) == SHORT_MARKUP
+    links = [c for t in meeting.table for c in _cells(t.value) if "](commitment?id=" in c]
+    assert links and all(markdown_problems(c) == [] for c in links)
 
 
 def record_ids(db: Path, kind: str) -> list[str]:
