@@ -201,7 +201,7 @@ class Store:
         """The editor of a deployment with viewers: a fresh snapshot to read from the start
         (the file may have changed while no writer published)."""
         with cls.open(target, read_only=False) as writer:  # migrates an older file
-            if writer._connection is not None:
+            if writer._connection is not None and not _published_since(target, folder):
                 writer.publish(writer._connection, quietly=False)
         return cls(
             None,
@@ -701,6 +701,15 @@ class _Snapshots:
                 generation.connection.close()
                 generation.closed = True
                 self._retired.remove(generation)
+
+
+def _published_since(database: Path, folder: Path) -> bool:
+    """True when the newest snapshot was copied after the file last changed."""
+    try:
+        newest = snapshots.current(folder)
+        return newest is not None and newest.stat().st_mtime_ns >= database.stat().st_mtime_ns
+    except (StoreError, OSError):
+        return False
 
 
 def _newest(folder: Path) -> Path:

@@ -23,7 +23,8 @@ from pathlib import Path
 from streamlit.web import cli
 
 from cooptrack import config
-from cooptrack.errors import ConfigError
+from cooptrack.db.store import Store
+from cooptrack.errors import ConfigError, CooptrackError
 
 ENTRY = Path(__file__).resolve().parent / "dashboard.py"
 
@@ -102,6 +103,17 @@ def configure_logging(form: config.LogFormat, role: str) -> logging.Handler:
     return handler
 
 
+def publish_first_snapshot(log: logging.Logger) -> None:
+    """An editor with a snapshot folder publishes before it serves, so that viewers started
+    beside it have a record to read before anyone opens a page here."""
+    try:
+        database = config.database_path()
+        if database.is_file() and config.snapshot_folder(database) is not None:
+            Store.open_shared(database).close()  # publishes unless the newest is current
+    except CooptrackError as error:
+        log.error("no snapshot published at start: %s", error)  # pages say what is wrong
+
+
 def main() -> None:
     try:
         role, form = config.role(), config.log_format()
@@ -109,9 +121,10 @@ def main() -> None:
         print(f"cooptrack: error: {error}", file=sys.stderr)
         sys.exit(2)
     configure_logging(form, role)
-    logging.getLogger("cooptrack.serve").info(
-        "starting the %s dashboard (pid %d)", role, os.getpid()
-    )
+    log = logging.getLogger("cooptrack.serve")
+    log.info("starting the %s dashboard (pid %d)", role, os.getpid())
+    if role == "editor":
+        publish_first_snapshot(log)
     options = settings_as_options(config.streamlit_settings())
     sys.argv = ["streamlit", "run", str(ENTRY), *options, *sys.argv[1:]]
     cli.main()
