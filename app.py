@@ -59,11 +59,13 @@ def show_unshown_confirmation() -> None:
         st.success(flash, icon=":material/check_circle:")
 
 
-page = st.navigation(PAGES + ([EDIT_PAGE] if auth.current_editor() else []))
+editing = data.editing_offered()  # a viewer (COOPTRACK_ROLE=viewer) never offers editing
+page = st.navigation(PAGES + ([EDIT_PAGE] if editing and auth.current_editor() else []))
 try:
-    data.store()
+    data.begin_run()
     st.session_state.filters = shared_filters.render()
-    auth.render_sign_in()
+    if editing:
+        auth.render_sign_in()
     page.run()
 except CooptrackError as error:
     show_unshown_confirmation()
