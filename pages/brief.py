@@ -18,6 +18,9 @@ version, today = data.version(), data.today()
 st.title("Briefing")
 choices = data.brief_choices(version, today)
 wanted = st.query_params.get("meeting")
+if not choices:
+    st.info("The record holds no meeting yet: a briefing is made for one.", icon=":material/info:")
+    st.stop()
 try:
     made: Brief = data.brief(version, wanted, today)
 except InputError:

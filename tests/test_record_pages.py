@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FIXTURE_SEED_DIR
 from streamlit.testing.v1 import AppTest
 from test_pages import APP, literal, page_path
 
@@ -19,6 +20,7 @@ from cooptrack.query import calendar
 from cooptrack.query.export import export_bytes, plain_cell
 from cooptrack.query.filters import FilterInput, from_query_params, resolve_strict
 from cooptrack.query.meetings import vocabulary
+from cooptrack.record.seed import build_database
 
 TODAY = "2026-11-28"
 
@@ -180,3 +182,14 @@ def test_the_briefing_page_shows_the_brief_of_the_meeting_asked_for(
     at.selectbox(key="brief_meeting").set_value("m-c").run()
     assert literal(at.header[0].value) == plain_cell(meetings["m-c"]["title"])
     assert at.query_params["meeting"] == "m-c"
+
+
+def test_an_empty_record_has_no_brief_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty.duckdb"
+    build_database(FIXTURE_SEED_DIR, empty, empty=True)
+    at = open_page(empty, monkeypatch, "pages/brief.py")
+    assert [i.value for i in at.info] == [
+        "The record holds no meeting yet: a briefing is made for one."
+    ]

@@ -114,7 +114,7 @@ def meeting_choices(store: Store, today: date) -> dict[str, str]:
     ahead, soonest first, then the most recent ones (a few hundred, at any scale)."""
     ahead = _meetings(
         store,
-        "alive_to >= $today AND status <> 'cancelled'",
+        "alive_to >= $today",
         {"today": today},
         "alive_from, id",
         CHOICES_AHEAD,
