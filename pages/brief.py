@@ -58,8 +58,8 @@ why = {
     "the latest meeting": (" No meeting is ahead: this is the latest one."),
 }.get(made.chosen, "")
 st.caption(
-    f"Prepared on {today:%d %B %Y}.{why} Print this page from your browser for paper; the "
-    "Word file holds the same and can be edited."
+    f"Prepared on {today:%d %B %Y}.{why} For paper, close the sidebar («) and print this page "
+    "from the browser; the Word file holds the same and can be edited."
 )
 
 st.header(md(meeting.title))
