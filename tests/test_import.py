@@ -55,7 +55,24 @@ def test_export_import_into_a_fresh_database_export_gives_identical_files(
             plan = tabular.plan(store, f"{kind}.csv", original[kind])
             assert plan.problems == [] and plan.changes == []
             assert tabular.apply(store, "tester", plan) == len(plan.adds) > 0
-    assert exports(fresh) == original
+    # The latest follow-up is a note, which a commitments file does not carry: those two
+    # derived columns are empty after the round trip; every other byte is the same.
+    notes = ("latest_followup_on", "latest_followup")
+    after = exports(fresh)
+    assert after["commitments"] != original["commitments"]
+    assert without(after["commitments"], notes) == without(original["commitments"], notes)
+    rows = list(csv.DictReader(io.StringIO(after["commitments"].decode())))
+    assert rows and all(not row[column] for row in rows for column in notes)
+    assert {k: v for k, v in after.items() if k != "commitments"} == {
+        k: v for k, v in original.items() if k != "commitments"
+    }
+
+
+def without(content: bytes, columns: tuple[str, ...]) -> list[list[str]]:
+    """The CSV's rows with `columns` left out."""
+    rows = list(csv.reader(io.StringIO(content.decode())))
+    keep = [i for i, name in enumerate(rows[0]) if name not in columns]
+    return [[row[i] for i in keep] for row in rows]
 
 
 def edited_commitments(bundled_db: Path) -> bytes:
@@ -74,13 +91,15 @@ def test_a_dry_run_lists_changes_and_writes_nothing(writable: Path, bundled_db: 
         plan = tabular.plan(store, "c.csv", content)
     assert plan.adds == [] and plan.problems == []
     assert plan.changes == [("cc2-cop26-common-ground", [("status", "proposed", "dropped")])]
-    assert plan.unchanged == 6
+    assert plan.unchanged == seed_count("commitments") - 1
     assert exports(writable) == exports(bundled_db)
 
 
 def test_problems_name_row_column_and_reason_and_block_the_whole_file(writable: Path) -> None:
     good = exports(writable)["meetings"].decode().splitlines(keepends=True)
-    header, first, second = good[0], good[1], good[2]
+    header = good[0]
+    first = next(line for line in good if line.startswith("hlc-3,"))
+    second = next(line for line in good if line.startswith("hlc-4,"))
     bad_date = second.replace("2013-02-13", "2013-02-30", 1)
     bad_country = first.replace(",Italy,", ",Narnia,", 1).replace("hlc-3,", "hlc-99,", 1)
     bad_country = bad_country.replace("3rd EU", "99th EU", 1)
@@ -118,8 +137,10 @@ def test_excel_files_import_like_csv_even_with_excel_dates_and_numbers(writable:
     assert sheet is not None
     for row in rows:
         sheet.append(row)
-    sheet["G3"] = __import__("datetime").datetime(2013, 2, 13)
-    sheet["F3"] = 4.0
+    line = next(n for n, row in enumerate(rows, start=1) if row[0] == "hlc-4")
+    start, ordinal = rows[0].index("start_date") + 1, rows[0].index("ordinal") + 1
+    sheet.cell(line, start).value = __import__("datetime").datetime(2013, 2, 13)
+    sheet.cell(line, ordinal).value = 4.0
     buffer = io.BytesIO()
     book.save(buffer)
     with Store.open(writable) as store:
@@ -678,7 +699,8 @@ def test_three_thousand_rows_plan_and_apply_in_bulk(writable: Path) -> None:
             "SELECT (SELECT count(*) FROM commitments), (SELECT count(*) FROM commitment_facts),"
             " (SELECT count(*) FROM history WHERE via = 'import c.csv')"
         )
-    assert counted == [(3_007, 3_007, 3_000)]
+    total = seed_count("commitments") + 3_000
+    assert counted == [(total, total, 3_000)]
     assert elapsed < 30  # about 0.5 s on a quiet machine
 
 

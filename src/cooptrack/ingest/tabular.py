@@ -56,8 +56,10 @@ REQUIRED = {
     "commitments": {"id", "text", "made_by", "status", "sources"},
 }
 _COMMON = ("id", "countries", "conventions", "topics", "confidence", "sources")
-# Every column an export of each kind has; the import reads all of them but `organisations`
-# (a meeting's chairs and organisers together, derived from those two columns).
+# Every column an export of each kind has. The import accepts all of them, so an export
+# imports back as it is, but uses none that is derived from others: a meeting's
+# `organisations` (its chairs' and organisers'), a commitment's `due` (its due date or the
+# meeting it looked ahead to), `overdue` and latest follow-up (the follow-ups say those).
 COLUMNS: dict[str, frozenset[str]] = {
     "meetings": frozenset(
         {*_COMMON, "title", "short_title", "kind", "series", "ordinal", "start_date", "end_date"}
@@ -71,6 +73,7 @@ COLUMNS: dict[str, frozenset[str]] = {
     "commitments": frozenset(
         {*_COMMON, "text", "made_by", "meeting", "made_on", "due_date", "ahead_of", "status"}
         | {"fulfilled_by"}
+        | {"due", "overdue", "latest_followup_on", "latest_followup"}  # derived: read, unused
     ),
 }
 _MERGED = re.compile(
