@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from browser.conftest import TODAY
 from cooptrack.db.store import Store
 from cooptrack.query.export import count_rows
 from cooptrack.query.filters import FilterInput, resolve_strict
@@ -86,10 +87,14 @@ def query(url: str) -> tuple[str, dict[str, list[str]]]:
     return parts.path, parse_qs(parts.query)
 
 
+PINNED = ("--today", TODAY)
+
+
 def cli_export(db: Path, *args: str) -> bytes:
-    """What a user of `cooptrack export` gets on stdout, run as its own process."""
+    """What a user of `cooptrack export` gets on stdout, run as its own process, on the day the
+    test server is pinned to (a commitment's `overdue` depends on the day)."""
     done = subprocess.run(
-        [sys.executable, "-m", "cooptrack.cli", "export", *args, "--db", str(db)],
+        [sys.executable, "-m", "cooptrack.cli", "export", *args, "--db", str(db), *PINNED],
         cwd=ROOT,
         capture_output=True,
         check=True,
