@@ -71,3 +71,17 @@ clean:
 .PHONY: extract-score
 extract-score: $(BIN)/.installed
 	$(BIN)/python -m tools.extract_score --part $(or $(PART),all) $(if $(MISSES),--misses)
+
+# Many visitors at once: phases of LOAD_SESSIONS concurrent headless-Chromium sessions (links
+# and page switches, LOAD_SECONDS each) against a real server on a copy of DB, or of a benchmark
+# scale with LOAD_SCALE=1m; prints errors, median and p95 time to first chart, server CPU and
+# memory. Loopback only, bounded, stops by itself. LOAD_FLAGS for more, e.g. "--viewers 2
+# --change-every 10" (an editor and two viewers, a change imported every 10 s), "--client
+# protocol" (Streamlit's websocket protocol, no browser: the servers' capacity alone) or
+# "--think 5" (visitors read each page for about 5 s).
+LOAD_SESSIONS ?= 1 10 20
+LOAD_SECONDS ?= 60
+.PHONY: load
+load: $(BIN)/.installed $(DB)
+	$(BIN)/python -m benchmarks.load $(if $(LOAD_SCALE),--scale $(LOAD_SCALE),--db $(DB)) \
+		$(foreach n,$(LOAD_SESSIONS),--sessions $(n)) --seconds $(LOAD_SECONDS) $(LOAD_FLAGS)
