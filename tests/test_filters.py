@@ -199,8 +199,8 @@ def test_bad_values_are_named_and_the_rest_still_applies(
 ) -> None:
     mixed = FilterInput(**{**raw.__dict__, "topics": (*raw.topics, "biodiversity")})
     filters, problems = resolve(mixed, VOCABULARY)
-    assert [p.filter for p in problems] == [names]
-    assert message in problems[0].message
+    assert [p.at for p in problems] == [names]
+    assert message in problems[0].reason
     assert filters.topics == ("biodiversity",)
     with pytest.raises(InputError, match=re.escape(message)):
         resolve_strict(raw, VOCABULARY)
@@ -209,9 +209,9 @@ def test_bad_values_are_named_and_the_rest_still_applies(
 def test_a_huge_value_is_named_without_being_repeated() -> None:
     huge = "Narnia " * 150_000
     _, problems = resolve(FilterInput(countries=(huge,), search=huge, date_to=huge), VOCABULARY)
-    assert [p.filter for p in problems] == ["country", "to", "search"]
-    assert all(len(p.message) < 200 and len(p.value) < 50 for p in problems)
-    assert "1,050,000 characters long" in problems[0].message
+    assert [p.at for p in problems] == ["country", "to", "search"]
+    assert all(len(p.reason) < 200 and len(p.field) < 50 for p in problems)
+    assert "1,050,000 characters long" in problems[0].reason
 
 
 def test_search_sql_grows_with_distinct_words_and_stops_at_the_limit() -> None:
@@ -252,7 +252,7 @@ def test_link_parameters_resolve_and_every_ignored_value_is_named(
     assert filters == expected
     assert len(problems) == len(named)
     for problem, words in zip(problems, named, strict=True):
-        assert words in problem.message
+        assert words in problem.reason
 
 
 def test_link_parameters_other_than_filters_are_left_to_the_pages() -> None:

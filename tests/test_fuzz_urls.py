@@ -100,13 +100,13 @@ def test_any_link_gives_bounded_filters_and_names_what_it_ignores(
     assert len(set(filters.search.lower().split())) <= MAX_SEARCH_WORDS
     assert len(problems) <= len(LIST_KEYS) * MAX_VALUES + 2 * len(SINGLE_KEYS) + 1
     for problem in problems:
-        assert len(problem.message) < 600 and problem.message.isprintable(), problem
-        assert len(problem.value) <= 41 and problem.value.isprintable(), problem
+        assert len(problem.reason) < 600 and problem.reason.isprintable(), problem
+        assert len(problem.field) <= 41 and problem.field.isprintable(), problem
 
-    named = {problem.filter for problem in problems}
+    named = {problem.at for problem in problems}
     for key, field in FIELDS.items():
         given_values = as_list(link.get(key))
-        mentioned = [p for p in problems if p.filter == key]
+        mentioned = [p for p in problems if p.at == key]
         if len(given_values) > MAX_VALUES:
             assert len(mentioned) == 1 and getattr(filters, field) == ()
             continue
@@ -116,7 +116,7 @@ def test_any_link_gives_bounded_filters_and_names_what_it_ignores(
     for key, used in (("from", filters.date_from), ("to", filters.date_to), ("q", filters.search)):
         given_values = as_list(link.get(key))
         if len(given_values) > 1:
-            assert any(f"'{key}' given {len(given_values):,} times" in p.message for p in problems)
+            assert any(f"'{key}' given {len(given_values):,} times" in p.reason for p in problems)
         if given_values and not used:
             assert named & {"from", "to", "search"}, (key, given_values[-1][:50])
 

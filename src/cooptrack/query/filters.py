@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from cooptrack.dates import PartialDate
-from cooptrack.errors import InputError
+from cooptrack.errors import InputError, Problem
 from cooptrack.reference import CENTRAL_ASIA_CODE, Vocabulary, resolve_countries
 
 # Limits of one request (a link, a command, the sidebar), in one place.
@@ -75,15 +75,6 @@ class Filters:
         return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text)[:80]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One value that could not be used, and why; the UI shows it, the CLI stops on it."""
-
-    filter: str
-    value: str
-    message: str
-
-
 def resolve(raw: FilterInput, vocabulary: Vocabulary) -> tuple[Filters, list[Problem]]:
     """Resolve every value it can; return what it could not use as problems."""
     problems: list[Problem] = []
@@ -117,7 +108,12 @@ def resolve(raw: FilterInput, vocabulary: Vocabulary) -> tuple[Filters, list[Pro
     date_to = _date(raw.date_to, "to", problems, end_of_period=True)
     if date_from and date_to and date_from > date_to:
         problems.append(
-            Problem("to", raw.date_to or "", f"--from {raw.date_from} is after --to {raw.date_to}")
+            Problem(
+                "to",
+                raw.date_to or "",
+                f"--from {raw.date_from} is after --to {raw.date_to}",
+                place="filter",
+            )
         )
         date_from = date_to = None
     filters = Filters(
@@ -137,7 +133,7 @@ def resolve_strict(raw: FilterInput, vocabulary: Vocabulary) -> Filters:
     """Like `resolve`, but the first problem stops everything (for the command line)."""
     filters, problems = resolve(raw, vocabulary)
     if problems:
-        raise InputError(problems[0].message)
+        raise InputError(problems[0].reason)
     return filters
 
 
@@ -151,7 +147,12 @@ def query_input(params: Mapping[str, str | Sequence[str]]) -> tuple[FilterInput,
         values = _values_of(params, key)
         if len(values) > 1:
             problems.append(
-                Problem(key, "", f"'{key}' given {len(values):,} times (only the last is used)")
+                Problem(
+                    key,
+                    "",
+                    f"'{key}' given {len(values):,} times (only the last is used)",
+                    place="filter",
+                )
             )
         singles[key] = values[-1] if values else None
     raw = FilterInput(
@@ -209,7 +210,12 @@ def _usable_values(tokens: Sequence[str], name: str, problems: list[Problem]) ->
     """The values of one list filter that can be looked up; the others become problems."""
     if len(tokens) > MAX_VALUES:
         problems.append(
-            Problem(name, "", f"{len(tokens):,} {name} values; the limit is {MAX_VALUES}")
+            Problem(
+                name,
+                "",
+                f"{len(tokens):,} {name} values; the limit is {MAX_VALUES}",
+                place="filter",
+            )
         )
         return []
     usable = []
@@ -218,7 +224,9 @@ def _usable_values(tokens: Sequence[str], name: str, problems: list[Problem]) ->
         if reason is None:
             usable.append(token)
         else:
-            problems.append(Problem(name, _value_text(token), f"a {name} value {reason}"))
+            problems.append(
+                Problem(name, _value_text(token), f"a {name} value {reason}", place="filter")
+            )
     return usable
 
 
@@ -243,7 +251,9 @@ def _search(text: str | None, problems: list[Problem]) -> str:
     if reason is None and len(words) > MAX_SEARCH_WORDS:
         reason = f"has {len(words):,} different words; the limit is {MAX_SEARCH_WORDS}"
     if reason is not None:
-        problems.append(Problem("search", _value_text(text), f"the search {reason}"))
+        problems.append(
+            Problem("search", _value_text(text), f"the search {reason}", place="filter")
+        )
         return ""
     return " ".join(text.split())
 
@@ -261,6 +271,7 @@ def _country(token: str, problems: list[Problem]) -> tuple[str, ...]:
                 _value_text(token),
                 f"unknown country {shown(token)}; use an ISO code (KZ or KAZ), an English name "
                 f"(Kazakhstan), or 'Central Asia' or {CENTRAL_ASIA_CODE} for the five",
+                place="filter",
             )
         )
     return codes
@@ -280,7 +291,10 @@ def _resolve_each(
             choices = ", ".join(sorted(known)) or "none recorded"
             problems.append(
                 Problem(
-                    name, _value_text(token), f"unknown {name} {shown(token)}; known: {choices}"
+                    name,
+                    _value_text(token),
+                    f"unknown {name} {shown(token)}; known: {choices}",
+                    place="filter",
                 )
             )
         else:
@@ -293,12 +307,14 @@ def _date(text: str | None, name: str, problems: list[Problem], end_of_period: b
         return None
     reason = _unusable(text, MAX_VALUE_CHARS)
     if reason is not None:
-        problems.append(Problem(name, _value_text(text), f"--{name}: the date {reason}"))
+        problems.append(
+            Problem(name, _value_text(text), f"--{name}: the date {reason}", place="filter")
+        )
         return None
     try:
         parsed = PartialDate.parse(text)
     except ValueError as error:
-        problems.append(Problem(name, _value_text(text), f"--{name}: {error}"))
+        problems.append(Problem(name, _value_text(text), f"--{name}: {error}", place="filter"))
         return None
     return parsed.end if end_of_period else parsed.start
 

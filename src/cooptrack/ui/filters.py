@@ -15,13 +15,13 @@ from typing import Any
 
 import streamlit as st
 
+from cooptrack.errors import Problem
 from cooptrack.query.filters import (
     LIST_KEYS,
     MAX_SEARCH_CHARS,
     SINGLE_KEYS,
     FilterInput,
     Filters,
-    Problem,
     from_query_params,
     resolve,
 )
@@ -127,11 +127,11 @@ def render() -> Filters:
     if problems:
         # Dates typed the wrong way round, or a search past its limits; the rest is pickers.
         for problem in problems:
-            st.sidebar.warning(md(problem.message), icon=":material/warning:")
+            st.sidebar.warning(md(problem.reason), icon=":material/warning:")
     _write_url()
     for problem in st.session_state.url_problems:
         st.warning(
-            f"Ignored from the link: {md(problem.message)}. The other filters apply.",
+            f"Ignored from the link: {md(problem.reason)}. The other filters apply.",
             icon=":material/link_off:",
         )
     return filters
