@@ -191,6 +191,9 @@ def _detail_canon(detail: Any) -> list[str]:
 
 
 CANON: dict[str, Callable[[Any], list[str]]] = {
+    "meetings.per_year": lambda f: [
+        f"{y}|{w}|{k}|{n}" for y, w, k, n in zip(f.year, f.what, f.key, f["count"], strict=True)
+    ],
     "meetings.vocabulary": lambda v: [*v.conventions, *v.topics, *v.organisations],
     "profiles.tracked_countries": lambda found: [code for code, _ in found],
     "meetings.dataset_info": lambda info: [f"{k}={n}" for k, n in info.counts.items()],

@@ -348,13 +348,13 @@ def _export_commitments(t: NaiveTables, filters: Filters, today: date) -> pd.Dat
             "due_date": due,
             "due": _column(map(_due, due, rows.ahead_of, ahead_start, ahead.short_title)),
             "ahead_of": rows.ahead_of.map(meetings.title),
-            "status": rows.status,
+            "latest_followup_on": _iso(latest.on_date, latest.on_precision),
+            "latest_followup": list(latest.note),
             "overdue": [
                 str(bool(is_open and by < pd.Timestamp(today))).lower()
                 for is_open, by in zip(rows.is_open, rows.due_by, strict=True)
             ],
-            "latest_followup_on": _iso(latest.on_date, latest.on_precision),
-            "latest_followup": list(latest.note),
+            "status": rows.status,
             "fulfilled_by": rows.fulfilled_by.map(meetings.title),
             "confidence": rows.confidence,
             "sources": [_joined(s) for s in rows.sources],
@@ -443,6 +443,26 @@ def naive_meetings_frame(t: NaiveTables, filters: Filters, limit: int) -> list[s
 def naive_count_meetings(t: NaiveTables, filters: Filters) -> list[str]:
     m = t.meetings()
     return [str(int(_mask(m, filters).sum()))]
+
+
+def naive_per_year(t: NaiveTables, filters: Filters) -> list[str]:
+    """Meetings per year by kind, then commitments made per year by status, counted in pandas."""
+    m, c = t.meetings(), t.commitments()
+    meetings, made = m[_mask(m, filters)], c[_mask(c, filters)]
+    parts = [
+        pd.DataFrame(
+            {"year": meetings.start_date.dt.year, "what": "meetings", "key": meetings.kind}
+        ),
+        pd.DataFrame({"year": made.made_on.dt.year, "what": "commitments", "key": made.status}),
+    ]
+    counts = pd.concat(parts).groupby(["year", "what", "key"]).size().reset_index(name="n")
+    counts = counts.sort_values(["year", "what", "key"])
+    return [f"{y}|{w}|{k}|{n}" for y, w, k, n in counts.itertuples(index=False)]
+
+
+def naive_count_rows(t: NaiveTables, kind: Kind, filters: Filters) -> list[str]:
+    table = {"meetings": t.meetings, "phases": t.phases, "commitments": t.commitments}[kind]()
+    return [str(int(_mask(table, filters).sum()))]
 
 
 def naive_meeting_density(t: NaiveTables, filters: Filters) -> list[str]:
@@ -702,6 +722,8 @@ TWINS: dict[str, Callable[..., list[str] | bytes]] = {
     "meetings.meetings_frame": naive_meetings_frame,
     "meetings.count_meetings": naive_count_meetings,
     "meetings.meeting_density": naive_meeting_density,
+    "meetings.per_year": naive_per_year,
+    "export.count_rows": naive_count_rows,
     "meetings.upcoming_meetings": naive_upcoming_meetings,
     "meetings.meeting_detail": naive_meeting_detail,
     "commitments.recent_followups": naive_recent_followups,

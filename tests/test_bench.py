@@ -244,6 +244,8 @@ def calls_under(filters: Filters) -> list[tuple[str, dict[str, Any]]]:
             for code in ("UNFCCC", "NO-SUCH")
         ),
         *(("export.export_bytes", {"kind": kind, "filters": filters}) for kind in KINDS),
+        *(("export.count_rows", {"kind": kind, "filters": filters}) for kind in KINDS),
+        ("meetings.per_year", {"filters": filters}),
     ]
 
 
