@@ -3,10 +3,11 @@
 Each session is a browser context of its own (a visitor): it opens a filtered link, then goes on
 until the time is up, switching pages in the sidebar (same Streamlit session, filters kept) and
 opening other filtered links (a new session each). Every step is timed from the click or the
-`goto` to the new page's first Plotly chart being drawn. Per phase (a number of sessions) it
-prints the steps completed, the errors (timeouts, an error shown on the page), the median and
-p95 time to first chart, the servers' CPU (cores used on average) and peak memory, and how busy
-the whole machine was (the browsers share it with the servers).
+`goto` to the new page's first Plotly chart being drawn (on a page with no chart under its
+filters, to the end of its run). Per phase (a number of sessions) it prints the steps completed,
+the errors (timeouts, an error shown on the page), the median and p95 time to first chart, the
+servers' CPU (cores used on average) and peak memory, the browsers' CPU, and how busy the whole
+machine was (the browsers share it with the servers, and other work may too).
 
 It only ever talks to servers on this machine (loopback), is bounded in sessions and time, and
 stops by itself. With `--viewers K` it starts an editor and K viewer processes on one snapshot
@@ -89,14 +90,26 @@ class Phase:
 
 
 async def _drawn(page: Any, path: str) -> None:
-    """The page's heading is the one asked for and its first chart is drawn, not stale."""
+    """The page's heading is the one asked for and its first chart is drawn, not stale; or,
+    on a page with no chart under its filters (no COPs found, say), its run has ended."""
+    timeout = STEP_TIMEOUT_S * 1000
     main = page.locator('[data-testid="stMain"]')
-    await main.locator("h1", has_text=HEADINGS[path]).first.wait_for(
-        state="visible", timeout=STEP_TIMEOUT_S * 1000
-    )
+    await main.locator("h1", has_text=HEADINGS[path]).first.wait_for(timeout=timeout)
     fresh = '[data-testid="stElementContainer"]:not([data-stale="true"])'
-    chart = main.locator(f'{fresh} [data-testid="stPlotlyChart"] .main-svg')
-    await chart.first.wait_for(state="visible", timeout=STEP_TIMEOUT_S * 1000)
+    charts = main.locator(f'{fresh} [data-testid="stPlotlyChart"]')
+    drawing = asyncio.ensure_future(charts.locator(".main-svg").first.wait_for(timeout=timeout))
+    finished = asyncio.ensure_future(
+        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+            state="attached", timeout=timeout
+        )
+    )
+    done, _ = await asyncio.wait({drawing, finished}, return_when=asyncio.FIRST_COMPLETED)
+    if drawing not in done and await charts.count() == 0:
+        drawing.cancel()
+    else:
+        await drawing
+    finished.cancel()
+    await asyncio.gather(drawing, finished, return_exceptions=True)
     failed = page.locator('[data-testid="stException"], [data-testid="stAlert"]').filter(
         has_text=FAILURE
     )
@@ -166,8 +179,8 @@ async def _protocol_visitor(
 
 
 async def _first_chart(socket: Any, path: str) -> float:
-    """When the run's first chart arrived; reads on to the end of the run, and raises for an
-    error the page shows or a run with no chart."""
+    """When the run's first chart arrived (or, with none, when the run ended); reads on to
+    the end of the run, and raises for an error the page shows."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: PLC0415
 
     drawn: float | None = None
@@ -175,10 +188,8 @@ async def _first_chart(socket: Any, path: str) -> float:
         message = ForwardMsg()
         message.ParseFromString(await socket.recv())
         kind = message.WhichOneof("type")
-        if kind == "script_finished":
-            if drawn is None:
-                raise RuntimeError(f"{path}: the run ended without a chart")
-            return drawn
+        if kind == "script_finished":  # a page with no chart under its filters: drawn now
+            return time.perf_counter() if drawn is None else drawn
         if kind != "delta" or message.delta.WhichOneof("type") != "new_element":
             continue
         element = message.delta.new_element
@@ -395,6 +406,15 @@ def report(phase: Phase, processes: int) -> str:
     return "\n".join(lines)
 
 
+def _remove_data(logs: Path) -> None:
+    """The copied database, its backups and snapshots: large, and of no use after the run."""
+    for path in logs.iterdir():
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.suffix in (".duckdb", ".wal"):
+            path.unlink(missing_ok=True)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     source = parser.add_mutually_exclusive_group()
@@ -462,12 +482,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             urls, pids, env = list(args.url), list[int](), dict(os.environ)
         else:
             code = snapshot_code(data_dir)
+            stack.callback(shutil.rmtree, code, ignore_errors=True)
             if args.scale:
                 db, _ = prepare_database(args.scale, 0, data_dir, code)
             else:
                 db = Path(args.db or "data/cooptrack.duckdb").resolve()
             copy = logs / "record.duckdb"  # changes made during the load stay out of the source
             shutil.copyfile(db, copy)
+            stack.callback(_remove_data, logs)  # the logs stay
             servers = _servers(copy, args.viewers, args.change_every > 0, logs, code)
             urls, pids, env = stack.enter_context(servers)
         for sessions in phases:

@@ -405,3 +405,24 @@ def test_a_remote_record_names_the_missing_extensions_and_never_the_address(
     assert main(["export", "meetings"]) == 2
     error = capsys.readouterr().err
     assert missing in error and "secret" not in error
+
+
+# --- one watchdog for every query ---------------------------------------------------------------
+
+
+def test_a_query_past_its_time_is_stopped_and_the_others_are_not(
+    bundled_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process's one watchdog thread stops a query past its time, never one that ended
+    in time, and the store goes on answering."""
+    monkeypatch.delenv("COOPTRACK_SNAPSHOTS", raising=False)
+    with Store.open(bundled_db) as store:
+        store.query_seconds = 0.3
+        for _ in range(200):  # each of these ends in time: none may be hit later
+            assert store.rows("SELECT count(*) FROM meetings")[0][0] > 0
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=r"longer than 0\.3 s"):
+            store.rows("SELECT count(*) FROM range(100000000000) a")
+        assert time.monotonic() - started < 10
+        assert store.rows("SELECT count(*) FROM meetings")[0][0] > 0
+        assert sum(t.name == "cooptrack-query-watchdog" for t in threading.enumerate()) == 1

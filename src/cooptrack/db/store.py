@@ -18,6 +18,7 @@ copies too, so it holds the file only while it writes and writing commands can t
 
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import re
@@ -124,6 +125,7 @@ class Store:
         self._write_mutex = threading.Lock()
         self._writing: tuple[int, duckdb.DuckDBPyConnection] | None = None
         self._shared_key: Path | None = None
+        self._run = threading.local()  # the revision a page run reads (see begin_read)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, read_only: bool = True) -> Store:
@@ -279,13 +281,19 @@ class Store:
             self._copies.pin()
             if not self.shared:  # a viewer's path names the snapshot it reads now
                 self.path = self._copies.newest_path()
+        else:
+            self._run.revision = self._file_revision()
         return self.revision()
 
     def revision(self) -> str:
         """Names what this thread's reads see: changes whenever the record does (it keys the
-        dashboard's result caches)."""
+        dashboard's result caches). Within a page run, the file is looked at once."""
         if self._copies is not None:
             return f"{self._copies.folder}/{self._copies.read_name()}"
+        found: str | None = getattr(self._run, "revision", None)
+        return found or self._file_revision()
+
+    def _file_revision(self) -> str:
         try:
             return f"{self.path}:{self.path.stat().st_mtime_ns}"
         except OSError:
@@ -341,6 +349,7 @@ class Store:
         and a snapshot is published after it commits when a snapshot folder is set."""
         if not self.writable:
             raise StoreError(f"{self.path} is open read-only; it cannot be changed here")
+        self._run.revision = None  # this thread's next look sees the write
         if not self.shared:
             with self.cursor() as cursor:
                 yield from _in_transaction(cursor)
@@ -542,23 +551,68 @@ class _ReadWriteLock:
 
 class _Watchdog:
     """Interrupts a cursor's query once `seconds` have passed (DuckDB has no statement
-    timeout of its own)."""
+    timeout of its own). One thread of the process watches every query: a timer thread per
+    query would cost a thread start each, and under load a start waits for the GIL."""
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection, seconds: float | None) -> None:
         self.fired = False
-        self._timer: threading.Timer | None = None
+        self._cursor: duckdb.DuckDBPyConnection | None = cursor
+        self._guard = threading.Lock()
         if seconds is not None:
-            self._timer = threading.Timer(seconds, self._fire, [cursor])
-            self._timer.daemon = True
-            self._timer.start()
+            _WATCHER.watch(self, time.monotonic() + seconds)
 
-    def _fire(self, cursor: duckdb.DuckDBPyConnection) -> None:
-        self.fired = True
-        cursor.interrupt()
+    def fire(self) -> None:
+        with self._guard:
+            if self._cursor is not None:
+                self.fired = True
+                self._cursor.interrupt()
 
     def cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
+        with self._guard:
+            self._cursor = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cursor is None
+
+
+class _Watcher:
+    """The one thread that fires watchdogs whose deadline has passed, soonest first."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._due: list[tuple[float, int, _Watchdog]] = []
+        self._thread: threading.Thread | None = None
+
+    def watch(self, watchdog: _Watchdog, deadline: float) -> None:
+        with self._condition:
+            heapq.heappush(self._due, (deadline, id(watchdog), watchdog))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="cooptrack-query-watchdog", daemon=True
+                )
+                self._thread.start()
+            elif self._due[0][2] is watchdog:
+                self._condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while self._due and self._due[0][2].cancelled:
+                    heapq.heappop(self._due)
+                if not self._due:
+                    self._condition.wait()
+                    continue
+                deadline, _, watchdog = self._due[0]
+                waiting = deadline - time.monotonic()
+                if waiting > 0:
+                    self._condition.wait(waiting)
+                    continue
+                heapq.heappop(self._due)
+            watchdog.fire()
+
+
+_WATCHER = _Watcher()
 
 
 class _Generation:
