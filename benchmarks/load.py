@@ -46,6 +46,12 @@ MAX_SESSIONS = 100
 MAX_SECONDS = 900.0
 STEP_TIMEOUT_S = 60.0
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# Many pages at once are many background pages: Chromium would slow their timers and rendering.
+UNTHROTTLED = [
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
 FAILURE = re.compile("cannot be shown|Something went wrong|Traceback")
 HEADINGS = {
     "/": "EU–Central Asia environment and climate cooperation",
@@ -142,7 +148,7 @@ async def _visitor(
                 await _drawn(page, path)
                 phase.steps.append((kind, time.perf_counter() - started))
             except Exception as error:  # every failure is counted, then reported
-                phase.errors.append(f"session {number} {kind} {path}: {str(error)[:160]}")
+                phase.errors.append(f"session {number} {kind} {path}: {_first_line(error)}")
                 kind = "link"  # start again from a fresh link
                 continue
             kind = "switch" if chooser.random() < 0.7 else "link"
@@ -174,7 +180,7 @@ async def _protocol_visitor(
                 drawn = await asyncio.wait_for(_first_chart(socket, path), STEP_TIMEOUT_S)
             phase.steps.append(("link", drawn - started))
         except Exception as error:  # every failure is counted, then reported
-            phase.errors.append(f"session {number} link {path}: {str(error)[:160]}")
+            phase.errors.append(f"session {number} link {path}: {_first_line(error)}")
         await asyncio.sleep(chooser.uniform(0.5, 1.5) * think)
 
 
@@ -213,7 +219,7 @@ async def _phase(urls: Sequence[str], phase: Phase, client: str, think: float) -
 
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *UNTHROTTLED]
         )
         try:
             deadline = time.monotonic() + phase.seconds
@@ -376,6 +382,11 @@ def run_phase(
 
 
 # --- report ----------------------------------------------------------------------------------
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0][:160]
 
 
 def _p95(values: list[float]) -> float:
