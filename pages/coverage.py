@@ -53,5 +53,11 @@ vague = pd.DataFrame(
 if vague.empty:
     st.success("Every date in the record is known to the day.", icon=":material/check_circle:")
 else:
-    st.markdown(md(f"{len(vague):,} dates are stored at the precision their source gives."))
+    listed = len(vague)
+    shown = "" if report.imprecise_total <= listed else f"; the first {listed:,} are listed"
+    st.markdown(
+        md(
+            f"{report.imprecise_total:,} dates are stored at the precision their source gives{shown}."
+        )
+    )
     table(vague, {c: c for c in vague.columns}, key="coverage-dates")

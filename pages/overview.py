@@ -90,7 +90,7 @@ with right:
 st.subheader("About this record")
 covered = ", ".join(f"{n:,} {TABLE_NAMES.get(table, table)}" for table, n in info.counts.items())
 reviewed = f" Last reviewed **{info.as_of:%d %B %Y}**." if info.as_of else ""
-newest = data.coverage(version).newest_fact
+newest = data.newest_fact(version)
 if newest:
     reviewed += f" Newest dated fact: **{newest:%d %B %Y}**."
 st.markdown(

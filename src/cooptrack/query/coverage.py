@@ -9,6 +9,8 @@ from datetime import date
 
 from cooptrack.db.store import Store
 
+IMPRECISE_LISTED = 1_000  # a large record has many vague dates: list the first, count them all
+
 
 @dataclass(frozen=True)
 class SeriesCoverage:
@@ -48,7 +50,8 @@ class Coverage:
     newest_fact: date | None  # the latest dated fact: a meeting held, a follow-up noted
     counts: dict[str, int]
     series: list[SeriesCoverage] = field(default_factory=list)
-    imprecise: list[Imprecise] = field(default_factory=list)
+    imprecise: list[Imprecise] = field(default_factory=list)  # the first IMPRECISE_LISTED
+    imprecise_total: int = 0
 
 
 _SERIES = """
@@ -98,21 +101,31 @@ def coverage(store: Store) -> Coverage:
     for series, kind, total, ordinals, unnumbered, first, last in store.rows(_SERIES):
         present = tuple(int(n) for n in ordinals or [])
         low, high = min(present, default=1), max(present, default=0)
+        recorded = set(present)
         report.series.append(
             SeriesCoverage(
                 series=str(series),
                 kind=str(kind),
                 meetings=int(total),
                 present=present,
-                missing=tuple(n for n in range(low, high) if n not in present),
+                missing=tuple(n for n in range(low, high) if n not in recorded),
                 earlier=tuple(range(1, low)),
                 unnumbered=int(unnumbered),
                 first=str(first),
                 last=str(last),
             )
         )
-    report.imprecise = [Imprecise(*map(str, row)) for row in store.rows(_IMPRECISE)]
+    report.imprecise = [
+        Imprecise(*map(str, row)) for row in store.rows(f"{_IMPRECISE} LIMIT ?", [IMPRECISE_LISTED])
+    ]
+    report.imprecise_total = int(store.rows(f"SELECT count(*) FROM ({_IMPRECISE})")[0][0])
     return report
+
+
+def newest_fact(store: Store) -> date | None:
+    """The latest dated fact (a meeting held, a follow-up noted): what the Overview shows."""
+    found = store.rows(_NEWEST)[0][0]
+    return found if isinstance(found, date) else None
 
 
 def as_text(report: Coverage) -> str:
@@ -129,6 +142,6 @@ def as_text(report: Coverage) -> str:
             f"  {s.series}: {s.ranges(s.present) or '-'} | {s.ranges(s.missing) or 'none'} | "
             f"{s.ranges(s.earlier) or 'none'} | {s.unnumbered} | {s.first} – {s.last}"
         )
-    lines += ["", f"dates known only to the month or the year ({len(report.imprecise)}):"]
+    lines += ["", f"dates known only to the month or the year ({report.imprecise_total:,}):"]
     lines += [f"  {i.kind} {i.record} {i.field}: {i.value}" for i in report.imprecise]
     return "\n".join(lines)

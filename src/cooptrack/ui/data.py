@@ -115,6 +115,11 @@ def coverage(db_version: str) -> coverage_report.Coverage:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def newest_fact(db_version: str) -> date | None:
+    return coverage_report.newest_fact(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def dataset_info(db_version: str) -> meeting_queries.DatasetInfo:
     return meeting_queries.dataset_info(store())
 
