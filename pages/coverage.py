@@ -55,9 +55,6 @@ if vague.empty:
 else:
     listed = len(vague)
     shown = "" if report.imprecise_total <= listed else f"; the first {listed:,} are listed"
-    st.markdown(
-        md(
-            f"{report.imprecise_total:,} dates are stored at the precision their source gives{shown}."
-        )
-    )
+    total = report.imprecise_total
+    st.markdown(md(f"{total:,} dates are stored at the precision their source gives{shown}."))
     table(vague, {c: c for c in vague.columns}, key="coverage-dates")
