@@ -74,7 +74,7 @@ def render() -> Filters:
         st.session_state.url_problems = _from_url()
     vocabulary = data.vocabulary(data.version())
     country_names = dict(data.countries(data.version()))
-    for code in st.session_state.f_country:
+    for code in st.session_state.get("f_country", []):
         country_names.setdefault(code, code)
     with st.sidebar:
         st.header("Filters")
