@@ -128,7 +128,7 @@ def _move_into_place(temporary: Path, path: Path, existed: bool, mode: int | Non
             os.fsync(written.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
-        _sync(path.parent)
+        sync_folder(path.parent)
     except OSError as error:
         raise InputError(f"cannot write {shown(path)}: {_reason(error)}") from None
 
@@ -153,7 +153,7 @@ def new_folder(path: Path) -> Iterator[Path]:
         try:
             os.chmod(temporary, 0o777 & ~_umask())
             os.replace(temporary, path)
-            _sync(parent)
+            sync_folder(parent)
         except OSError as error:
             raise InputError(f"cannot create {shown(path)}: {_reason(error)}") from None
     finally:
@@ -185,7 +185,7 @@ def same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def _sync(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable (where the system allows opening a folder)."""
     try:
         handle = os.open(folder, os.O_RDONLY)

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from cooptrack import files
 from cooptrack.errors import StoreError
 
 POINTER = "CURRENT"
@@ -180,17 +181,4 @@ def _write_pointer(folder: Path, name: str) -> None:
         writing.flush()
         os.fsync(writing.fileno())
     os.replace(temporary, folder / POINTER)
-    _sync_folder(folder)
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass  # some file systems cannot sync a folder; the rename is still atomic
-    finally:
-        os.close(handle)
+    files.sync_folder(folder)
