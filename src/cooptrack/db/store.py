@@ -360,13 +360,19 @@ class Store:
             yield from self._publishing_transaction()
             return
         with self._lock.writing(), self._writable_connection() as connection:
-            cursor = connection.cursor()
-            try:
-                yield from _in_transaction(cursor)
-            except duckdb.Error as error:
-                raise explain(error, self.path) from error
-            finally:
-                cursor.close()
+            yield from self._transaction_on(connection)
+
+    def _transaction_on(
+        self, connection: duckdb.DuckDBPyConnection
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction on a cursor of its own of `connection`, DuckDB errors explained."""
+        cursor = connection.cursor()
+        try:
+            yield from _in_transaction(cursor)
+        except duckdb.Error as error:
+            raise explain(error, self.path) from error
+        finally:
+            cursor.close()
 
     def _publishing_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write of the editor's dashboard in a deployment with snapshots: other threads go
@@ -379,13 +385,7 @@ class Store:
             writer = _connect_when_free(self.path)
             self._writing = (me, writer)
             try:
-                cursor = writer.cursor()
-                try:
-                    yield from _in_transaction(cursor)
-                except duckdb.Error as error:
-                    raise explain(error, self.path) from error
-                finally:
-                    cursor.close()
+                yield from self._transaction_on(writer)
                 self.publish(writer)
             finally:
                 self._writing = None
