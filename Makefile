@@ -10,7 +10,7 @@ PORT ?= 8501
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test check lint typecheck contracts install browser-deps bench fuzz soak clean
+.PHONY: run test catalogs messages check lint typecheck contracts install browser-deps bench fuzz soak clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -22,13 +22,24 @@ $(BIN)/.installed: $(UV) uv.lock pyproject.toml
 
 install: $(BIN)/.installed
 
+# The compiled translation catalogs (.mo) from their .po sources: gettext reads the compiled ones.
+PO_FILES := $(wildcard src/cooptrack/locales/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+catalogs: $(MO_FILES)
+$(MO_FILES): %.mo: %.po | $(BIN)/.installed
+	$(BIN)/python -m tools.catalogs compile
+
+# After changing interface text: new messages into the catalogs, then translate them there.
+messages: $(BIN)/.installed
+	$(BIN)/python -m tools.catalogs update
+
 $(DB): | $(BIN)/.installed
 	$(BIN)/cooptrack init --db $(DB)
 
-run: $(BIN)/.installed $(DB)
+run: $(BIN)/.installed catalogs $(DB)
 	$(BIN)/cooptrack serve --db $(DB) --port $(PORT)
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed catalogs
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed

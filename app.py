@@ -8,11 +8,13 @@ from pathlib import Path
 import streamlit as st
 
 from cooptrack.errors import CooptrackError
-from cooptrack.ui import auth, data
+from cooptrack.i18n import _
+from cooptrack.ui import auth, data, language
 from cooptrack.ui import filters as shared_filters
 from cooptrack.ui.text import md
 
 st.set_page_config(page_title="cooptrack", page_icon=":material/handshake:", layout="wide")
+language.begin()  # before any text: page titles in the navigation are translated too
 
 # Pages by their full path: Streamlit runs this file through cooptrack/ui/dashboard.py, whose
 # folder has no pages/ beside it (a pages/ folder beside the entry point would switch Streamlit
@@ -38,19 +40,19 @@ def routed(
 
 
 PAGES = [
-    routed("overview", "Overview", "dashboard", default=True),
-    routed("timeline", "Timeline", "timeline"),
-    routed("projects", "Projects", "view_timeline"),
-    routed("commitments", "Commitments", "handshake"),
-    routed("countries", "Countries", "flag"),
-    routed("conventions", "Conventions", "gavel"),
-    routed("coverage", "Coverage", "fact_check"),
-    routed("brief", "Briefing", "description"),
-    routed("glossary", "Glossary", "menu_book"),
-    routed("commitment", "Commitment", "handshake", hidden=True),
-    routed("meeting", "Meeting", "event", hidden=True),
+    routed("overview", _("Overview"), "dashboard", default=True),
+    routed("timeline", _("Timeline"), "timeline"),
+    routed("projects", _("Projects"), "view_timeline"),
+    routed("commitments", _("Commitments"), "handshake"),
+    routed("countries", _("Countries"), "flag"),
+    routed("conventions", _("Conventions"), "gavel"),
+    routed("coverage", _("Coverage"), "fact_check"),
+    routed("brief", _("Briefing"), "description"),
+    routed("glossary", _("Glossary"), "menu_book"),
+    routed("commitment", _("Commitment"), "handshake", hidden=True),
+    routed("meeting", _("Meeting"), "event", hidden=True),
 ]
-EDIT_PAGE = routed("edit", "Edit", "edit")
+EDIT_PAGE = routed("edit", _("Edit"), "edit")
 
 
 def show_unshown_confirmation() -> None:
@@ -63,20 +65,26 @@ editing = data.editing_offered()  # a viewer (COOPTRACK_ROLE=viewer) never offer
 page = st.navigation(PAGES + ([EDIT_PAGE] if editing and auth.current_editor() else []))
 try:
     data.begin_run()
+    language.render()
     st.session_state.filters = shared_filters.render()
     if editing:
         auth.render_sign_in()
     page.run()
 except CooptrackError as error:
     show_unshown_confirmation()
-    st.error(f"**The record cannot be shown.** {md(error)}", icon=":material/error:")
+    st.error(
+        _("**The record cannot be shown.** {reason}").format(reason=md(error)),
+        icon=":material/error:",
+    )
 except Exception:
     logging.getLogger("cooptrack").exception("page %s failed", page.title)
     show_unshown_confirmation()
     # True whatever failed: a save commits whole or not at all, before any drawing after it.
     st.error(
-        "**Something went wrong while drawing this page.** Saved changes are kept, and "
-        "nothing is ever half-saved. Reload the page; if it happens again, tell the "
-        "maintainers which link you opened.",
+        _(
+            "**Something went wrong while drawing this page.** Saved changes are kept, and "
+            "nothing is ever half-saved. Reload the page; if it happens again, tell the "
+            "maintainers which link you opened."
+        ),
         icon=":material/error:",
     )

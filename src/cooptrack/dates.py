@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from cooptrack.i18n import _, month_name
+
 Precision = Literal["day", "month", "year"]
 PRECISIONS: tuple[Precision, ...] = ("day", "month", "year")
 # ASCII digits only: `\d` would also take "２０２１" or Arabic-Indic digits, which int() reads.
 _ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True, order=True)
@@ -76,11 +77,12 @@ def iso_text(value: date, precision: str) -> str:
 
 
 def human_text(value: date, precision: str) -> str:
-    """Format `value` at `precision` for people, never showing more than is known."""
+    """Format `value` at `precision` for people in the interface's language, never showing
+    more than is known: `12 Feb 2020` / `12 февраля 2020`, `Nov 2009` / `ноябрь 2009`."""
     if precision == "day":
-        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+        return f"{value.day} {month_name(value.month)} {value.year}"
     if precision == "month":
-        return f"{_MONTHS[value.month - 1]} {value.year}"
+        return f"{month_name(value.month, standalone=True)} {value.year}"
     return str(value.year)
 
 
@@ -93,7 +95,7 @@ def span_label(
 ) -> str:
     """`12–13 Feb 2020`, `31 Oct – 13 Nov 2021`, `Nov 2009`, `2021 (tbc)`; `unknown` if no start."""
     if start is None or start_precision is None:
-        return "unknown"
+        return _("unknown")
     text = human_text(start, start_precision)
     if (
         end is not None
@@ -105,13 +107,13 @@ def span_label(
         )
     ):
         text = _join_span(start, start_precision, end, end_precision)
-    return f"{text} (tbc)" if tentative else text
+    return _("{date} (tbc)").format(date=text) if tentative else text
 
 
 def _join_span(start: date, start_precision: str, end: date, end_precision: str) -> str:
     both_days = start_precision == end_precision == "day"
     if both_days and (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {_MONTHS[end.month - 1]} {end.year}"
+        return f"{start.day}–{end.day} {month_name(end.month)} {end.year}"
     if both_days and start.year == end.year:
-        return f"{start.day} {_MONTHS[start.month - 1]} – {human_text(end, end_precision)}"
+        return f"{start.day} {month_name(start.month)} – {human_text(end, end_precision)}"
     return f"{human_text(start, start_precision)} – {human_text(end, end_precision)}"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cooptrack import config
+from cooptrack import config, i18n
 from cooptrack.db.schema import Kind
 from cooptrack.db.store import Store, default_path
 from cooptrack.errors import ConfigError
@@ -95,8 +95,9 @@ def current_run() -> str | None:
 
 
 def version() -> str:
-    """Changes whenever the record this run reads does, to key the result caches."""
-    return store().revision()
+    """Changes whenever the record this run reads does, or the language its labels, dates
+    and messages are in: the key of every result cache."""
+    return f"{store().revision()}|{i18n.current()}"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
