@@ -1,7 +1,7 @@
 """The translation catalogs: extract the interface's messages, update, check and compile them.
 
-    python -m tools.catalogs update    # new messages into every .po (translations kept)
-    python -m tools.catalogs check     # every message translated, placeholders intact
+    python -m tools.catalogs update [DOMAIN...]  # new messages into the .po (translations kept)
+    python -m tools.catalogs check [DOMAIN...]   # every message translated, placeholders intact
     python -m tools.catalogs compile   # .po -> .mo (make does this before run and test)
 
 Messages are found by Babel's extractor in calls to `_`, `N_`, `ngettext` and `pgettext`
@@ -107,8 +107,10 @@ def read(path: Path, language: str, domain: str) -> Catalog:
         return read_po(source, locale=language, domain=domain)
 
 
-def update() -> None:
+def update(only: list[str]) -> None:
     for domain, template in extracted().items():
+        if only and domain not in only:
+            continue
         for language in TRANSLATED:
             path = po_path(language, domain)
             catalog = read(path, language, domain)
@@ -123,10 +125,12 @@ def update() -> None:
             print(f"{path.relative_to(ROOT)}: {len(catalog)} messages")
 
 
-def problems() -> list[str]:
+def problems(only: list[str] | None = None) -> list[str]:
     """Every message of the code that a catalog lacks or translates wrongly, one line each."""
     found: list[str] = []
     for domain, template in extracted().items():
+        if only and domain not in only:
+            continue
         for language in TRANSLATED:
             catalog = read(po_path(language, domain), language, domain)
             for message in template:
@@ -168,13 +172,15 @@ def compile_all() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.catalogs", description=__doc__)
     parser.add_argument("action", choices=("update", "check", "compile"))
-    action = parser.parse_args(argv).action
+    parser.add_argument("domains", nargs="*", choices=[[], *DOMAINS], help="only these catalogs")
+    arguments = parser.parse_args(argv)
+    action, only = arguments.action, arguments.domains
     if action == "update":
-        update()
+        update(only)
     elif action == "compile":
         compile_all()
     else:
-        listed = problems()
+        listed = problems(only)
         for line in listed:
             print(line)
         print(f"{len(listed)} problem(s)")

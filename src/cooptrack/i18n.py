@@ -37,6 +37,10 @@ DEFAULT: Language = "en"
 DOMAINS = ("core", "queries", "record", "pages", "edit")
 LOCALES = Path(__file__).resolve().parent / "locales"
 
+# After a record's text shown in English because it has no Russian version (a discreet marker;
+# the same in both languages, so that it is never mistaken for part of the text).
+ENGLISH_MARKER = " [EN]"
+
 _current: ContextVar[Language] = ContextVar("cooptrack_language", default=DEFAULT)
 
 
@@ -182,3 +186,9 @@ def pick(english: object, russian: object) -> tuple[str, bool]:
             return russian, False
         return english_text, bool(english_text)
     return english_text, False
+
+
+def shown(english: object, russian: object) -> str:
+    """A record field as the current language shows it: `pick`, with the marker."""
+    text, in_english = pick(english, russian)
+    return f"{text}{ENGLISH_MARKER}" if in_english else text
