@@ -166,3 +166,28 @@ def test_macros_and_views_from_another_release_are_recreated_on_open(
         assert store.rows("SELECT value FROM schema_meta WHERE key = 'derived'") == [
             (schema.derived_digest(),)
         ]
+
+
+def test_a_version_3_file_gains_the_russian_columns_and_keeps_every_record(
+    bundled_db: Path, tmp_path: Path
+) -> None:
+    """A real version-3 layout (no Russian columns, facts without them): the migration adds
+    the columns empty, rebuilds the facts, and Russian label lookups fall back to English."""
+    path = copy_of(bundled_db, tmp_path)
+    with duckdb.connect(str(path)) as connection:
+        for table in (*schema.FACTS, *schema.TOTALS):
+            connection.execute(f"DROP TABLE {table}")
+        for table, columns in schema.RUSSIAN_COLUMNS.items():
+            for column in columns:
+                connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        connection.execute("CREATE TABLE meeting_facts AS SELECT * FROM meetings")
+    set_version(path, 3)
+    with Store.open_shared(path) as store:
+        for table, columns in schema.RUSSIAN_COLUMNS.items():
+            layout = store.frame(f"SELECT * FROM {table} LIMIT 0").columns
+            assert set(columns) <= set(layout), table
+        assert store.rows("SELECT count(*) FROM meeting_facts")[0][0] == seed_count("meetings")
+        assert store.rows("SELECT count(*) FROM meetings WHERE title_ru IS NOT NULL") == [(0,)]
+        # Without Russian names a Russian lookup falls back to the English one.
+        named = store.rows("SELECT topic_names['climate'] FROM label_maps_in('ru')")
+        assert named == store.rows("SELECT label FROM topics WHERE id = 'climate'")

@@ -3,6 +3,7 @@ organisations, with case-insensitive lookup of what people type."""
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,19 +21,34 @@ _REGIONS = {
 }
 
 
+# Where the region writes a name otherwise than the ISO translation pycountry ships: the
+# Constitution of the Kyrgyz Republic, art. 1, names it «Кыргызская Республика (Кыргызстан)»;
+# Moldova's own Russian name; the short forms Russian texts use for the UK and the USA (the
+# ISO translation also writes «Соединённые штаты» with a lowercase «штаты»).
+_RUSSIAN_NAMES = {"KG": "Кыргызстан", "MD": "Молдова", "GB": "Великобритания", "US": "США"}
+
+
 @dataclass(frozen=True)
 class Country:
     code: str
     alpha3: str
     name: str
+    name_ru: str | None = None
 
 
 def all_countries() -> list[Country]:
-    """Every ISO 3166-1 country, named as pycountry (the maintained ISO data) names it."""
-    return [
-        Country(c.alpha_2, c.alpha_3, getattr(c, "common_name", None) or c.name)
-        for c in pycountry.countries
-    ]
+    """Every ISO 3166-1 country, named as pycountry (the maintained ISO data) names it, in
+    English and in Russian (pycountry's translation of the ISO names)."""
+    russian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, ["ru"], fallback=True)
+    countries = []
+    for c in pycountry.countries:
+        english = getattr(c, "common_name", None) or c.name
+        translated = russian.gettext(english)
+        if translated == english:
+            translated = russian.gettext(c.name)
+        name_ru = _RUSSIAN_NAMES.get(c.alpha_2) or (translated if translated != c.name else None)
+        countries.append(Country(c.alpha_2, c.alpha_3, english, name_ru))
+    return countries
 
 
 def resolve_countries(token: str) -> tuple[str, ...]:

@@ -17,9 +17,10 @@ from typing import Literal
 
 import duckdb
 
+from cooptrack.i18n import ENGLISH_MARKER
 from cooptrack.reference import CENTRAL_ASIA
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The kinds of record that editors add, change and delete, and that exports and imports hold.
 Kind = Literal["meetings", "phases", "commitments"]
@@ -74,11 +75,11 @@ TABLES = f"""
 CREATE TABLE schema_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 CREATE TABLE countries (
     code VARCHAR PRIMARY KEY, alpha3 VARCHAR NOT NULL, name VARCHAR NOT NULL,
-    tracked BOOLEAN NOT NULL
+    tracked BOOLEAN NOT NULL, name_ru VARCHAR
 );
 CREATE TABLE conventions (
     code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, adopted_year INTEGER, url VARCHAR,
-    sources VARCHAR[] NOT NULL
+    sources VARCHAR[] NOT NULL, name_ru VARCHAR
 );
 CREATE TABLE convention_parties (
     convention VARCHAR NOT NULL, country VARCHAR NOT NULL, since_year INTEGER,
@@ -88,9 +89,10 @@ CREATE TABLE convention_parties (
 CREATE TABLE organisations (
     id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, short_name VARCHAR NOT NULL,
     kind VARCHAR NOT NULL {_enum("kind", ORGANISATION_KINDS)},
-    parent VARCHAR, country VARCHAR, sources VARCHAR[] NOT NULL
+    parent VARCHAR, country VARCHAR, sources VARCHAR[] NOT NULL,
+    name_ru VARCHAR, short_name_ru VARCHAR
 );
-CREATE TABLE topics (id VARCHAR PRIMARY KEY, label VARCHAR NOT NULL);
+CREATE TABLE topics (id VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, label_ru VARCHAR);
 CREATE TABLE meetings (
     id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, short_title VARCHAR NOT NULL,
     kind VARCHAR NOT NULL {_enum("kind", MEETING_KINDS)},
@@ -106,11 +108,12 @@ CREATE TABLE meetings (
     organisers VARCHAR[] NOT NULL, countries VARCHAR[] NOT NULL,
     conventions VARCHAR[] NOT NULL, topics VARCHAR[] NOT NULL, summary VARCHAR,
     confidence VARCHAR NOT NULL {_enum("confidence", CONFIDENCES)}, sources VARCHAR[] NOT NULL,
+    title_ru VARCHAR, short_title_ru VARCHAR, summary_ru VARCHAR,
     CHECK (end_date IS NULL OR end_date >= start_date)
 );
 CREATE TABLE projects (
     id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, donor VARCHAR, summary VARCHAR,
-    sources VARCHAR[] NOT NULL
+    sources VARCHAR[] NOT NULL, name_ru VARCHAR, summary_ru VARCHAR
 );
 CREATE TABLE phases (
     id VARCHAR PRIMARY KEY, project VARCHAR NOT NULL, phase INTEGER, title VARCHAR NOT NULL,
@@ -121,7 +124,7 @@ CREATE TABLE phases (
     actual_end DATE, actual_end_precision VARCHAR,
     countries VARCHAR[] NOT NULL, conventions VARCHAR[] NOT NULL, topics VARCHAR[] NOT NULL,
     summary VARCHAR, confidence VARCHAR NOT NULL {_enum("confidence", CONFIDENCES)},
-    sources VARCHAR[] NOT NULL,
+    sources VARCHAR[] NOT NULL, title_ru VARCHAR, summary_ru VARCHAR,
     CHECK (planned_start IS NOT NULL OR actual_start IS NOT NULL)
 );
 CREATE TABLE commitments (
@@ -132,13 +135,13 @@ CREATE TABLE commitments (
     due_date DATE, due_precision VARCHAR, ahead_of VARCHAR,
     status VARCHAR NOT NULL {_enum("status", COMMITMENT_STATUSES)},
     fulfilled_by VARCHAR, confidence VARCHAR NOT NULL {_enum("confidence", CONFIDENCES)},
-    sources VARCHAR[] NOT NULL
+    sources VARCHAR[] NOT NULL, text_ru VARCHAR
 );
 CREATE TABLE followups (
     commitment VARCHAR NOT NULL, seq INTEGER NOT NULL, on_date DATE NOT NULL,
     on_precision VARCHAR NOT NULL, note VARCHAR NOT NULL, evidence_meeting VARCHAR,
     status_after VARCHAR {_enum("status_after", COMMITMENT_STATUSES, nullable=True)},
-    sources VARCHAR[] NOT NULL, PRIMARY KEY (commitment, seq)
+    sources VARCHAR[] NOT NULL, note_ru VARCHAR, PRIMARY KEY (commitment, seq)
 );
 """
 
@@ -156,6 +159,7 @@ CREATE TABLE IF NOT EXISTS history (
 """
 
 _FIVE = "[" + ", ".join(f"'{code}'" for code in CENTRAL_ASIA) + "]"
+_FIVE_EN, _FIVE_RU = "the five Central Asian countries", "пять стран Центральной Азии"
 
 MACROS = f"""
 CREATE OR REPLACE MACRO period_end(d, p) AS
@@ -167,16 +171,41 @@ CREATE OR REPLACE MACRO labels(codes, names) AS
     nullif(array_to_string(list_sort(list_transform(codes, lambda x: names[x])), '; '), '');
 CREATE OR REPLACE MACRO short_country_labels(codes, names) AS
     CASE WHEN list_has_all(codes, {_FIVE})
-    THEN concat_ws('; ', 'the five Central Asian countries', labels(
+    THEN concat_ws('; ', '{_FIVE_EN}', labels(
         list_filter(codes, lambda c: NOT list_contains({_FIVE}, c)), names))
     ELSE labels(codes, names) END;
+CREATE OR REPLACE MACRO short_country_labels_in(codes, names, lang) AS
+    CASE WHEN list_has_all(codes, {_FIVE})
+    THEN concat_ws('; ', CASE lang WHEN 'ru' THEN '{_FIVE_RU}' ELSE '{_FIVE_EN}' END, labels(
+        list_filter(codes, lambda c: NOT list_contains({_FIVE}, c)), names))
+    ELSE labels(codes, names) END;
+-- A record text in the interface's language: its Russian version when Russian is asked and
+-- there is one, else the English text with a discreet marker (English: the English text).
+CREATE OR REPLACE MACRO shown_text(en, ru, lang) AS
+    CASE WHEN lang = 'ru' AND nullif(trim(ru), '') IS NOT NULL THEN ru
+         WHEN lang = 'ru' THEN en || '{ENGLISH_MARKER}'
+         ELSE en END;
+-- A vocabulary name in the interface's language, the English one when no other is recorded.
+CREATE OR REPLACE MACRO name_in(en, ru, lang) AS
+    CASE WHEN lang = 'ru' THEN coalesce(nullif(trim(ru), ''), en) ELSE en END;
 CREATE OR REPLACE MACRO code_labels(codes) AS nullif(array_to_string(list_sort(codes), '; '), '');
 CREATE OR REPLACE MACRO source_labels(urls) AS nullif(array_to_string(urls, '; '), '');
 """
 
 VIEWS = f"""
 -- One row of code → label maps: looking labels up in a map is vectorised, where a subquery
--- per row (the obvious macro) is several times slower at a million rows.
+-- per row (the obvious macro) is several times slower at a million rows. `label_maps_in(lang)`
+-- names them in a language (Russian names where the record has them, else English).
+CREATE OR REPLACE MACRO label_maps_in(lang) AS TABLE SELECT
+    (SELECT map(list(code), list(name_in(name, name_ru, lang))) FROM countries)
+        AS country_names,
+    (SELECT map(list(id), list(name_in(name, name_ru, lang))) FROM organisations)
+        AS organisation_names,
+    (SELECT map(list(id), list(name_in(short_name, short_name_ru, lang))) FROM organisations)
+        AS organisation_short_names,
+    (SELECT map(list(id), list(name_in(label, label_ru, lang))) FROM topics) AS topic_names,
+    (SELECT map(list(code), list(name_in(name, name_ru, lang))) FROM conventions)
+        AS convention_names;
 CREATE OR REPLACE VIEW label_maps AS SELECT
     (SELECT map(list(code), list(name)) FROM countries) AS country_names,
     (SELECT map(list(id), list(name)) FROM organisations) AS organisation_names,
@@ -198,10 +227,11 @@ CREATE OR REPLACE VIEW meeting_facts_source AS
         period_end(coalesce(m.end_date, m.start_date),
                    CASE WHEN m.end_date IS NULL THEN m.start_precision ELSE m.end_precision END)
             AS alive_to,
-        lower(concat_ws(' ', m.title, m.series, m.city, m.summary)) AS search_text
+        lower(concat_ws(' ', m.title, m.series, m.city, m.summary,
+                        m.title_ru, m.short_title_ru, m.summary_ru)) AS search_text
     FROM meetings m;
 CREATE OR REPLACE VIEW phase_facts_source AS
-    SELECT p.*, pr.name AS project_name,
+    SELECT p.*, pr.name AS project_name, pr.name_ru AS project_name_ru,
         p.countries AS match_countries,
         list_distinct(list_concat(p.implementers,
             CASE WHEN pr.donor IS NULL THEN [] ELSE [pr.donor] END)) AS match_organisations,
@@ -211,7 +241,8 @@ CREATE OR REPLACE VIEW phase_facts_source AS
             WHEN p.planned_end IS NOT NULL THEN period_end(p.planned_end, p.planned_end_precision)
             ELSE {OPEN_END}
         END AS alive_to,
-        lower(concat_ws(' ', pr.name, p.title, p.summary)) AS search_text
+        lower(concat_ws(' ', pr.name, p.title, p.summary, pr.name_ru, p.title_ru, p.summary_ru))
+            AS search_text
     FROM phases p LEFT JOIN projects pr ON pr.id = p.project;
 -- A table macro, so that refreshing a few commitments aggregates their follow-ups only (the
 -- aggregate over every follow-up costs ~150 ms at a million commitments); NULL: all of them.
@@ -224,7 +255,8 @@ CREATE OR REPLACE MACRO commitment_facts_of(wanted) AS TABLE
             arg_max(f.seq, (f.on_date, f.seq)) AS latest_seq,
             max(f.on_date) AS latest_on,
             arg_max(f.on_precision, (f.on_date, f.seq)) AS latest_precision,
-            arg_max(f.note, (f.on_date, f.seq)) AS latest_note
+            arg_max(f.note, (f.on_date, f.seq)) AS latest_note,
+            arg_max(f.note_ru, (f.on_date, f.seq)) AS latest_note_ru
         FROM followups f
         WHERE wanted IS NULL OR f.commitment IN (SELECT unnest(wanted))
         GROUP BY f.commitment
@@ -239,8 +271,9 @@ CREATE OR REPLACE MACRO commitment_facts_of(wanted) AS TABLE
         CASE WHEN c.status IN {tuple(OPEN_COMMITMENT_STATUSES)} THEN {OPEN_END}
              ELSE coalesce(notes.closed_on, period_end(c.made_on, c.made_on_precision))
         END AS alive_to,
-        lower(c.text) AS search_text,
-        notes.latest_seq, notes.latest_on, notes.latest_precision, notes.latest_note
+        lower(concat_ws(' ', c.text, c.text_ru)) AS search_text,
+        notes.latest_seq, notes.latest_on, notes.latest_precision, notes.latest_note,
+        notes.latest_note_ru
     FROM commitments c
     LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
     LEFT JOIN notes ON notes.commitment = c.id
@@ -380,9 +413,34 @@ def _store_facts(cursor: duckdb.DuckDBPyConnection) -> None:
         cursor.execute(f"DROP VIEW {view}")
 
 
+# Version 4: a Russian version of every vocabulary name and record text (NULL: none recorded).
+RUSSIAN_COLUMNS = {
+    "countries": ("name_ru",),
+    "conventions": ("name_ru",),
+    "organisations": ("name_ru", "short_name_ru"),
+    "topics": ("label_ru",),
+    "meetings": ("title_ru", "short_title_ru", "summary_ru"),
+    "projects": ("name_ru", "summary_ru"),
+    "phases": ("title_ru", "summary_ru"),
+    "commitments": ("text_ru",),
+    "followups": ("note_ru",),
+}
+
+
+def _add_russian(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Version 4 adds the Russian columns; the facts (which copy every column) are rebuilt by
+    `migrate` after the last step, so their old layout is dropped here."""
+    for table in FACTS:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    for table, columns in RUSSIAN_COLUMNS.items():
+        for column in columns:
+            cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _add_history,
     2: _store_facts,
+    3: _add_russian,
 }
 
 

@@ -22,7 +22,7 @@ from cooptrack.dates import PartialDate
 from cooptrack.db import schema
 from cooptrack.db.store import insert, quiet
 from cooptrack.errors import SeedError, StoreError
-from cooptrack.record.validation import COLUMNS, CONVERTERS, Known, Row, Values
+from cooptrack.record.validation import COLUMNS, CONVERTERS, OPTIONAL_COLUMNS, Known, Row, Values
 from cooptrack.reference import CENTRAL_ASIA, all_countries
 
 T = TypeVar("T")
@@ -33,8 +33,11 @@ def default_seed_dir() -> Path:
     return config.seed_dir()
 
 
-def read_rows(path: Path, columns: tuple[str, ...], known: Known) -> Iterator[Row]:
-    """Rows of one CSV file, after checking its header is exactly `columns`."""
+def read_rows(
+    path: Path, columns: tuple[str, ...], known: Known, optional: tuple[str, ...] = ()
+) -> Iterator[Row]:
+    """Rows of one CSV file, after checking its header is exactly `columns`, then any of the
+    `optional` ones in their order."""
     name = path.name
     if not path.exists():
         raise SeedError(name, 0, "-", "file is missing")
@@ -42,8 +45,12 @@ def read_rows(path: Path, columns: tuple[str, ...], known: Known) -> Iterator[Ro
         reader = csv.reader(handle, strict=True)
         try:
             header = next(reader, None)
-            if header is None or tuple(h.strip() for h in header) != columns:
-                raise SeedError(name, 1, "-", f"header must be: {','.join(columns)}")
+            found = tuple(h.strip() for h in header or ())
+            extra = found[len(columns) :]
+            if header is None or found[: len(columns)] != columns or not _in_order(extra, optional):
+                then = f", then any of: {','.join(optional)}" if optional else ""
+                raise SeedError(name, 1, "-", f"header must be: {','.join(columns)}{then}")
+            columns = found
             line = reader.line_num + 1
             for cells in reader:
                 if len(cells) != len(columns):
@@ -57,6 +64,12 @@ def read_rows(path: Path, columns: tuple[str, ...], known: Known) -> Iterator[Ro
             raise SeedError(name, reader.line_num, "-", f"not valid CSV: {error}") from None
         except UnicodeDecodeError:
             raise SeedError(name, reader.line_num + 1, "-", "is not UTF-8 text") from None
+
+
+def _in_order(extra: tuple[str, ...], optional: tuple[str, ...]) -> bool:
+    """`extra` names only optional columns, each once, in their order."""
+    positions = [optional.index(column) if column in optional else -1 for column in extra]
+    return -1 not in positions and positions == sorted(set(positions))
 
 
 @dataclass
@@ -74,7 +87,8 @@ def load_seed(seed_dir: Path) -> SeedData:
     meta = _read_meta(seed_dir / "dataset.toml")
     for name, convert in CONVERTERS.items():
         path = seed_dir / f"{name}.csv"
-        tables[name] = [convert(row, known) for row in read_rows(path, COLUMNS[name], known)]
+        rows = read_rows(path, COLUMNS[name], known, OPTIONAL_COLUMNS[name])
+        tables[name] = [convert(row, known) for row in rows]
         if name == "organisations":
             _check_deferred(known)
         if name == "meetings":
@@ -82,7 +96,13 @@ def load_seed(seed_dir: Path) -> SeedData:
                 m["id"]: PartialDate(m["start_date"], m["start_precision"]) for m in tables[name]
             }
     tables["countries"] = [
-        {"code": c.code, "alpha3": c.alpha3, "name": c.name, "tracked": c.code in CENTRAL_ASIA}
+        {
+            "code": c.code,
+            "alpha3": c.alpha3,
+            "name": c.name,
+            "tracked": c.code in CENTRAL_ASIA,
+            "name_ru": c.name_ru,
+        }
         for c in all_countries()
     ]
     return SeedData(meta, tables)

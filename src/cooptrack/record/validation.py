@@ -158,7 +158,7 @@ class Row:
     MAX_LONG = 5_000  # summaries, commitment texts and follow-up notes
     MAX_ITEMS = 50  # values in one list cell (countries, topics, sources …)
     MAX_URL = 2_000  # one source address
-    LONG_COLUMNS = frozenset({"summary", "text", "note"})
+    LONG_COLUMNS = frozenset({"summary", "text", "note", "summary_ru", "text_ru", "note_ru"})
 
     def __init__(self, file: str, line: int, values: dict[str, str], known: Known) -> None:
         self.file, self.line, self.values, self.known = file, line, values, known
@@ -220,9 +220,9 @@ class Row:
         self._check_free_text(column, value)
         return value
 
-    def label(self, column: str) -> str:
+    def label(self, column: str, required: bool = True) -> str:
         """A name shown in lists joined by '; ', so it must not contain ';' itself."""
-        value = self.text(column) or ""
+        value = self.text(column, required) or ""
         if ";" in value:
             raise self.fail(column, "must not contain ';' (lists of names are joined with it)")
         return value
@@ -359,7 +359,11 @@ Converter = Callable[[Row, Known], Values]
 
 
 def _topic(row: Row, known: Known) -> Values:
-    return {"id": _unique_id(row, "id", "topic", known), "label": row.label("label")}
+    return {
+        "id": _unique_id(row, "id", "topic", known),
+        "label": row.label("label"),
+        "label_ru": row.label("label_ru", False) or None,
+    }
 
 
 def _convention(row: Row, known: Known) -> Values:
@@ -373,6 +377,7 @@ def _convention(row: Row, known: Known) -> Values:
         "adopted_year": row.integer("adopted_year"),
         "url": row.text("url", False),
         "sources": row.sources(),
+        "name_ru": row.text("name_ru", False),
     }
 
 
@@ -387,6 +392,8 @@ def _organisation(row: Row, known: Known) -> Values:
         "parent": row.later_ref("parent", "organisation"),
         "country": row.ref("country", "country"),
         "sources": row.sources(),
+        "name_ru": row.label("name_ru", False) or None,
+        "short_name_ru": row.text("short_name_ru", False),
     }
 
 
@@ -439,7 +446,13 @@ def _meeting(row: Row, known: Known) -> Values:
         "summary": row.text("summary", False),
         "confidence": row.confidence(),
         "sources": row.sources(),
+        **_russian(row, "title_ru", "short_title_ru", "summary_ru"),
     }
+
+
+def _russian(row: Row, *columns: str) -> Values:
+    """The optional Russian versions of a record's texts (None where there is none)."""
+    return {column: row.text(column, False) for column in columns}
 
 
 def _project(row: Row, known: Known) -> Values:
@@ -449,6 +462,7 @@ def _project(row: Row, known: Known) -> Values:
         "donor": row.ref("donor", "organisation"),
         "summary": row.text("summary", False),
         "sources": row.sources(),
+        **_russian(row, "name_ru", "summary_ru"),
     }
 
 
@@ -482,6 +496,7 @@ def _phase(row: Row, known: Known) -> Values:
         "summary": row.text("summary", False),
         "confidence": row.confidence(),
         "sources": row.sources(),
+        **_russian(row, "title_ru", "summary_ru"),
     }
 
 
@@ -511,6 +526,7 @@ def _commitment(row: Row, known: Known) -> Values:
         "fulfilled_by": row.ref("fulfilled_by", "meeting"),
         "confidence": row.confidence(),
         "sources": row.sources(),
+        **_russian(row, "text_ru"),
     }
 
 
@@ -525,6 +541,7 @@ def _followup(row: Row, known: Known) -> Values:
         "evidence_meeting": row.ref("evidence_meeting", "meeting"),
         "status_after": row.choice("status_after", schema.COMMITMENT_STATUSES, required=False),
         "sources": row.sources(),
+        **_russian(row, "note_ru"),
     }
 
 
@@ -594,6 +611,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "sources",
     ),
     "followups": ("commitment", "date", "note", "evidence_meeting", "status_after", "sources"),
+}
+
+
+# The optional columns of each file: a Russian version of its names or texts. A file may leave
+# them out (older exports, other tools); when present they follow the columns above.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "topics": ("label_ru",),
+    "conventions": ("name_ru",),
+    "organisations": ("name_ru", "short_name_ru"),
+    "convention_parties": (),
+    "meetings": ("title_ru", "short_title_ru", "summary_ru"),
+    "projects": ("name_ru", "summary_ru"),
+    "phases": ("title_ru", "summary_ru"),
+    "commitments": ("text_ru",),
+    "followups": ("note_ru",),
 }
 
 
