@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cooptrack.i18n import _, pgettext
 from cooptrack.ui import auth
 from cooptrack.ui.assistant import assistant_panel
 from cooptrack.ui.bulk import import_panel
@@ -9,13 +10,15 @@ from cooptrack.ui.editing import record_editor, restore_panel
 from cooptrack.ui.text import md
 
 editor = auth.current_editor()
-st.title("Edit the record")
+st.title(_("Edit the record"))
 if editor is None:
-    st.warning("Only signed-in editors can change the record.", icon=":material/lock:")
+    st.warning(_("Only signed-in editors can change the record."), icon=":material/lock:")
     st.stop()
 st.caption(
-    f"Signed in as {md(editor)}. Every save is checked like the bundled data and kept in "
-    "the history with your name."
+    _(
+        "Signed in as {editor}. Every save is checked like the bundled data and kept in "
+        "the history with your name."
+    ).format(editor=md(editor))
 )
 # A committed save's confirmation, shown before anything else is drawn: if drawing the rest
 # fails, the editor still reads that the save happened.
@@ -24,12 +27,12 @@ if flash := st.session_state.pop("flash", None):
 
 meetings, phases, commitments, release, bulk, deleted = st.tabs(
     [
-        "Meetings",
-        "Project phases",
-        "Commitments",
-        "From a press release",
-        "Import a file",
-        "Restore",
+        _("Meetings"),
+        _("Project phases"),
+        _("Commitments"),
+        _("From a press release"),
+        _("Import a file"),
+        pgettext("edit page tab", "Restore"),
     ],
     key="edit_tab",
     on_change="rerun",  # remembered across reruns, so a save keeps the editor on the same tab

@@ -26,6 +26,7 @@ from streamlit import config as streamlit_config
 from streamlit.runtime.secrets import secrets_singleton
 
 from cooptrack.errors import CooptrackError, NotAllowed
+from cooptrack.i18n import _
 from cooptrack.record import accounts as local_accounts
 from cooptrack.ui.text import md
 
@@ -125,7 +126,7 @@ def require_editor() -> str:
     """Every write asks this first: a viewer gets NotAllowed, whatever the request says."""
     editor = current_editor()
     if editor is None:
-        raise NotAllowed("only signed-in editors can change the record")
+        raise NotAllowed(_("only signed-in editors can change the record"))
     return editor
 
 
@@ -137,25 +138,25 @@ def render_sign_in() -> None:
     with st.sidebar:
         st.divider()
         if editor:
-            st.caption(f"Signed in as **{md(editor)}** (editor)")
-            if st.button("Sign out", key="sign_out"):
+            st.caption(_("Signed in as **{editor}** (editor)").format(editor=md(editor)))
+            if st.button(_("Sign out"), key="sign_out"):
                 st.session_state.pop(_ACCOUNT_KEY, None)
                 if st.user.to_dict().get("is_logged_in"):
                     st.logout()
                 st.rerun()
             return
-        with st.expander("Editor sign-in"):
+        with st.expander(_("Editor sign-in")):
             if _has_identity_provider() and allowed_emails():
-                st.button("Sign in with your organisation", on_click=st.login, key="oidc")
+                st.button(_("Sign in with your organisation"), on_click=st.login, key="oidc")
             if accounts():
                 _password_form()
 
 
 def _password_form() -> None:
     with st.form("sign_in", clear_on_submit=True):
-        name = st.text_input("Account", key="sign_in_name", max_chars=64)
-        password = st.text_input("Password", type="password", key="sign_in_password")
-        if st.form_submit_button("Sign in"):
+        name = st.text_input(_("Account"), key="sign_in_name", max_chars=64)
+        password = st.text_input(_("Password"), type="password", key="sign_in_password")
+        if st.form_submit_button(_("Sign in")):
             _sign_in(name.strip(), password)
 
 

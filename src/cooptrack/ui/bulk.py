@@ -16,6 +16,7 @@ import streamlit as st
 
 from cooptrack.db import backup
 from cooptrack.errors import CooptrackError
+from cooptrack.i18n import _, ngettext, number
 from cooptrack.ingest import iati, tabular
 from cooptrack.ui import auth, data
 from cooptrack.ui.text import md, plain
@@ -27,11 +28,15 @@ PLAN_LINES_SHOWN = 1_000  # rows of a plan's tables drawn on the page; the rest 
 
 def import_panel() -> None:
     st.caption(
-        "A CSV (UTF-8) or Excel file in the columns of a download from this dashboard "
-        "(rows with a known id change that record; new ids are added), or an IATI activity "
-        "file (.xml) whose activities become projects and phases."
+        _(
+            "A CSV (UTF-8) or Excel file in the columns of a download from this dashboard "
+            "(rows with a known id change that record; new ids are added), or an IATI activity "
+            "file (.xml) whose activities become projects and phases. Russian versions of "
+            "texts go in the optional columns ending in _ru (title_ru, summary_ru, text_ru, "
+            "note_ru…)."
+        )
     )
-    upload = st.file_uploader("File to import", type=["csv", "xlsx", "xml"], key="import_file")
+    upload = st.file_uploader(_("File to import"), type=["csv", "xlsx", "xml"], key="import_file")
     if upload is None:
         return
     name, content = upload.name, upload.getvalue()
@@ -46,12 +51,15 @@ def import_panel() -> None:
         return
     _show(plan)
     if plan.problems:
-        st.error("Fix the problems above and upload the file again; nothing was written.")
+        st.error(_("Fix the problems above and upload the file again; nothing was written."))
         return
     if not plan.adds and not plan.changes:
-        st.info("The file matches the record already; there is nothing to import.")
+        st.info(_("The file matches the record already; there is nothing to import."))
         return
-    if st.button(f"Apply: add {len(plan.adds):,}, change {len(plan.changes):,}", type="primary"):
+    apply = _("Apply: add {added}, change {changed}").format(
+        added=number(len(plan.adds)), changed=number(len(plan.changes))
+    )
+    if st.button(apply, type="primary"):
         _apply(
             plan.kind,
             lambda progress: tabular.apply(data.store(), _editor(), plan, progress=progress),
@@ -67,10 +75,13 @@ def _planned(what: tuple[Any, ...], make: Callable[[tabular.Progress], Any]) -> 
     if isinstance(kept, tuple) and kept[0] == key:
         return kept[1]
     try:
-        with _progress(f"Checking {plain(name)}…") as progress:
+        with _progress(_("Checking {file}…").format(file=plain(name))) as progress:
             plan = make(progress)
     except CooptrackError as error:
-        st.error(md(f"Cannot import {name}: {error}"), icon=":material/error:")
+        st.error(
+            _("Cannot import {file}: {error}").format(file=md(name), error=md(error)),
+            icon=":material/error:",
+        )
         return None
     st.session_state[_PLAN] = (key, plan)
     return plan
@@ -82,9 +93,8 @@ def _progress(label: str) -> Iterator[tabular.Progress]:
     bar = st.progress(0.0, text=label)
 
     def tell(done: int, total: int) -> None:
-        bar.progress(
-            min(done / total, 1.0) if total else 1.0, text=f"{label} {done:,} of {total:,}"
-        )
+        counted = _("{done} of {total}").format(done=number(done), total=number(total))
+        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{label} {counted}")
 
     try:
         yield tell
@@ -93,27 +103,58 @@ def _progress(label: str) -> Iterator[tabular.Progress]:
 
 
 def _shown(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The first PLAN_LINES_SHOWN rows, saying so when there are more; `what` is a message
+    with {shown} and {total} (one per table: Russian words differ with the thing counted)."""
     if len(frame) > PLAN_LINES_SHOWN:
-        st.caption(f"The first {PLAN_LINES_SHOWN:,} of {len(frame):,} {what} are shown.")
+        st.caption(what.format(shown=number(PLAN_LINES_SHOWN), total=number(len(frame))))
         return frame.head(PLAN_LINES_SHOWN)
     return frame
 
 
 def _show(plan: tabular.Plan) -> None:
-    st.markdown(f"**Dry run** — {md(plan.summary())}")
+    st.markdown(
+        _(
+            "**Dry run** — {file}: {added} to add, {changed} to change, {unchanged} unchanged, "
+            "{problems} problems"
+        ).format(
+            file=md(plan.source),
+            added=number(len(plan.adds)),
+            changed=number(len(plan.changes)),
+            unchanged=number(plan.unchanged),
+            problems=number(len(plan.problems)),
+        )
+    )
     if plan.problems:
         problems = pd.DataFrame(
             [(p.at, p.field, p.reason) for p in plan.problems],
             columns=["row", "column", "reason"],
         )
         table(
-            _shown(problems, "problems"),
-            {"row": "Row", "column": "Column", "reason": "Problem"},
+            _shown(
+                problems,
+                ngettext(
+                    "The first {shown} of {total} problem are shown.",
+                    "The first {shown} of {total} problems are shown.",
+                    len(problems),
+                ),
+            ),
+            {"row": _("Row"), "column": _("Column"), "reason": _("Problem")},
             key="import_problems",
         )
     if plan.adds:
         adds = pd.DataFrame(plan.adds, columns=["id", "title"])
-        table(_shown(adds, "new records"), {"id": "New id", "title": "Title"}, key="import_adds")
+        table(
+            _shown(
+                adds,
+                ngettext(
+                    "The first {shown} of {total} new record are shown.",
+                    "The first {shown} of {total} new records are shown.",
+                    len(adds),
+                ),
+            ),
+            {"id": _("New id"), "title": _("Title")},
+            key="import_adds",
+        )
     if plan.changes:
         rows = [
             (ident, name, str(before), str(after))
@@ -122,8 +163,20 @@ def _show(plan: tabular.Plan) -> None:
         ]
         changes = pd.DataFrame(rows, columns=["id", "field", "before", "after"])
         table(
-            _shown(changes, "changed fields"),
-            {"id": "Record", "field": "Field", "before": "Now", "after": "After import"},
+            _shown(
+                changes,
+                ngettext(
+                    "The first {shown} of {total} changed field are shown.",
+                    "The first {shown} of {total} changed fields are shown.",
+                    len(changes),
+                ),
+            ),
+            {
+                "id": _("Record"),
+                "field": _("Field"),
+                "before": _("Now"),
+                "after": _("After import"),
+            },
             key="import_changes",
         )
 
@@ -137,22 +190,39 @@ def _apply(what: str, write: Callable[[tabular.Progress], int]) -> None:
     try:
         _editor()
         folder = backup.backup(data.store(), reason="before-import")
-        with _progress("Importing…") as progress:
+        with _progress(_("Importing…")) as progress:
             written = write(progress)
     except CooptrackError as error:
-        st.error(md(f"Nothing was imported: {error}"), icon=":material/error:")
+        st.error(
+            _("Nothing was imported: {error}").format(error=md(error)), icon=":material/error:"
+        )
         return
     st.cache_data.clear()
     st.session_state.pop(_PLAN, None)
     st.success(
-        md(f"Imported {written:,} {what}. A backup was taken first: {folder}"),
+        _("{imported} A backup was taken first: {folder}").format(
+            imported=_imported(what, written), folder=md(folder)
+        ),
         icon=":material/check_circle:",
     )
 
 
+def _imported(what: str, count: int) -> str:
+    """ "Imported 12 meetings." for the kind of record the file held (Russian nouns differ)."""
+    if what == "meetings":
+        text = ngettext("Imported {n} meeting.", "Imported {n} meetings.", count)
+    elif what == "phases":
+        text = ngettext("Imported {n} phase.", "Imported {n} phases.", count)
+    elif what == "commitments":
+        text = ngettext("Imported {n} commitment.", "Imported {n} commitments.", count)
+    else:
+        text = ngettext("Imported {n} record.", "Imported {n} records.", count)
+    return text.format(n=number(count))
+
+
 def _iati(name: str, content: bytes) -> None:
     source = st.text_input(
-        "Where the file is published (optional)",
+        _("Where the file is published (optional)"),
         key="iati_source",
         placeholder="https://iatiregistry.org/dataset/…",
     )
@@ -166,12 +236,18 @@ def _iati(name: str, content: bytes) -> None:
         return
     lines = list(iati.describe(plan))
     if len(lines) > PLAN_LINES_SHOWN:
-        st.caption(f"The first {PLAN_LINES_SHOWN:,} of {len(lines):,} lines are shown.")
+        st.caption(
+            ngettext(
+                "The first {shown} of {total} line are shown.",
+                "The first {shown} of {total} lines are shown.",
+                len(lines),
+            ).format(shown=number(PLAN_LINES_SHOWN), total=number(len(lines)))
+        )
     st.code("\n".join(lines[:PLAN_LINES_SHOWN]), language=None)
     if plan.problems:
-        st.error("Fix the problems above and upload the file again; nothing was written.")
+        st.error(_("Fix the problems above and upload the file again; nothing was written."))
         return
-    if st.button("Apply the IATI file", type="primary"):
+    if st.button(_("Apply the IATI file"), type="primary"):
         _apply(
             "records", lambda progress: iati.apply(data.store(), _editor(), plan, progress=progress)
         )
