@@ -244,10 +244,12 @@ def _followup_form(ident: str) -> None:
             _("What happened, in Russian (optional)"), help=_(forms.RUSSIAN_HELP)
         )
         evidence = _meeting_choice(_("Evidence: the meeting where it happened"), lists)
+        # Labels made now, in this run's language: format_func may be called outside the run.
+        statuses = {
+            code: forms.choice_label("status_after", code) for code in lists["status_after"]
+        }
         status = st.selectbox(
-            _("Status afterwards"),
-            list(lists["status_after"]),
-            format_func=lambda code: forms.choice_label("status_after", code),
+            _("Status afterwards"), list(statuses), format_func=statuses.__getitem__
         )
         sources = st.text_area(_("Sources"), help=_("one address per line, or: no public source"))
         if st.form_submit_button(_("Add note")):

@@ -295,6 +295,7 @@ def _choice(spec: Field, value: str, lists: dict[str, dict[str, str]], wid: str)
         return ";".join(picked)
     options = list(choices)
     index = options.index(value) if value in options else 0
+    # Labels made now, in this run's language: format_func may be called outside the run.
     if spec.options in CHOICES:
         shown = {c: choice_label(spec.options, c) for c in options}
     else:
