@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cooptrack.i18n import _, number
 from cooptrack.query.figures import status_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
@@ -12,39 +13,54 @@ from cooptrack.ui.widgets import (
     download_calendar,
     empty_state,
     record_table,
+    records_named,
     table,
 )
 
 filters = current_filters()
 version, today = data.version(), data.today()
-st.title("Commitments")
+st.title(_("Commitments"))
 caption(filters)
 
 total, overdue_total = data.commitment_counts(version, filters, today)
 if total == 0:
-    empty_state("commitments", filters)
+    empty_state(records_named("commitments"), filters)
     st.stop()
 
 everything = data.commitments(version, filters, today, False)
 overdue = data.commitments(version, filters, today, True)
-show_all, show_overdue = st.tabs([f"All ({total:,})", f"Overdue ({overdue_total:,})"])
+show_all, show_overdue = st.tabs(
+    [
+        _("All ({n})").format(n=number(total)),
+        _("Overdue ({n})").format(n=number(overdue_total)),
+    ]
+)
 with show_all:
     record_table(
-        "commitments", everything, filters, what="commitments", key="commitments", total=total
+        "commitments",
+        everything,
+        filters,
+        what=records_named("commitments"),
+        key="commitments",
+        total=total,
     )
 with show_overdue:
     st.caption(
-        "Open commitments whose due date, or the meeting they looked ahead to, has "
-        "passed with no recorded outcome."
+        _(
+            "Open commitments whose due date, or the meeting they looked ahead to, has "
+            "passed with no recorded outcome."
+        )
     )
     if overdue.empty:
-        st.success("Nothing is overdue under these filters.", icon=":material/check_circle:")
+        st.success(_("Nothing is overdue under these filters."), icon=":material/check_circle:")
     else:
         counted = overdue_total > len(overdue)
         if counted:
             st.caption(
-                f"Showing the {len(overdue)} most recent of {overdue_total:,} overdue "
-                "commitments (scroll the table)."
+                _(
+                    "Showing the {shown} most recent of {total} overdue commitments (scroll "
+                    "the table)."
+                ).format(shown=number(len(overdue)), total=number(overdue_total))
             )
         table(overdue, COMMITMENT_COLUMNS, key="overdue_commitments", counted=counted)
 download_calendar("commitments", filters)
@@ -53,7 +69,7 @@ left, right = st.columns(2)
 left.plotly_chart(
     status_figure(
         chart_safe(data.status_by(version, filters, "conventions"), *CHART_TEXT),
-        "Status by convention",
+        _("Status by convention"),
     ),
     config={"displaylogo": False},
     key="status_by_convention",
@@ -61,7 +77,7 @@ left.plotly_chart(
 right.plotly_chart(
     status_figure(
         chart_safe(data.status_by(version, filters, "countries"), *CHART_TEXT),
-        "Status by country",
+        _("Status by country"),
     ),
     config={"displaylogo": False},
     key="status_by_country",

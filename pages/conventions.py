@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cooptrack.i18n import N_, _, pgettext
 from cooptrack.query.figures import timeline_figure
 from cooptrack.ui import data
 from cooptrack.ui.choice import url_choice
@@ -13,10 +14,10 @@ filters = current_filters()
 version, today = data.version(), data.today()
 vocabulary = data.vocabulary(version)
 
-st.title("Convention profiles")
+st.title(_("Convention profiles"))
 caption(filters)
 code = url_choice(
-    "Convention",
+    _("Convention"),
     list(vocabulary.conventions),
     "profile_convention",
     [*filters.conventions, "UNFCCC"],
@@ -24,28 +25,34 @@ code = url_choice(
 )
 profile = data.convention_profile(version, code, filters, today)
 if profile is None:
-    st.warning(f"No convention {md(code)} in the record.")
+    st.warning(_("No convention {code} in the record.").format(code=md(code)))
     st.stop()
 
 st.header(md(profile.name) or md(code))
 if profile.url:
-    st.markdown(f"Secretariat: {source_markdown([profile.url])}")
+    st.markdown(_("Secretariat: {link}").format(link=source_markdown([profile.url])))
 
-st.subheader("Parties among the tracked countries")
+st.subheader(_("Parties among the tracked countries"))
 table(
     profile.parties,
     {
-        "country": "Country",
-        "status": "Status",
-        "since": "Since (where recorded)",
-        "confidence": "Confidence",
-        "sources": "Source",
+        "country": N_("Country"),
+        "status": N_("Status"),
+        "since": N_("Since (where recorded)"),
+        "confidence": N_("Confidence"),
+        "sources": N_("Source"),
     },
 )
 
-st.subheader("Conferences of the Parties")
+# TRANSLATORS: the records named inside "The record holds no {what} yet." and the like
+# (in Russian the genitive plural).
+cops = pgettext("records in a sentence", "{code} COPs").format(code=md(code))
+others = pgettext("records in a sentence", "other meetings on {code}").format(code=md(code))
+promised = pgettext("records in a sentence", "commitments on {code}").format(code=md(code))
+
+st.subheader(_("Conferences of the Parties"))
 if profile.cops.empty:
-    empty_state(f"{md(code)} COPs", profile.filters)
+    empty_state(cops, profile.filters)
 else:
     st.plotly_chart(
         timeline_figure(chart_safe(profile.cops, *CHART_TEXT), today),
@@ -53,20 +60,20 @@ else:
         key="cop_chart",
     )
 
-st.subheader(f"Other meetings on {md(code)}")
+st.subheader(_("Other meetings on {code}").format(code=md(code)))
 record_table(
     "meetings",
     profile.meetings,
     profile.filters,
-    what=f"other meetings on {md(code)}",
+    what=others,
     key="convention_meetings",
 )
 
-st.subheader(f"Commitments on {md(code)}")
+st.subheader(_("Commitments on {code}").format(code=md(code)))
 record_table(
     "commitments",
     profile.commitments,
     profile.filters,
-    what=f"commitments on {md(code)}",
+    what=promised,
     key="convention_commitments",
 )

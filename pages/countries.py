@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cooptrack.i18n import N_, _, ngettext, number, pgettext
 from cooptrack.ui import data
 from cooptrack.ui.choice import url_choice
 from cooptrack.ui.page import current_filters
@@ -12,62 +13,74 @@ filters = current_filters()
 version, today = data.version(), data.today()
 names = dict(data.countries(version))
 
-st.title("Country profiles")
+st.title(_("Country profiles"))
 caption(filters)
-code = url_choice("Country", list(names), "profile", filters.countries, lambda c: label(names[c]))
+code = url_choice(
+    _("Country"), list(names), "profile", filters.countries, lambda c: label(names[c])
+)
 profile = data.country_profile(version, code, filters, today)
 hosted = profile.meetings.host_country == code
 
 name = md(profile.name) or md(code)
 st.header(name)
 party, hosted_count, concerned = st.columns(3)
-party.metric("Conventions it is party to", len(profile.parties), border=True)
+party.metric(_("Conventions it is party to"), number(len(profile.parties)), border=True)
 hosted_count.metric(
-    "Meetings hosted",
-    f"{profile.hosted_total:,}",
+    _("Meetings hosted"),
+    number(profile.hosted_total),
     border=True,
-    help=f"of {profile.meetings_total:,} meetings with it, under the current filters",
+    help=ngettext(
+        "of {total} meeting with it, under the current filters",
+        "of {total} meetings with it, under the current filters",
+        profile.meetings_total,
+    ).format(total=number(profile.meetings_total)),
 )
-concerned.metric("Commitments concerning it", f"{profile.commitments_total:,}", border=True)
+concerned.metric(_("Commitments concerning it"), number(profile.commitments_total), border=True)
 
-st.subheader("Party to")
+st.subheader(_("Party to"))
 if profile.parties.empty:
-    st.info(f"The record holds no party status for {name}.", icon=":material/info:")
+    st.info(
+        _("The record holds no party status for {name}.").format(name=name),
+        icon=":material/info:",
+    )
 else:
     table(
         profile.parties,
         {
-            "convention": "Code",
-            "name": "Convention",
-            "since": "Since (where recorded)",
-            "confidence": "Confidence",
-            "sources": "Source",
+            "convention": N_("Code"),
+            "name": N_("Convention"),
+            "since": N_("Since (where recorded)"),
+            "confidence": N_("Confidence"),
+            "sources": N_("Source"),
         },
     )
 
-st.subheader(f"Meetings with {name}")
+st.subheader(_("Meetings with {name}").format(name=name))
+roles = {True: pgettext("country's role", "host"), False: pgettext("country's role", "participant")}
 record_table(
     "meetings",
-    profile.meetings.assign(role=hosted.map({True: "host", False: "participant"})),
+    profile.meetings.assign(role=hosted.map(roles)),
     profile.filters,
-    what=f"meetings with {name}",
+    # TRANSLATORS: inside "The record holds no {what} yet." and the like (genitive plural).
+    what=pgettext("records in a sentence", "meetings with {name}").format(name=name),
     key="country_meetings",
     total=profile.meetings_total,
     columns={
-        "when": "When",
-        "short_title": "Meeting",
-        "where": "Where",
-        "role": "Role",
-        "status": "Status",
+        "when": N_("When"),
+        "short_title": N_("Meeting"),
+        "where": N_("Where"),
+        "role": N_("Role"),
+        "status": N_("Status"),
     },
 )
 
-st.subheader(f"Commitments concerning {name}")
+st.subheader(_("Commitments concerning {name}").format(name=name))
 record_table(
     "commitments",
     profile.commitments,
     profile.filters,
-    what=f"commitments concerning {name}",
+    # TRANSLATORS: inside "The record holds no {what} yet." and the like (genitive plural).
+    what=pgettext("records in a sentence", "commitments concerning {name}").format(name=name),
     key="country_commitments",
     total=profile.commitments_total,
 )

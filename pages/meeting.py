@@ -5,61 +5,83 @@ that cite it as evidence, and a way to its briefing. Record values are escaped (
 import pandas as pd
 import streamlit as st
 
+from cooptrack.i18n import N_, _, ngettext, number
 from cooptrack.ui import data
 from cooptrack.ui.detail import meeting_panel
+from cooptrack.ui.language import link_params
 from cooptrack.ui.text import md
 from cooptrack.ui.widgets import meeting_link, page_path, table
 
 version = data.version()
 ident = st.query_params.get("id")
-st.title("Meeting")
+st.title(_("Meeting"))
+
+
+def to_timeline() -> None:
+    st.page_link(
+        page_path("timeline"),
+        label=_("Timeline"),
+        query_params=link_params() or None,
+        icon=":material/timeline:",
+    )
+
+
 if not ident:
     st.info(
-        "Open a meeting from the Timeline or from any table of meetings (its title is a link).",
+        _("Open a meeting from the Timeline or from any table of meetings (its title is a link)."),
         icon=":material/info:",
     )
-    st.page_link(page_path("timeline"), label="Timeline", icon=":material/timeline:")
+    to_timeline()
     st.stop()
 context = data.meeting_context(version, ident)
 if context is None:
-    st.warning(f"No meeting {md(ident)} in the record.", icon=":material/search_off:")
-    st.page_link(page_path("timeline"), label="Timeline", icon=":material/timeline:")
+    st.warning(
+        _("No meeting {id} in the record.").format(id=md(ident)), icon=":material/search_off:"
+    )
+    to_timeline()
     st.stop()
 
 meeting_panel(ident)
 
 left, right = st.columns(2)
 with left:
-    st.subheader("In its series")
+    st.subheader(_("In its series"))
     if context.series:
         st.markdown(
-            f"**{md(context.series)}**: {context.series_count:,} meetings in the record "
-            f"({md(context.kind)})."
+            ngettext(
+                "**{series}**: {n} meeting in the record ({kind}).",
+                "**{series}**: {n} meetings in the record ({kind}).",
+                context.series_count,
+            ).format(
+                series=md(context.series), n=number(context.series_count), kind=md(context.kind)
+            )
         )
         if context.previous:
-            meeting_link(context.previous, "Before: ")
+            meeting_link(context.previous, _("Before: {meeting}"))
         if context.following:
-            meeting_link(context.following, "After: ")
+            meeting_link(context.following, _("After: {meeting}"))
         if not (context.previous or context.following):
-            st.caption("The only meeting of its series in the record.")
+            st.caption(_("The only meeting of its series in the record."))
     else:
-        st.caption(f"Not part of a recorded series ({md(context.kind)}).")
+        st.caption(_("Not part of a recorded series ({kind}).").format(kind=md(context.kind)))
 with right:
-    st.subheader("Take it along")
+    st.subheader(_("Take it along"))
     st.page_link(
         page_path("brief"),
-        label="Briefing for this meeting (page and Word file)",
-        query_params={"meeting": ident},
+        label=_("Briefing for this meeting (page and Word file)"),
+        query_params={"meeting": ident, **link_params()},
         icon=":material/description:",
     )
     st.page_link(
         page_path("timeline"),
-        label="This meeting on the Timeline",
-        query_params={"meeting": ident},
+        label=_("This meeting on the Timeline"),
+        query_params={"meeting": ident, **link_params()},
         icon=":material/timeline:",
     )
 
 if context.evidence_for:
-    st.subheader(f"Follow-up notes citing it as evidence ({len(context.evidence_for)})")
+    st.subheader(
+        _("Follow-up notes citing it as evidence ({n})").format(n=len(context.evidence_for))
+    )
     notes = pd.DataFrame(context.evidence_for, columns=["id", "text", "when"])
-    table(notes, {"text": "Commitment", "when": "Note of"})
+    table(notes, {"text": N_("Commitment"), "when": N_("Note of")})

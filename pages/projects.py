@@ -2,40 +2,45 @@
 
 import streamlit as st
 
+from cooptrack.i18n import N_, _, number
 from cooptrack.query.figures import gantt_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, as_text, block, chart_safe, md, source_markdown
-from cooptrack.ui.widgets import caption, download_csv, empty_state, table
+from cooptrack.ui.widgets import caption, download_csv, empty_state, records_named, table
 
 PHASE_COLUMNS = {
-    "label": "Phase",
-    "planned": "Planned",
-    "actual": "Actual",
-    "implementers": "Implementers",
-    "budget_label": "Budget",
-    "countries": "Beneficiaries",
+    "label": N_("Phase"),
+    "planned": N_("Planned"),
+    "actual": N_("Actual"),
+    "implementers": N_("Implementers"),
+    "budget_label": N_("Budget"),
+    "countries": N_("Beneficiaries"),
 }
 
 filters = current_filters()
 version, today = data.version(), data.today()
 phases = data.phases(version, filters)
 
-st.title("Project phases")
+st.title(_("Project phases"))
 caption(filters)
 if phases.empty:
-    empty_state("project phases", filters)
+    empty_state(records_named("phases"), filters)
     st.stop()
 
 total = data.phase_count(version, filters)
 st.caption(
-    "Pale bars: the planned period; dark bars: what actually happened. A hatched bar has no "
-    "recorded end and runs to today. Red diamonds: meetings under the same filters."
+    _(
+        "Pale bars: the planned period; dark bars: what actually happened. A hatched bar has no "
+        "recorded end and runs to today. Red diamonds: meetings under the same filters."
+    )
 )
 if total > len(phases):
     st.info(
-        f"Showing the {len(phases)} most recently started of {total:,} phases; narrow the "
-        "filters to see others, or download them all.",
+        _(
+            "Showing the {shown} most recently started of {total} phases; narrow the "
+            "filters to see others, or download them all."
+        ).format(shown=number(len(phases)), total=number(total)),
         icon=":material/filter_list:",
     )
 st.plotly_chart(
@@ -50,9 +55,13 @@ st.plotly_chart(
 table(phases, PHASE_COLUMNS, key="phases_table")
 download_csv("phases", filters)
 for phase in phases.itertuples():
-    with st.expander(f"{md(phase.label)}: about and sources"):
+    with st.expander(_("{phase}: about and sources").format(phase=md(phase.label))):
         if summary := block(phase.summary):
             st.text(summary)
         else:
-            st.caption("No summary recorded.")
-        st.markdown(f"**Sources:** {source_markdown(as_text(phase.sources).split())}")
+            st.caption(_("No summary recorded."))
+        st.markdown(
+            _("**Sources:** {sources}").format(
+                sources=source_markdown(as_text(phase.sources).split())
+            )
+        )

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from cooptrack.i18n import _, ngettext, number
 from cooptrack.query.figures import density_figure, timeline_figure
 from cooptrack.query.meetings import SHOWN_ROWS, TIMELINE_POINTS
 from cooptrack.ui import data
 from cooptrack.ui.detail import meeting_panel
+from cooptrack.ui.language import link_params
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, as_text, chart_safe, label
 from cooptrack.ui.widgets import (
@@ -14,23 +16,29 @@ from cooptrack.ui.widgets import (
     empty_state,
     page_path,
     record_table,
+    records_named,
 )
 
 filters = current_filters()
 version, today = data.version(), data.today()
 total = data.meeting_count(version, filters)
 
-st.title("Timeline of meetings")
+st.title(_("Timeline of meetings"))
 caption(filters)
 if total == 0:
-    empty_state("meetings", filters)
+    empty_state(records_named("meetings"), filters)
     st.stop()
 
 picked: list[str] = []
 if total > TIMELINE_POINTS:
     st.info(
-        f"{total:,} meetings match: drawn as meetings per quarter. Narrow the filters to "
-        f"{TIMELINE_POINTS} or fewer to see each meeting on the chart.",
+        ngettext(
+            "{total} meeting matches: drawn as meetings per quarter. Narrow the filters to "
+            "{most} or fewer to see each meeting on the chart.",
+            "{total} meetings match: drawn as meetings per quarter. Narrow the filters to "
+            "{most} or fewer to see each meeting on the chart.",
+            total,
+        ).format(total=number(total), most=number(TIMELINE_POINTS)),
         icon=":material/stacked_bar_chart:",
     )
     st.plotly_chart(
@@ -42,8 +50,11 @@ if total > TIMELINE_POINTS:
 else:
     meetings = data.meetings(version, filters, TIMELINE_POINTS)
     st.caption(
-        "Filled markers: exact day known. Open markers with a pale bar: only the month or year "
-        "is known, and the bar spans it. Click a marker, or pick a meeting below, to read it."
+        _(
+            "Filled markers: exact day known. Open markers with a pale bar: only the month or "
+            "year is known, and the bar spans it. Click a marker, or pick a meeting below, to "
+            "read it."
+        )
     )
     event = st.plotly_chart(
         timeline_figure(chart_safe(meetings, *CHART_TEXT), today),
@@ -68,22 +79,22 @@ if (
     st.session_state.meeting_choice = wanted
 if st.session_state.get("meeting_choice") not in ids:
     st.session_state.meeting_choice = ids[-1]
-choice = st.selectbox("Meeting", ids, format_func=labels.__getitem__, key="meeting_choice")
+choice = st.selectbox(_("Meeting"), ids, format_func=labels.__getitem__, key="meeting_choice")
 st.query_params["meeting"] = choice
 meeting_panel(choice)
 st.page_link(
     page_path("meeting"),
-    label="This meeting's own page: its series, the notes citing it, its briefing",
-    query_params={"id": choice},
+    label=_("This meeting's own page: its series, the notes citing it, its briefing"),
+    query_params={"id": choice, **link_params()},
     icon=":material/open_in_new:",
 )
 
-st.subheader(f"{total:,} meetings match")
+st.subheader(ngettext("{n} meeting matches", "{n} meetings match", total).format(n=number(total)))
 record_table(
     "meetings",
     meetings.iloc[::-1].head(SHOWN_ROWS).iloc[::-1],
     filters,
-    what="meetings",
+    what=records_named("meetings"),
     key="meetings",
     total=total,
 )

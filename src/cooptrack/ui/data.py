@@ -47,8 +47,10 @@ def _open_store(path: str, role: config.Role) -> Store:
         folder = config.snapshot_folder(Path(path))
         if folder is None:
             raise ConfigError(
-                "COOPTRACK_ROLE=viewer reads published snapshots: set COOPTRACK_SNAPSHOTS to "
-                f"the folder the editor publishes in (or make {path}.snapshots beside it)"
+                i18n._(
+                    "COOPTRACK_ROLE=viewer reads published snapshots: set COOPTRACK_SNAPSHOTS "
+                    "to the folder the editor publishes in (or make {path}.snapshots beside it)"
+                ).format(path=path)
             )
         return Store.open_viewer(folder, query_seconds=config.query_seconds())
     return Store.open_shared(path, query_seconds=config.query_seconds())
@@ -79,14 +81,17 @@ def begin_run() -> None:
     opened.begin_read()
     if opened.viewer:
         published = opened.published_at()
-        when = (
-            "" if published is None else time.strftime(" at %H:%M:%S UTC", time.gmtime(published))
-        )
-        st.sidebar.caption(
-            f":material/visibility: **Read-only copy**: the record as published{when}. "
+        if published is None:
+            copy = i18n._(":material/visibility: **Read-only copy**: the record as published.")
+        else:
+            copy = i18n._(
+                ":material/visibility: **Read-only copy**: the record as published at {time} UTC."
+            ).format(time=time.strftime("%H:%M:%S", time.gmtime(published)))
+        more = i18n._(
             "Changes are made on the editors' dashboard and appear here within seconds; "
             "there is no Edit page on this server."
         )
+        st.sidebar.caption(f"{copy} {more}")
 
 
 def current_run() -> str | None:

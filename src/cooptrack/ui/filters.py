@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from cooptrack.errors import Problem
+from cooptrack.i18n import _, current
 from cooptrack.query.filters import (
     LIST_KEYS,
     MAX_SEARCH_CHARS,
@@ -76,53 +77,57 @@ def render() -> Filters:
     country_names = dict(data.countries(data.version()))
     for code in st.session_state.get("f_country", []):
         country_names.setdefault(code, code)
+    # Russian readers write a day as 31.01.2018; the value (and the URL) stays ISO either way.
+    day_format = "DD.MM.YYYY" if current() == "ru" else "YYYY-MM-DD"
     with st.sidebar:
-        st.header("Filters")
+        st.header(_("Filters"))
         st.multiselect(
-            "Country",
+            _("Country"),
             list(country_names),
             format_func=country_names.__getitem__,
             key="f_country",
-            placeholder="All countries",
+            placeholder=_("All countries"),
         )
         st.multiselect(
-            "Convention",
+            _("Convention"),
             list(vocabulary.conventions),
             key="f_convention",
             format_func=lambda c: c,
-            placeholder="All conventions",
+            placeholder=_("All conventions"),
             help="; ".join(f"{c}: {n}" for c, n in vocabulary.conventions.items()),
         )
         st.multiselect(
-            "Topic",
+            _("Topic"),
             list(vocabulary.topics),
             key="f_topic",
             format_func=vocabulary.topics.__getitem__,
-            placeholder="All topics",
+            placeholder=_("All topics"),
         )
         st.multiselect(
-            "Organisation",
+            _("Organisation"),
             list(vocabulary.organisations),
             key="f_organisation",
             format_func=vocabulary.organisations.__getitem__,
-            placeholder="All organisations",
-            help="An organisation includes the bodies below it (the European "
-            "Commission includes DG ENV).",
+            placeholder=_("All organisations"),
+            help=_(
+                "An organisation includes the bodies below it (the European "
+                "Commission includes DG ENV)."
+            ),
         )
         left, right = st.columns(2)
         left.date_input(
-            "From", key="f_from", min_value=_EARLIEST, max_value=_LATEST, format="YYYY-MM-DD"
+            _("From"), key="f_from", min_value=_EARLIEST, max_value=_LATEST, format=day_format
         )
         right.date_input(
-            "To", key="f_to", min_value=_EARLIEST, max_value=_LATEST, format="YYYY-MM-DD"
+            _("To"), key="f_to", min_value=_EARLIEST, max_value=_LATEST, format=day_format
         )
         st.text_input(
-            "Search",
+            _("Search"),
             key="f_search",
-            placeholder="words in titles and texts",
+            placeholder=_("words in titles and texts"),
             max_chars=MAX_SEARCH_CHARS,
         )
-        st.button("Clear filters", on_click=_clear, width="stretch")
+        st.button(_("Clear filters"), on_click=_clear, width="stretch")
     filters, problems = resolve(_current_input(), vocabulary)
     if problems:
         # Dates typed the wrong way round, or a search past its limits; the rest is pickers.
@@ -131,7 +136,9 @@ def render() -> Filters:
     _write_url()
     for problem in st.session_state.url_problems:
         st.warning(
-            f"Ignored from the link: {md(problem.reason)}. The other filters apply.",
+            _("Ignored from the link: {reason}. The other filters apply.").format(
+                reason=md(problem.reason)
+            ),
             icon=":material/link_off:",
         )
     return filters

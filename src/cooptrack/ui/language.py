@@ -75,3 +75,10 @@ def link_suffix() -> str:
     """`&lang=ru` for links this page builds by hand (a record's own page), '' in English."""
     chosen = i18n.current()
     return "" if chosen == i18n.DEFAULT else f"&lang={chosen}"
+
+
+def link_params() -> dict[str, str]:
+    """`{"lang": "ru"}` for a page link's query parameters, empty in English: a link opened in
+    a new tab (a new session, no switch touched yet) keeps the language it was shown in."""
+    chosen = i18n.current()
+    return {} if chosen == i18n.DEFAULT else {"lang": chosen}

@@ -20,6 +20,8 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
+from cooptrack.i18n import _, pgettext
+
 WORD_JOINER = "\u2060"
 
 # Syntax anywhere in a line (CommonMark, GitHub's extensions, Streamlit's `:directives[...]`,
@@ -127,7 +129,7 @@ def source_markdown(sources: Any) -> str:
         sources if isinstance(sources, Iterable) and not isinstance(sources, str) else [sources]
     )
     shown = [_source(value) for value in values if as_text(value).strip()]
-    return " · ".join(shown) or "none recorded"
+    return " · ".join(shown) or _("none recorded")
 
 
 def _source(value: Any) -> str:
@@ -166,3 +168,45 @@ def _is_number(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, numbers.Number):
         return False
     return not (isinstance(value, float) and math.isnan(value))
+
+
+def status_label(code: Any) -> str:
+    """A meeting's or a commitment's status as the interface names it; the record stores codes
+    (`in-progress`), and anything that is not one is shown as it is."""
+    labels = {
+        "planned": pgettext("meeting status", "planned"),
+        "held": pgettext("meeting status", "held"),
+        "postponed": pgettext("meeting status", "postponed"),
+        "cancelled": pgettext("meeting status", "cancelled"),
+        "proposed": pgettext("commitment status", "proposed"),
+        "agreed": pgettext("commitment status", "agreed"),
+        "in-progress": pgettext("commitment status", "in-progress"),
+        "fulfilled": pgettext("commitment status", "fulfilled"),
+        "superseded": pgettext("commitment status", "superseded"),
+        "dropped": pgettext("commitment status", "dropped"),
+    }
+    text = as_text(code)
+    return labels.get(text, text)
+
+
+def format_label(code: Any) -> str:
+    """A meeting's format (`in-person`, `online`, `hybrid`) in words; anything else as it is."""
+    labels = {
+        "in-person": pgettext("meeting format", "in-person"),
+        "online": pgettext("meeting format", "online"),
+        "hybrid": pgettext("meeting format", "hybrid"),
+    }
+    text = as_text(code)
+    return labels.get(text, text)
+
+
+def confidence_label(code: Any) -> str:
+    """How sure the record is of a source (`H`, `M`, `L`): the code in English, a word where
+    the interface's language has one (высокая, средняя, низкая)."""
+    labels = {
+        "H": pgettext("confidence", "H"),
+        "M": pgettext("confidence", "M"),
+        "L": pgettext("confidence", "L"),
+    }
+    text = as_text(code)
+    return labels.get(text, text)

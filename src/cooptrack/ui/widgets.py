@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -10,32 +11,58 @@ import streamlit as st
 
 from cooptrack import config
 from cooptrack.db.schema import Kind
+from cooptrack.i18n import N_, _, current, ngettext, number, pgettext
 from cooptrack.query import calendar, glossary, workbook
 from cooptrack.query.detail import MeetingRef
 from cooptrack.query.export import MIME, Format, export_bytes, file_name
 from cooptrack.query.filters import Filters
 from cooptrack.ui import data
+from cooptrack.ui.language import link_params, link_suffix
 from cooptrack.ui.text import as_text, label, md, table_cells
 
-KIND_NAMES = {"meetings": "meetings", "phases": "project phases", "commitments": "commitments"}
+# The labels of the CSV buttons (marked here, translated where drawn).
+CSV_LABELS = {
+    "meetings": N_("Download CSV (meetings)"),
+    "phases": N_("Download CSV (project phases)"),
+    "commitments": N_("Download CSV (commitments)"),
+}
 _OTHER_FORMATS: tuple[tuple[Format, str, str], ...] = (
     (
         "csv-excel",
-        "CSV for Excel",
-        "The same CSV with a byte-order mark, so that Excel reads its accents and dashes as UTF-8.",
+        N_("CSV for Excel"),
+        N_(
+            "The same CSV with a byte-order mark, so that Excel reads its accents and dashes "
+            "as UTF-8."
+        ),
     ),
     (
         "xlsx",
-        "Excel workbook (.xlsx)",
-        "Same rows and columns: dates known to the day are "
-        "dates, others stay text (2009-11); frozen header; sources linked.",
+        N_("Excel workbook (.xlsx)"),
+        N_(
+            "Same rows and columns: dates known to the day are "
+            "dates, others stay text (2009-11); frozen header; sources linked."
+        ),
     ),
     (
         "parquet",
-        "Parquet",
-        "Typed columns for data tools: dates with their precision beside them, lists as lists.",
+        "Parquet",  # a format's own name: not translated
+        N_("Typed columns for data tools: dates with their precision beside them, lists as lists."),
     ),
 )
+
+
+def records_named(kind: Literal["meetings", "phases", "commitments", "followups"]) -> str:
+    """The records of a kind named inside the sentences about them (`what` of `empty_state`
+    and `record_table`)."""
+    # TRANSLATORS: records named inside "The record holds no {what} yet.", "No {what} match the
+    # current filters" and "... of {total} {what}"; in Russian the genitive plural (встреч).
+    names = {
+        "meetings": pgettext("records in a sentence", "meetings"),
+        "phases": pgettext("records in a sentence", "project phases"),
+        "commitments": pgettext("records in a sentence", "commitments"),
+        "followups": pgettext("records in a sentence", "follow-up notes on commitments"),
+    }
+    return names[kind]
 
 
 def _download(kind: Kind, filters: Filters, form: Format, text: str, key: str, **more: Any) -> None:
@@ -59,8 +86,8 @@ def download_csv(kind: Kind, filters: Filters, key: str | None = None) -> None:
     key = key or f"download_{kind}"
     row = st.container(horizontal=True, gap="small")
     with row:
-        _download(kind, filters, "csv", f"Download CSV ({KIND_NAMES[kind]})", key)
-        with st.popover("Other formats", icon=":material/more_horiz:"):
+        _download(kind, filters, "csv", _(CSV_LABELS[kind]), key)
+        with st.popover(_("Other formats"), icon=":material/more_horiz:"):
             too_many = data.export_count(data.version(), kind, filters) > workbook.MAX_ROWS
             for form, text, explained in _OTHER_FORMATS:
                 blocked = too_many and form == "xlsx"
@@ -68,13 +95,14 @@ def download_csv(kind: Kind, filters: Filters, key: str | None = None) -> None:
                     kind,
                     filters,
                     form,
-                    text,
+                    _(text),
                     f"{key}_{form}",
                     disabled=blocked,
-                    help=f"More than {workbook.MAX_ROWS:,} rows: an Excel sheet holds no more. "
-                    "Narrow the filters."
+                    help=_(
+                        "More than {rows} rows: an Excel sheet holds no more. Narrow the filters."
+                    ).format(rows=number(workbook.MAX_ROWS))
                     if blocked
-                    else explained,
+                    else _(explained),
                 )
 
 
@@ -82,20 +110,31 @@ def download_calendar(kind: Literal["meetings", "commitments"], filters: Filters
     """An .ics file of the meetings, or the commitment due dates, known to the day; the caption
     says how many are left out for want of a day."""
     found = data.calendar_counts(data.version(), kind, filters)
-    what = "meetings" if kind == "meetings" else "due dates"
-    blocked = found.events > calendar.MAX_EVENTS
+    events = found.events
+    if kind == "meetings":
+        text = ngettext(
+            "Add to calendar ({n} meeting, .ics)", "Add to calendar ({n} meetings, .ics)", events
+        )
+    else:
+        text = ngettext(
+            "Add to calendar ({n} due date, .ics)", "Add to calendar ({n} due dates, .ics)", events
+        )
+    blocked = events > calendar.MAX_EVENTS
     _download(
         kind,
         filters,
         "ics",
-        f"Add to calendar ({found.events:,} {what}, .ics)",
+        text.format(n=number(events)),
         f"calendar_{kind}",
-        disabled=blocked or found.events == 0,
-        help=f"{found.events:,} events: a calendar file holds at most "
-        f"{calendar.MAX_EVENTS:,}; narrow the filters."
+        disabled=blocked or events == 0,
+        help=_("{events} events: a calendar file holds at most {most}; narrow the filters.").format(
+            events=number(events), most=number(calendar.MAX_EVENTS)
+        )
         if blocked
-        else "Import it into Outlook, Google or Apple Calendar; importing a newer file updates "
-        "these events instead of adding them twice.",
+        else _(
+            "Import it into Outlook, Google or Apple Calendar; importing a newer file updates "
+            "these events instead of adding them twice."
+        ),
     )
     if note := found.left_out_note(kind):
         st.caption(f"{note[0].upper()}{note[1:]}.")
@@ -105,11 +144,13 @@ def empty_state(what: str, filters: Filters) -> None:
     """Say why nothing is shown and how to see more, instead of drawing an empty chart.
     `what` is markdown: callers escape any record text in it with `md`."""
     if filters.is_empty():
-        st.info(f"The record holds no {what} yet.", icon=":material/info:")
+        st.info(_("The record holds no {what} yet.").format(what=what), icon=":material/info:")
         return
     st.info(
-        f"No {what} match the current filters ({describe(filters)}). Remove a filter in the "
-        "sidebar, widen the date range, or press **Clear filters**.",
+        _(
+            "No {what} match the current filters ({filters}). Remove a filter in the "
+            "sidebar, widen the date range, or press **Clear filters**."
+        ).format(what=what, filters=describe(filters)),
         icon=":material/filter_alt_off:",
     )
 
@@ -119,21 +160,40 @@ def describe(filters: Filters) -> str:
     since a link's `?q=` or a stored name could carry markup)."""
     names = dict(data.countries(data.version()))
     vocabulary = data.vocabulary(data.version())
+    # TRANSLATORS: between two values of one filter ("Kazakhstan or Uzbekistan").
+    either = " " + pgettext("between filter values", "or") + " "
     parts = [
-        " or ".join(md(names.get(c, c)) for c in filters.countries),
-        " or ".join(md(c) for c in filters.conventions),
-        " or ".join(md(vocabulary.topics.get(t, t)) for t in filters.topics),
-        " or ".join(md(vocabulary.organisations.get(o, o)) for o in filters.organisations),
+        either.join(md(names.get(c, c)) for c in filters.countries),
+        either.join(md(c) for c in filters.conventions),
+        either.join(md(vocabulary.topics.get(t, t)) for t in filters.topics),
+        either.join(md(vocabulary.organisations.get(o, o)) for o in filters.organisations),
     ]
     if filters.date_from or filters.date_to:
-        parts.append(f"{md(filters.date_from or '…')} to {md(filters.date_to or '…')}")
+        parts.append(_date_range(filters.date_from, filters.date_to))
     if filters.search:
-        parts.append(f"“{md(filters.search)}”")
-    return " · ".join(p for p in parts if p) or "no filters"
+        parts.append(_("“{words}”").format(words=md(filters.search)))
+    return " · ".join(p for p in parts if p) or _("no filters")
+
+
+def short_date(value: date) -> str:
+    """A day as a filter shows it: `2018-01-31` in English, `31.01.2018` in Russian."""
+    return value.strftime("%d.%m.%Y") if current() == "ru" else value.isoformat()
+
+
+def _date_range(start: date | None, end: date | None) -> str:
+    if start and end:
+        text = _("{start} to {end}")
+    elif start:
+        text = _("{start} to …")
+    else:
+        text = _("… to {end}")
+    return text.format(
+        start=md(short_date(start)) if start else "", end=md(short_date(end)) if end else ""
+    )
 
 
 def caption(filters: Filters) -> None:
-    st.caption(f"Filters: {describe(filters)}")
+    st.caption(_("Filters: {filters}").format(filters=describe(filters)))
 
 
 WRAPPED_ROWS_UP_TO = 60
@@ -142,17 +202,27 @@ GLOSSED_TERMS_SHOWN = 8
 # (the meeting panel's tables included); record tables of meetings link their titles.
 _COMMITMENT_TEXT = ("commitment", "text")
 COLUMN_HELP = {
-    "status": "proposed, agreed, in-progress: open; fulfilled, superseded, dropped: closed. "
-    "Meetings: planned, held, postponed, cancelled. See the Glossary page.",
-    "conventions": "Convention codes: the Glossary page names each (CBD: Convention on "
-    "Biological Diversity …)",
-    "convention_codes": "Convention codes: the Glossary page names each",
-    "due": "The due date at its precision, or the meeting the commitment was to be met before",
-    "latest_followup": "The newest dated note on what became of it",
-    "kind_label": "WGECC: EU–Central Asia Working Group on Environment and Climate Change; "
-    "COP: Conference of the Parties of a convention",
-    "confidence": "H: an official or first-hand page; M: a news or secondary page; "
-    "L: indirect or conflicting",
+    "status": N_(
+        "proposed, agreed, in-progress: open; fulfilled, superseded, dropped: closed. "
+        "Meetings: planned, held, postponed, cancelled. See the Glossary page."
+    ),
+    "conventions": N_(
+        "Convention codes: the Glossary page names each (CBD: Convention on Biological Diversity …)"
+    ),
+    "convention_codes": N_("Convention codes: the Glossary page names each"),
+    "due": N_("The due date at its precision, or the meeting the commitment was to be met before"),
+    "latest_followup": N_("The newest dated note on what became of it"),
+    "kind_label": N_(
+        "WGECC: EU–Central Asia Working Group on Environment and Climate Change; "
+        "COP: Conference of the Parties of a convention"
+    ),
+    "confidence": N_(
+        "H: an official or first-hand page; M: a news or secondary page; L: indirect or conflicting"
+    ),
+}
+_OWN_PAGE_HELP = {
+    "commitment": N_("The commitment's own page"),
+    "meeting": N_("The meeting's own page"),
 }
 
 
@@ -162,17 +232,20 @@ def page_path(name: str) -> str:
 
 
 def record_link(page: Literal["commitment", "meeting"], ident: str) -> str:
-    """The relative address of a record's own page: `commitment?id=…`, the id encoded."""
-    return f"{page}?id={quote(ident, safe='')}"
+    """The relative address of a record's own page: `commitment?id=…`, the id encoded, and
+    `&lang=ru` when drawn in Russian (a page opened in a new tab speaks the same language)."""
+    return f"{page}?id={quote(ident, safe='')}{link_suffix()}"
 
 
-def meeting_link(meeting: MeetingRef, prefix: str = "") -> None:
-    """A link to a meeting's own page, named by its title and date (escaped)."""
+def meeting_link(meeting: MeetingRef, template: str = "{meeting}") -> None:
+    """A link to a meeting's own page, named by its title and date (escaped); `template`, a
+    translated message, places them (`_("Made at: {meeting}")`)."""
     when = f" ({md(meeting.when)})" if meeting.when else ""
+    named = f"{md(label(meeting.title, 160) or meeting.id)}{when}"
     st.page_link(
         page_path("meeting"),
-        label=f"{prefix}{md(label(meeting.title, 160) or meeting.id)}{when}",
-        query_params={"id": meeting.id},
+        label=template.format(meeting=named),
+        query_params={"id": meeting.id, **link_params()},
         icon=":material/event:",
     )
 
@@ -187,7 +260,9 @@ def table(
     """A readable table: short results wrap their text in full; long ones scroll (and say so,
     unless the caller has `counted` them already). st.table reads markdown in every cell, so
     its cells are escaped; st.dataframe shows cells as plain text. `link` (column, page):
-    that column's cells lead to each row's own page; codes the table uses are explained."""
+    that column's cells lead to each row's own page; codes the table uses are explained.
+    `columns` maps each column to its English title, marked with `N_` and translated here."""
+    columns = {name: _(title) for name, title in columns.items()}
     shown = frame[list(columns)]
     first = next(iter(columns), "")
     if link is None and first in _COMMITMENT_TEXT and "id" in frame.columns:
@@ -204,22 +279,42 @@ def table(
         st.table(cells.rename(columns=columns), hide_index=True)
     else:
         if not counted:
-            st.caption(f"{len(shown)} rows; scroll the table, or download them.")
-        config_ = {
-            name: st.column_config.Column(title, help=COLUMN_HELP.get(name))
-            for name, title in columns.items()
-        }
-        if link and ids is not None:
-            shown = shown.assign(_page=[record_link(link[1], i) for i in ids])
-            config_["_page"] = st.column_config.LinkColumn(
-                "Page", display_text="Open", help=f"The {link[1]}'s own page", width="small"
+            rows = len(shown)
+            st.caption(
+                ngettext(
+                    "{n} row; scroll the table, or download them.",
+                    "{n} rows; scroll the table, or download them.",
+                    rows,
+                ).format(n=number(rows))
             )
-            order = ["_page", *columns]
-        else:
-            order = list(columns)
-        st.dataframe(shown, hide_index=True, key=key, column_config=config_, column_order=order)
+        _scrolled(shown, columns, key, link[1] if link and ids is not None else None, ids)
     if link:
         explain_codes(shown[[c for c in columns if not pd.api.types.is_numeric_dtype(shown[c])]])
+
+
+def _scrolled(
+    shown: pd.DataFrame,
+    titles: dict[str, str],
+    key: str | None,
+    page: Literal["commitment", "meeting"] | None,
+    ids: list[str] | None,
+) -> None:
+    """A long table as st.dataframe, its columns named by their (translated) titles: a
+    dataframe's column names are words on the page too, in its header and its CSV copy."""
+    config_ = {
+        title: st.column_config.Column(help=_(COLUMN_HELP[name]) if name in COLUMN_HELP else None)
+        for name, title in titles.items()
+    }
+    named = shown.rename(columns=titles)
+    order = list(titles.values())
+    if page is not None and ids is not None:
+        link_title = _("Page")
+        named = named.assign(**{link_title: [record_link(page, i) for i in ids]})
+        config_[link_title] = st.column_config.LinkColumn(
+            display_text=_("Open"), help=_(_OWN_PAGE_HELP[page]), width="small"
+        )
+        order = [link_title, *order]
+    st.dataframe(named, hide_index=True, key=key, column_config=config_, column_order=order)
 
 
 def explain_codes(frame: pd.DataFrame) -> None:
@@ -232,26 +327,29 @@ def explain_codes(frame: pd.DataFrame) -> None:
         f"**{md(t.term)}** {md(label(t.meaning, 70))}" for t in found[:GLOSSED_TERMS_SHOWN]
     )
     more = len(found) - GLOSSED_TERMS_SHOWN
-    extra = f" · and {more} more" if more > 0 else ""
-    st.caption(f"{shown}{extra} (all on the Glossary page)")
+    if more > 0:
+        text = _("{terms} · and {more} more (all on the Glossary page)")
+    else:
+        text = _("{terms} (all on the Glossary page)")
+    st.caption(text.format(terms=shown, more=number(more)))
 
 
 MEETING_COLUMNS = {
-    "when": "When",
-    "short_title": "Meeting",
-    "kind_label": "Kind",
-    "where": "Where",
-    "status": "Status",
-    "convention_codes": "Conventions",
+    "when": N_("When"),
+    "short_title": N_("Meeting"),
+    "kind_label": N_("Kind"),
+    "where": N_("Where"),
+    "status": N_("Status"),
+    "convention_codes": N_("Conventions"),
 }
 COMMITMENT_COLUMNS = {
-    "commitment": "Commitment",
-    "made_by": "Made by",
-    "at": "At",
-    "conventions": "Conventions",
-    "due": "Due",
-    "status": "Status",
-    "latest_followup": "Latest follow-up",
+    "commitment": N_("Commitment"),
+    "made_by": N_("Made by"),
+    "at": N_("At"),
+    "conventions": N_("Conventions"),
+    "due": N_("Due"),
+    "status": N_("Status"),
+    "latest_followup": N_("Latest follow-up"),
 }
 
 
@@ -266,15 +364,17 @@ def record_table(
     total: int | None = None,
 ) -> None:
     """Records with their download button, or a note saying why there are none (`what` is
-    markdown, as for `empty_state`)."""
+    markdown, as for `empty_state`, named as `records_named` names them)."""
     if frame.empty:
         empty_state(what, filters)
         return
     counted = total is not None and total > len(frame)
     if counted:
         st.caption(
-            f"Showing the {len(frame)} most recent of {total:,} {what} (scroll the table); "
-            "the download holds them all. Narrow the filters to see others here."
+            _(
+                "Showing the {shown} most recent of {total} {what} (scroll the table); "
+                "the download holds them all. Narrow the filters to see others here."
+            ).format(shown=number(len(frame)), total=number(total or 0), what=what)
         )
     default = MEETING_COLUMNS if kind == "meetings" else COMMITMENT_COLUMNS
     chosen = columns or default
