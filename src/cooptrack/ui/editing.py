@@ -215,11 +215,26 @@ def _forget_opened(kind: Kind) -> None:
 def _changes_frame(kind: str, changes: list[tuple[str, Any, Any]]) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            (forms.field_label(kind, name), _short(before), _short(after))
+            (forms.field_label(kind, name), _shown(name, before), _shown(name, after))
             for name, before, after in changes
         ],
         columns=["field", "before", "after"],
     )
+
+
+def _shown(column: str, value: Any) -> str:
+    """A changed value as the reader reads it: a date's precision and a yes/no in the
+    interface's words (English keeps the stored words), anything else as stored."""
+    if column.endswith("_precision") and isinstance(value, str):
+        precisions = {
+            "day": pgettext("date precision", "day"),
+            "month": pgettext("date precision", "month"),
+            "year": pgettext("date precision", "year"),
+        }
+        return precisions.get(value, value)
+    if isinstance(value, bool):
+        return pgettext("yes or no", "True") if value else pgettext("yes or no", "False")
+    return _short(value)
 
 
 def _short(value: Any) -> str:
