@@ -1,4 +1,11 @@
-"""Plotly figures built from the query frames; no data access here, so they test in isolation."""
+"""Plotly figures built from the query frames; no data access here, so they test in isolation.
+
+Every word a chart shows (titles, axes, legends, hover texts, "today") is in the current
+language; kinds and statuses arrive as the record's codes and are named here (`query.codes`).
+Numbers follow the language's separators (`1 998` in Russian) through the layout's
+`separators`; month names on date axes through Plotly's own locale, which `chart_config`
+carries to the browser.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +14,17 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel.dates import get_day_names, get_month_names
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from plotly.subplots import make_subplots
 
+from cooptrack import i18n
 from cooptrack.db.schema import MEETING_KIND_LABELS, MEETING_KINDS
+from cooptrack.i18n import N_, _, ngettext, pgettext
+from cooptrack.query.codes import commitment_status_name, kind_name, meeting_status_name
 from cooptrack.query.rows import rows
 
-KIND_LABELS = MEETING_KIND_LABELS
+KIND_LABELS = MEETING_KIND_LABELS  # English; charts name kinds with `codes.kind_name`
 KIND_COLOURS = {
     "high-level-conference": "#1f77b4",
     "wgecc-meeting": "#2ca02c",
@@ -46,10 +58,76 @@ def _layout(figure: go.Figure, height: int, date_axis: bool = True, **extra: Any
         plot_bgcolor="white",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"align": "left"},
+        separators=_separators(),
         **extra,
     )
     figure.update_xaxes(showgrid=True, gridcolor="#eeeeee", type="date" if date_axis else "linear")
     return figure
+
+
+def _separators() -> str:
+    """Plotly's decimal mark and thousands separator, as the current language writes them."""
+    where = i18n.locale()
+    return f"{get_decimal_symbol(where)}{get_group_symbol(where)}"
+
+
+# The texts of Plotly's own buttons and messages (its locale dictionary), translated here.
+PLOTLY_TEXTS = (
+    N_("Zoom"),
+    N_("Pan"),
+    N_("Box Select"),
+    N_("Lasso Select"),
+    N_("Zoom in"),
+    N_("Zoom out"),
+    N_("Autoscale"),
+    N_("Reset axes"),
+    N_("Download plot as a PNG"),
+    N_("Download plot"),
+    N_("Toggle Spike Lines"),
+    N_("Show closest data on hover"),
+    N_("Compare data on hover"),
+    N_("Toggle show closest data on hover"),
+    N_("Double-click to zoom back out"),
+    N_("Preparing image - this may take a few seconds"),
+    N_("Image download succeeded"),
+    N_("Sorry, there was a problem downloading your image!"),
+)
+
+
+def chart_config() -> dict[str, Any]:
+    """The `config` of a chart: in Russian, Plotly's locale (month and day names on date axes,
+    number separators, its buttons' tooltips), given with the chart, as Plotly allows, so no
+    locale file has to be loaded in the browser."""
+    config: dict[str, Any] = {"displaylogo": False}
+    language = i18n.current()
+    if language == i18n.DEFAULT:
+        return config
+    where = i18n.locale()
+    months = get_month_names("wide", "stand-alone", locale=where)
+    short_months = get_month_names("abbreviated", "stand-alone", locale=where)
+    days = get_day_names("wide", "format", locale=where)
+    short_days = get_day_names("abbreviated", "format", locale=where)
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # babel counts from Monday, Plotly from Sunday
+    config["locale"] = language
+    config["locales"] = {
+        language: {
+            "dictionary": {text: _(text) for text in PLOTLY_TEXTS},
+            "format": {
+                "days": [days[d] for d in sunday_first],
+                "shortDays": [short_days[d] for d in sunday_first],
+                "months": [months[m] for m in range(1, 13)],
+                "shortMonths": [short_months[m].rstrip(".") for m in range(1, 13)],
+                "date": "%d.%m.%Y",
+                "decimal": get_decimal_symbol(where),
+                "thousands": get_group_symbol(where),
+                "year": "%Y",
+                "month": "%b %Y",
+                "dayMonth": "%-d %b",
+                "dayMonthYear": "%-d %b %Y",
+            },
+        }
+    }
+    return config
 
 
 def _today_line(figure: go.Figure, today: date) -> None:
@@ -66,7 +144,7 @@ def _today_line(figure: go.Figure, today: date) -> None:
         x=today,
         y=1,
         yref="paper",
-        text="today",
+        text=_("today"),
         showarrow=False,
         yanchor="bottom",
         font={"size": 11, "color": "#444444"},
@@ -78,9 +156,17 @@ def chart_label(kind: str, short_title: str, ordinal: Any) -> str:
     if kind == "cop" or ordinal is None or pd.isna(ordinal):
         return short_title
     number = int(ordinal)
-    teen = 10 <= number % 100 <= 20
-    suffix = "th" if teen else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
+    if 10 <= number % 100 <= 20:
+        label = pgettext("numbered meeting", "{number}th")
+    elif number % 10 == 1:
+        label = pgettext("numbered meeting", "{number}st")
+    elif number % 10 == 2:
+        label = pgettext("numbered meeting", "{number}nd")
+    elif number % 10 == 3:
+        label = pgettext("numbered meeting", "{number}rd")
+    else:
+        label = pgettext("numbered meeting", "{number}th")
+    return label.format(number=number)
 
 
 def label_positions(
@@ -104,23 +190,23 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
     """Meetings on a time axis, one lane per kind. Dates known only to the month or year are
     drawn as open markers with a bar over the whole period, so no made-up day is shown."""
     figure = go.Figure()
-    lanes = [k for k in KIND_LABELS if k in set(meetings.kind)]
+    lanes = [k for k in MEETING_KINDS if k in set(meetings.kind)]
     first, last = _range(meetings.alive_from.min(), meetings.alive_to.max(), today)
     for kind in lanes:
         group = meetings[meetings.kind == kind].reset_index(drop=True)
-        lane, colour = KIND_LABELS[kind], KIND_COLOURS[kind]
+        lane, colour = kind_name(kind), KIND_COLOURS[kind]
         imprecise = group[group.start_precision != "day"]
         if not imprecise.empty:
             figure.add_trace(_period_bars(imprecise, lane, colour))
         figure.add_trace(_legend_entry(lane, kind, colour))
         figure.add_trace(_lane_markers(group, lane, colour, (first, last), len(meetings)))
     _today_line(figure, today)
-    order = [KIND_LABELS[k] for k in reversed(lanes)]
+    order = [kind_name(k) for k in reversed(lanes)]
     # Each lane is named just above its left end: tick labels would halve a narrow plot.
     for kind in lanes:
         figure.add_annotation(
-            x=0, xref="paper", y=KIND_LABELS[kind], yref="y", yshift=17, xanchor="left",
-            text=KIND_LABELS[kind], showarrow=False,
+            x=0, xref="paper", y=kind_name(kind), yref="y", yshift=17, xanchor="left",
+            text=kind_name(kind), showarrow=False,
             font={"size": 12, "color": KIND_COLOURS[kind]},
         )  # fmt: skip
     figure.update_yaxes(
@@ -133,23 +219,38 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
 def density_figure(density: pd.DataFrame, today: date) -> go.Figure:
     """Meetings per quarter, stacked by kind: thousands of meetings as a few hundred bars."""
     figure = go.Figure()
-    for kind, label in KIND_LABELS.items():
+    for kind in MEETING_KINDS:
         group = density[density.kind == kind]
         if group.empty:
             continue
+        label = kind_name(kind)
         figure.add_trace(
             go.Bar(
                 x=group.quarter,
                 y=group.meetings,
                 name=label,
                 marker={"color": KIND_COLOURS[kind]},
-                hovertemplate="%{x|%Y Q%q}: %{y} " + label.lower() + "<extra></extra>",
+                hovertext=[
+                    _quarter_count(quarter, int(count), label)
+                    for quarter, count in zip(group.quarter, group.meetings, strict=True)
+                ],
+                hoverinfo="text",
             )
         )
     _today_line(figure, today)
     _layout(figure, height=420, barmode="stack", bargap=0.1)
-    figure.update_yaxes(title_text="meetings per quarter", rangemode="tozero")
+    figure.update_yaxes(title_text=_("meetings per quarter"), rangemode="tozero")
     return figure
+
+
+def _quarter_count(quarter: Any, count: int, kind: str) -> str:
+    """`2020 Q1: 3 meetings (WGECC meeting)`, in the current language."""
+    start = pd.Timestamp(quarter)
+    when = _("{year} Q{quarter}").format(year=start.year, quarter=(start.month - 1) // 3 + 1)
+    counted = ngettext(
+        "{quarter}: {count} meeting ({kind})", "{quarter}: {count} meetings ({kind})", count
+    )
+    return counted.format(quarter=when, count=i18n.number(count), kind=kind)
 
 
 def _lane_markers(
@@ -185,9 +286,14 @@ def _lane_markers(
         text=[t if p else "" for t, p in zip(texts, positions, strict=True)],
         textposition=[p or "top center" for p in positions],
         textfont={"size": 11},
-        customdata=group[["id", "title", "when", "where", "status"]].to_numpy(),
+        customdata=[
+            [r.id, r.title, r.when, r.where, _("status: {status}").format(status=status)]
+            for r, status in zip(
+                rows(group), map(meeting_status_name, group.status.tolist()), strict=True
+            )
+        ],
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
-        "<br>status: %{customdata[4]}<extra></extra>",
+        "<br>%{customdata[4]}<extra></extra>",
     )
 
 
@@ -252,10 +358,12 @@ def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> g
     own row, and a line at today. A phase whose end is not recorded runs to today, hatched."""
     figure = go.Figure()
     labels = [wrap(label) for label in phases.label]
+    meetings_row = _("Meetings")
     for kind, start_col, end_col, colour, pattern in (
-        ("Planned", "planned_start", "planned_until", "#c6dbef", ""),
-        ("Actual", "actual_start", "actual_until", "#08519c", ""),
+        ("planned", "planned_start", "planned_until", "#c6dbef", ""),
+        ("actual", "actual_start", "actual_until", "#08519c", ""),
     ):
+        name, line = _period_words(kind)
         starts, lengths, ys, hover, patterns = [], [], [], [], []
         for row in rows(phases):
             start = getattr(row, start_col)
@@ -267,8 +375,8 @@ def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> g
             starts.append(pd.Timestamp(start))
             lengths.append(max((finish - pd.Timestamp(start)).days + 1, 1) * _DAY_MS)
             ys.append(wrap(row.label))
-            text = getattr(row, kind.lower())
-            hover.append(f"<b>{row.label}</b><br>{kind}: {text}")
+            period = getattr(row, kind)
+            hover.append(f"<b>{row.label}</b><br>" + line.format(period=period))
             patterns.append("/" if open_ended else pattern)
         figure.add_trace(
             go.Bar(
@@ -276,7 +384,7 @@ def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> g
                 x=lengths,
                 y=ys,
                 orientation="h",
-                name=kind,
+                name=name,
                 offsetgroup=kind,
                 marker={
                     "color": colour,
@@ -292,16 +400,16 @@ def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> g
         figure.add_trace(
             go.Scatter(
                 x=meetings.alive_from,
-                y=["Meetings"] * len(meetings),
+                y=[meetings_row] * len(meetings),
                 mode="markers",
-                name="Meetings",
+                name=meetings_row,
                 marker={"symbol": "diamond", "size": 11, "color": "#d62728"},
                 customdata=meetings[["title", "when", "where"]].to_numpy(),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}"
                 "<extra></extra>",
             )
         )
-        labels.append("Meetings")
+        labels.append(meetings_row)
     _today_line(figure, today)
     figure.update_yaxes(
         type="category", categoryorder="array", categoryarray=list(reversed(labels))
@@ -311,6 +419,13 @@ def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> g
     last = max((pd.Timestamp(v) for v in ends if not pd.isna(v)), default=None)
     figure.update_xaxes(range=list(_range(min(earliest), last, today)))
     return _layout(figure, height=160 + 60 * len(labels), barmode="group", bargap=0.35)
+
+
+def _period_words(kind: str) -> tuple[str, str]:
+    """The legend name of a phase's planned or actual bars, and its hover line."""
+    if kind == "planned":
+        return pgettext("phase period", "Planned"), _("Planned: {period}")
+    return pgettext("phase period", "Actual"), _("Actual: {period}")
 
 
 def _milestones(figure: go.Figure, phases: pd.DataFrame) -> None:
@@ -327,7 +442,7 @@ def _milestones(figure: go.Figure, phases: pd.DataFrame) -> None:
             x=same_day.actual_start,
             y=[wrap(label) for label in same_day.label],
             mode="markers",
-            name="One-day phase",
+            name=_("One-day phase"),
             marker={"symbol": "diamond-wide", "size": 16, "color": "#08519c"},
             hovertext=[f"{r.label}: {r.actual}" for r in rows(same_day)],
             hoverinfo="text",
@@ -340,22 +455,24 @@ def status_figure(counts: pd.DataFrame, title: str) -> go.Figure:
     largest on top and "all others" last. Counts too long for their segment are left to hover."""
     figure = go.Figure()
     totals = counts.groupby("label").commitments.sum()
-    labels = sorted(totals.index, key=lambda x: (x.startswith("all others"), -totals[x], x))
+    labels = sorted(totals.index, key=lambda x: (is_rest(x), -totals[x], x))
     for status, colour in STATUS_COLOURS.items():
         group = counts[counts.status == status]
         if group.empty:
             continue
+        name = commitment_status_name(status)
+        hover = _("{label}: {count} {status}").format(label="%{y}", count="%{x:,}", status=name)
         figure.add_trace(
             go.Bar(
                 x=group.commitments,
                 y=group.label,
                 orientation="h",
-                name=status,
+                name=name,
                 marker={"color": colour},
                 texttemplate="%{x:,}",
                 textposition="inside",
                 insidetextanchor="middle",
-                hovertemplate="%{y}: %{x:,} " + status + "<extra></extra>",
+                hovertemplate=hover + "<extra></extra>",
             )
         )
     figure.update_yaxes(
@@ -383,10 +500,18 @@ def status_figure(counts: pd.DataFrame, title: str) -> go.Figure:
         uniformtext={"minsize": 10, "mode": "hide"},
     )
     figure.update_xaxes(
-        title_text="commitments", dtick=1 if small else None, rangemode="tozero", tickformat=","
+        title_text=_("commitments"),
+        dtick=1 if small else None,
+        rangemode="tozero",
+        tickformat=",",
     )
     figure.update_layout(legend={"y": 1, "yanchor": "bottom"}, margin={"t": 90})
     return figure
+
+
+def is_rest(label: str) -> bool:
+    """The bar that sums the labels past the largest ("all others (12)"), in either language."""
+    return label.startswith(("all others", _("all others")))
 
 
 def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:
@@ -394,23 +519,28 @@ def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:
     by what has become of them below, on one year axis."""
     figure = make_subplots(
         rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
-        subplot_titles=("Meetings per year, by kind", "Commitments made each year, by status now"),
+        subplot_titles=(
+            _("Meetings per year, by kind"), _("Commitments made each year, by status now")
+        ),
     )  # fmt: skip
     rows_of = {"meetings": 1, "commitments": 2}
-    for what, order, colours, names in (
-        ("meetings", MEETING_KINDS, KIND_COLOURS, KIND_LABELS),
-        ("commitments", tuple(STATUS_COLOURS), STATUS_COLOURS, {k: k for k in STATUS_COLOURS}),
+    for what, order, colours, namer in (
+        ("meetings", MEETING_KINDS, KIND_COLOURS, kind_name),
+        ("commitments", tuple(STATUS_COLOURS), STATUS_COLOURS, commitment_status_name),
     ):
         part = years[years.what == what]
         for key in order:
             counted = part[part.key == key]
             if counted.empty:
                 continue
+            name = namer(key)
             figure.add_trace(
                 go.Bar(
-                    x=counted.year, y=counted["count"], name=names[key],
+                    x=counted.year, y=counted["count"], name=name,
                     marker={"color": colours[key]}, legendgroup=what,
-                    hovertemplate=f"{names[key]}: %{{y}} in %{{x}}<extra></extra>",
+                    hovertemplate=_("{name}: {count} in {year}").format(
+                        name=name, count="%{y}", year="%{x}"
+                    ) + "<extra></extra>",
                 ),
                 row=rows_of[what], col=1,
             )  # fmt: skip
