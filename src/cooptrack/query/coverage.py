@@ -1,13 +1,16 @@
 """How complete and how current the record is: per meeting series, which numbered meetings are
 present and which are missing, and which dates are known only to the month or the year. Gaps
-are shown, not silent."""
+are shown, not silent. Record labels are in the current language (`shown_text`), as is the
+terminal report."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
+from cooptrack import i18n
 from cooptrack.db.store import Store
+from cooptrack.i18n import _, ngettext, number
 
 IMPRECISE_LISTED = 1_000  # a large record has many vague dates: list the first, count them all
 
@@ -62,23 +65,26 @@ _SERIES = """
         arg_max(iso_partial(start_date, start_precision), start_date)
     FROM meetings WHERE series IS NOT NULL GROUP BY series ORDER BY series"""
 
-# Every stored partial date coarser than a day, with the record it belongs to.
+# Every stored partial date coarser than a day, with the record it belongs to (labelled in
+# the language `$lang`).
 _IMPRECISE = """
-    SELECT 'meetings', id, short_title, 'start', iso_partial(start_date, start_precision)
-        FROM meetings WHERE start_precision <> 'day'
-    UNION ALL SELECT 'meetings', id, short_title, 'end', iso_partial(end_date, end_precision)
-        FROM meetings WHERE end_precision <> 'day'
-    UNION ALL SELECT 'phases', id, title, c.field, iso_partial(c.d, c.p)
+    SELECT 'meetings', id, shown_text(short_title, short_title_ru, $lang), 'start',
+        iso_partial(start_date, start_precision) FROM meetings WHERE start_precision <> 'day'
+    UNION ALL SELECT 'meetings', id, shown_text(short_title, short_title_ru, $lang), 'end',
+        iso_partial(end_date, end_precision) FROM meetings WHERE end_precision <> 'day'
+    UNION ALL SELECT 'phases', id, shown_text(title, title_ru, $lang), c.field,
+        iso_partial(c.d, c.p)
         FROM phases, (VALUES
             ('planned_start', planned_start, planned_start_precision),
             ('planned_end', planned_end, planned_end_precision),
             ('actual_start', actual_start, actual_start_precision),
             ('actual_end', actual_end, actual_end_precision)) c(field, d, p)
         WHERE c.d IS NOT NULL AND c.p <> 'day'
-    UNION ALL SELECT 'commitments', id, left(text, 80), 'made_on',
-        iso_partial(made_on, made_on_precision) FROM commitments WHERE made_on_precision <> 'day'
-    UNION ALL SELECT 'commitments', id, left(text, 80), 'due', iso_partial(due_date, due_precision)
-        FROM commitments WHERE due_precision <> 'day'
+    UNION ALL SELECT 'commitments', id, shown_text(left(text, 80), left(text_ru, 80), $lang),
+        'made_on', iso_partial(made_on, made_on_precision)
+        FROM commitments WHERE made_on_precision <> 'day'
+    UNION ALL SELECT 'commitments', id, shown_text(left(text, 80), left(text_ru, 80), $lang),
+        'due', iso_partial(due_date, due_precision) FROM commitments WHERE due_precision <> 'day'
     ORDER BY 1, 5, 2"""
 
 _NEWEST = """
@@ -115,10 +121,10 @@ def coverage(store: Store) -> Coverage:
                 last=str(last),
             )
         )
-    report.imprecise = [
-        Imprecise(*map(str, row)) for row in store.rows(f"{_IMPRECISE} LIMIT ?", [IMPRECISE_LISTED])
-    ]
-    report.imprecise_total = int(store.rows(f"SELECT count(*) FROM ({_IMPRECISE})")[0][0])
+    language = {"lang": i18n.current()}
+    listed = store.rows(f"{_IMPRECISE} LIMIT $listed", {**language, "listed": IMPRECISE_LISTED})
+    report.imprecise = [Imprecise(*map(str, row)) for row in listed]
+    report.imprecise_total = int(store.rows(f"SELECT count(*) FROM ({_IMPRECISE})", language)[0][0])
     return report
 
 
@@ -129,19 +135,37 @@ def newest_fact(store: Store) -> date | None:
 
 
 def as_text(report: Coverage) -> str:
-    """The report for a terminal."""
+    """The report for a terminal, in the current language (`cooptrack coverage --lang ru`)."""
+    none = _("none")
     lines = [
-        f"reviewed: {report.reviewed or 'not recorded'}   newest dated fact: "
-        f"{report.newest_fact or 'none'}",
-        ", ".join(f"{n} {table}" for table, n in report.counts.items()),
+        _("reviewed: {reviewed}   newest dated fact: {newest}").format(
+            reviewed=report.reviewed or _("not recorded"), newest=report.newest_fact or none
+        ),
+        ", ".join(_counted(table, n) for table, n in report.counts.items()),
         "",
-        "series: numbers present | gaps | before the first | unnumbered | first – last",
+        _("series: numbers present | gaps | before the first | unnumbered | first – last"),
     ]
     for s in report.series:
         lines.append(
-            f"  {s.series}: {s.ranges(s.present) or '-'} | {s.ranges(s.missing) or 'none'} | "
-            f"{s.ranges(s.earlier) or 'none'} | {s.unnumbered} | {s.first} – {s.last}"
+            f"  {s.series}: {s.ranges(s.present) or '-'} | {s.ranges(s.missing) or none} | "
+            f"{s.ranges(s.earlier) or none} | {number(s.unnumbered)} | {s.first} – {s.last}"
         )
-    lines += ["", f"dates known only to the month or the year ({report.imprecise_total:,}):"]
+    total = number(report.imprecise_total)
+    lines += ["", _("dates known only to the month or the year ({total}):").format(total=total)]
     lines += [f"  {i.kind} {i.record} {i.field}: {i.value}" for i in report.imprecise]
     return "\n".join(lines)
+
+
+def _counted(table: str, count: int) -> str:
+    """`12 meetings`: a table's row count in words."""
+    if table == "meetings":
+        words = ngettext("{n} meeting", "{n} meetings", count)
+    elif table == "phases":
+        words = ngettext("{n} phase", "{n} phases", count)
+    elif table == "commitments":
+        words = ngettext("{n} commitment", "{n} commitments", count)
+    elif table == "followups":
+        words = ngettext("{n} followup", "{n} followups", count)
+    else:
+        words = f"{{n}} {table}"
+    return words.format(n=number(count))
