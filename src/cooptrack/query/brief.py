@@ -8,6 +8,10 @@ sources throughout. By default the meeting is the next one in the record, else t
 Read from the stored facts with a LIMIT on every list (and a count of the whole), so a brief
 takes well under a second at a million commitments; the Word file and the dashboard page are
 both drawn from the one `Brief` made here.
+
+A brief is made in the current language: record texts in Russian where the record holds them
+(else in English with a marker, `shown_text`), names from `label_maps_in`, words through the
+catalog. Statuses stay codes (`status`), named by `status_name` where shown.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+from cooptrack import i18n
 from cooptrack.dates import span_label
-from cooptrack.db.schema import MEETING_KIND_LABELS
 from cooptrack.db.store import Store
 from cooptrack.errors import InputError
+from cooptrack.i18n import _, pgettext
+from cooptrack.query.codes import commitment_status_name, kind_name, meeting_status_name
 from cooptrack.query.detail import (
     MeetingRef,
     dict_rows,
@@ -51,6 +57,11 @@ class BriefMeeting:
     summary: str
     sources: list[str]
 
+    @property
+    def status_name(self) -> str:
+        """The status in the current language ("held" / «состоялась»)."""
+        return meeting_status_name(self.status)
+
 
 @dataclass(frozen=True)
 class BriefCommitment:
@@ -65,6 +76,11 @@ class BriefCommitment:
     latest: str  # "5 Oct 2021: the note", or ""
     latest_evidence: MeetingRef | None
     sources: list[str]
+
+    @property
+    def status_name(self) -> str:
+        """The status in the current language ("agreed" / «согласовано»)."""
+        return commitment_status_name(self.status)
 
 
 T = TypeVar("T")
@@ -131,13 +147,15 @@ def brief(store: Store, meeting_id: str | None, today: date) -> Brief:
     if meeting_id is None:
         found = default_meeting(store, today)
         if found is None:
-            raise InputError("the record holds no meeting to brief on")
+            raise InputError(_("the record holds no meeting to brief on"))
         meeting_id, chosen = found
     rows = _meetings(store, "id = $id", {"id": meeting_id}, "alive_from", 1)
     if not rows:
         raise InputError(
-            f"no meeting {meeting_id[:80]!r} in the record; `cooptrack export meetings` lists "
-            "the ids (first column)"
+            _(
+                "no meeting {id} in the record; `cooptrack export meetings` lists the ids "
+                "(first column)"
+            ).format(id=repr(meeting_id[:80]))
         )
     meeting = rows[0]
     facts = store.rows(
@@ -168,7 +186,10 @@ def brief(store: Store, meeting_id: str | None, today: date) -> Brief:
         coming=_coming(store, list(conventions or []), max(today, end)),
         coming_conventions=sorted(conventions or []),
         convention_names={
-            str(c): str(n) for c, n in store.rows("SELECT code, name FROM conventions")
+            str(c): str(n)
+            for c, n in store.rows(
+                "SELECT code, name_in(name, name_ru, $lang) FROM conventions", _language()
+            )
         },
     )
 
@@ -204,21 +225,24 @@ def _commitments(
     today: date,
     order: str = "c.made_on DESC, c.id DESC",
 ) -> Listed[BriefCommitment]:
-    params = {**params, "today": today}
+    params = {**params, "today": today, **_language()}
     found = dict_rows(
         store,
         f"""WITH page AS (SELECT * FROM commitment_facts c WHERE {condition}
                 ORDER BY {order} LIMIT {COMMITMENTS_SHOWN})
-            SELECT c.id, c.text, c.made_on, c.made_on_precision, c.due_date, c.due_precision,
+            SELECT c.id, shown_text(c.text, c.text_ru, $lang) AS text, c.made_on,
+                c.made_on_precision, c.due_date, c.due_precision,
                 c.status, coalesce(c.is_open AND c.due_by < $today, false) AS overdue,
-                c.latest_on, c.latest_precision, c.latest_note, c.sources,
+                c.latest_on, c.latest_precision,
+                shown_text(c.latest_note, c.latest_note_ru, $lang) AS latest_note, c.sources,
                 concat_ws('; ', labels(c.made_by_organisations, organisation_short_names),
-                          short_country_labels(c.made_by_countries, country_names)) AS made_by,
+                          short_country_labels_in(c.made_by_countries, country_names, $lang))
+                    AS made_by,
                 {ref_sql("m")} AS at_ref, {ref_sql("ahead")} AS ahead_ref,
                 (SELECT {ref_sql("e")} FROM followups f JOIN meetings e
                     ON e.id = f.evidence_meeting
                     WHERE f.commitment = c.id AND f.seq = c.latest_seq) AS evidence_ref
-            FROM page c CROSS JOIN label_maps
+            FROM page c CROSS JOIN label_maps_in($lang)
             LEFT JOIN meetings m ON m.id = c.meeting
             LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
             ORDER BY {order}""",
@@ -265,13 +289,18 @@ def _meetings(
 ) -> list[BriefMeeting]:
     found = dict_rows(
         store,
-        f"""SELECT id, title, short_title, kind, series, ordinal, start_date, start_precision,
+        f"""SELECT id, shown_text(title, title_ru, $lang) AS title,
+                shown_text(coalesce(short_title, title), coalesce(short_title_ru, title_ru),
+                    $lang) AS short_title,
+                kind, series, ordinal, start_date, start_precision,
                 end_date, end_precision, tentative, city, country_names[host_country] AS host,
-                format, status, chairs, list_sort(conventions) AS conventions, summary, sources
+                format, status, chairs, list_sort(conventions) AS conventions,
+                CASE WHEN nullif(trim(summary), '') IS NOT NULL
+                    THEN shown_text(summary, summary_ru, $lang) END AS summary, sources
             FROM (SELECT * FROM meeting_facts WHERE {condition} ORDER BY {order} LIMIT {limit}),
-                label_maps
+                label_maps_in($lang)
             ORDER BY {order}""",
-        params,
+        {**params, **_language()},
     )
     return [_meeting(row) for row in found]
 
@@ -279,12 +308,13 @@ def _meetings(
 def _meeting(row: dict[str, Any]) -> BriefMeeting:
     place = ", ".join(p for p in (row["city"], row["host"]) if p)
     if row["format"] == "online":
-        place = f"online ({place})" if place else "online"
+        online = pgettext("meeting format", "online")
+        place = _("online ({place})").format(place=place) if place else online
     return BriefMeeting(
         id=str(row["id"]),
         title=str(row["title"]),
         short_title=str(row["short_title"] or row["title"]),
-        kind=MEETING_KIND_LABELS.get(str(row["kind"]), str(row["kind"])),
+        kind=kind_name(str(row["kind"])),
         series=row["series"],
         ordinal=row["ordinal"],
         when=span_label(
@@ -294,13 +324,18 @@ def _meeting(row: dict[str, Any]) -> BriefMeeting:
             row["end_precision"],
             bool(row["tentative"]),
         ),
-        where=place or "place not recorded",
+        where=place or _("place not recorded"),
         status=str(row["status"]),
         chairs=[str(c) for c in row["chairs"] or []],
         conventions=[str(c) for c in row["conventions"] or []],
         summary=str(row["summary"] or ""),
         sources=[str(s) for s in row["sources"] or []],
     )
+
+
+def _language() -> dict[str, str]:
+    """The `$lang` parameter: the language record texts and names are read in."""
+    return {"lang": i18n.current()}
 
 
 def _count(store: Store, table: str, condition: str, params: dict[str, Any]) -> int:

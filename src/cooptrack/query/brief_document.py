@@ -3,6 +3,7 @@ tables in the default template's styles, every source a hyperlink named by its s
 
 Record text goes into runs as text: Word never reads it as a field, a formula or markup. The
 few characters XML cannot hold at all (control characters an old file may carry) are dropped.
+Every word of the file is in the language the brief was made in (the current one).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from cooptrack import i18n
+from cooptrack.i18n import _, full_date, ngettext, number
 from cooptrack.query.brief import Brief, BriefCommitment, BriefMeeting, Listed
 from cooptrack.query.workbook import link_target
 
@@ -37,31 +40,35 @@ def brief_docx(brief: Brief) -> bytes:
 
     document = docx.Document()
     m = brief.meeting
-    document.core_properties.title = xml_text(f"Briefing: {m.title}")[:255]
-    document.core_properties.subject = "EU–Central Asia environment and climate cooperation"
-    document.add_heading(xml_text(f"Briefing: {m.title}"), level=0)
+    heading = xml_text(_("Briefing: {title}").format(title=m.title))
+    document.core_properties.title = heading[:255]
+    document.core_properties.subject = _("EU–Central Asia environment and climate cooperation")
+    document.core_properties.language = i18n.current()
+    document.add_heading(heading, level=0)
     _meeting_summary(document, brief)
     _earlier(document, brief.earlier, m)
     _commitments(
         document,
-        "Overdue",
+        _("Overdue ({total})"),
         brief.overdue,
-        "Open commitments among those below whose due date, or the meeting they looked "
-        f"ahead to, has passed (as of {brief.today:%d %B %Y}).",
+        _(
+            "Open commitments among those below whose due date, or the meeting they looked "
+            "ahead to, has passed (as of {date})."
+        ).format(date=full_date(brief.today)),
     )
     _commitments(
         document,
-        "Committed at this meeting and the earlier ones of its series"
+        _("Committed at this meeting and the earlier ones of its series ({total})")
         if m.series
-        else "Committed at this meeting",
+        else _("Committed at this meeting ({total})"),
         brief.committed,
-        "Newest first; each with its due date, status and latest follow-up note.",
+        _("Newest first; each with its due date, status and latest follow-up note."),
     )
     _commitments(
         document,
-        "Committed elsewhere in view of this meeting",
+        _("Committed elsewhere in view of this meeting ({total})"),
         brief.looked_ahead,
-        "Commitments made at other meetings that were to be met before this one.",
+        _("Commitments made at other meetings that were to be met before this one."),
     )
     _coming(document, brief)
     buffer = io.BytesIO()
@@ -78,29 +85,31 @@ def _meeting_summary(document: Document, brief: Brief) -> None:
     facts = document.add_paragraph()
     facts.add_run(xml_text(f"{m.when} · {m.where}")).bold = True
     facts.add_run(xml_text(f"\n{m.kind}" + (f" · {m.series}" if m.series else "")))
-    facts.add_run(xml_text(f" · {m.status}"))
+    facts.add_run(xml_text(f" · {m.status_name}"))
     note = document.add_paragraph()
     note.add_run(
-        f"Prepared on {brief.today:%d %B %Y} from the cooptrack record of EU–Central Asia "
-        f"cooperation ({_chosen(brief.chosen)}). Dates known only to the month or year are "
-        "given that way. Edit freely: this is an ordinary Word document."
+        _(
+            "Prepared on {date} from the cooptrack record of EU–Central Asia cooperation "
+            "({why}). Dates known only to the month or year are given that way. Edit freely: "
+            "this is an ordinary Word document."
+        ).format(date=full_date(brief.today), why=_chosen(brief.chosen))
     ).italic = True
     if m.chairs:
-        _labelled(document, "Chairs", "; ".join(m.chairs))
+        _labelled(document, _("Chairs"), "; ".join(m.chairs))
     if m.conventions:
         named = [f"{c} ({brief.convention_names.get(c, c)})" for c in m.conventions]
-        _labelled(document, "Conventions", "; ".join(named))
+        _labelled(document, _("Conventions"), "; ".join(named))
     if m.summary:
         document.add_paragraph(xml_text(m.summary))
-    paragraph = _labelled(document, "Sources", "")
+    paragraph = _labelled(document, _("Sources"), "")
     _sources(paragraph, m.sources)
 
 
 def _chosen(why: str) -> str:
     return {
-        "asked for": "the meeting asked for",
-        "the next meeting": "the next meeting in the record",
-        "the latest meeting": "no meeting is ahead: the latest one in the record",
+        "asked for": _("the meeting asked for"),
+        "the next meeting": _("the next meeting in the record"),
+        "the latest meeting": _("no meeting is ahead: the latest one in the record"),
     }.get(why, why)
 
 
@@ -113,59 +122,98 @@ def _labelled(document: Document, name: str, value: str) -> Paragraph:
 
 
 def _count_note(listed: Listed[Any], what: str) -> str:
-    if listed.total > len(listed.shown):
-        return f" Showing {len(listed.shown)} of {listed.total:,} {what}."
-    return ""
+    """` Showing 10 of 25 meetings.` when not all are listed (`what`: meetings, commitments)."""
+    if listed.total <= len(listed.shown):
+        return ""
+    if what == "meetings":
+        note = ngettext(
+            "Showing {shown} of {total} meeting.",
+            "Showing {shown} of {total} meetings.",
+            listed.total,
+        )
+    else:
+        note = ngettext(
+            "Showing {shown} of {total} commitment.",
+            "Showing {shown} of {total} commitments.",
+            listed.total,
+        )
+    return " " + note.format(shown=number(len(listed.shown)), total=number(listed.total))
+
+
+def _meeting_header() -> tuple[str, ...]:
+    return (_("When"), _("Meeting"), _("Where"), _("Status"), _("Sources"))
 
 
 def _earlier(document: Document, earlier: Listed[BriefMeeting], meeting: BriefMeeting) -> None:
-    document.add_heading(f"Earlier meetings of the series ({earlier.total:,})", level=1)
+    heading = _("Earlier meetings of the series ({total})").format(total=number(earlier.total))
+    document.add_heading(heading, level=1)
     if not meeting.series:
-        document.add_paragraph("This meeting is not part of a recorded series.")
+        document.add_paragraph(_("This meeting is not part of a recorded series."))
         return
     if not earlier.shown:
-        document.add_paragraph(xml_text(f"The first recorded meeting of {meeting.series}."))
+        first = _("The first recorded meeting of {series}.").format(series=meeting.series)
+        document.add_paragraph(xml_text(first))
         return
-    document.add_paragraph(
-        xml_text(f"{meeting.series}, newest first.{_count_note(earlier, 'meetings')}")
-    )
-    rows = [(e.when, e.title, e.where, e.status, e.sources) for e in earlier.shown]
-    _table(document, ("When", "Meeting", "Where", "Status", "Sources"), rows)
+    newest = _("{series}, newest first.").format(series=meeting.series)
+    document.add_paragraph(xml_text(newest + _count_note(earlier, "meetings")))
+    rows = [(e.when, e.title, e.where, e.status_name, e.sources) for e in earlier.shown]
+    _table(document, _meeting_header(), rows)
 
 
 def _commitments(
     document: Document, title: str, listed: Listed[BriefCommitment], lead: str
 ) -> None:
-    document.add_heading(f"{title} ({listed.total:,})", level=1)
+    """A section of commitments; `title` holds `{total}`, the number of them in all."""
+    document.add_heading(title.format(total=number(listed.total)), level=1)
     if not listed.shown:
-        document.add_paragraph("None recorded.")
+        document.add_paragraph(_("None recorded."))
         return
     document.add_paragraph(lead + _count_note(listed, "commitments"))
     rows = []
     for c in listed.shown:
         at = f"{c.at.short_title or c.at.title} ({c.made_on})" if c.at else c.made_on
-        status = c.status + (" — OVERDUE" if c.overdue else "")
+        status = (
+            _("{status} — OVERDUE").format(status=c.status_name) if c.overdue else c.status_name
+        )
         latest = c.latest
         if c.latest_evidence is not None:
-            latest += f" (evidence: {c.latest_evidence.short_title})"
-        rows.append((c.text, c.made_by, at, c.due, status, latest or "none", c.sources))
-    header = ("Commitment", "Made by", "At", "Due", "Status", "Latest follow-up", "Sources")
+            latest += " " + _("(evidence: {meeting})").format(meeting=c.latest_evidence.short_title)
+        rows.append((c.text, c.made_by, at, c.due, status, latest or _("none"), c.sources))
+    header = (
+        _("Commitment"),
+        _("Made by"),
+        _("At"),
+        _("Due"),
+        _("Status"),
+        _("Latest follow-up"),
+        _("Sources"),
+    )
     _table(document, header, rows)
 
 
 def _coming(document: Document, brief: Brief) -> None:
     coming = brief.coming
-    document.add_heading(f"Convention meetings ahead ({coming.total:,})", level=1)
-    which = ", ".join(brief.coming_conventions) or "any convention"
+    heading = _("Convention meetings ahead ({total})").format(total=number(coming.total))
+    document.add_heading(heading, level=1)
+    which = ", ".join(brief.coming_conventions)
     if not coming.shown:
-        document.add_paragraph(xml_text(f"No COP or meeting of the parties of {which} ahead."))
+        none_ahead = (
+            _("No COP or meeting of the parties of {conventions} ahead.").format(conventions=which)
+            if which
+            else _("No COP or meeting of the parties of any convention ahead.")
+        )
+        document.add_paragraph(xml_text(none_ahead))
         return
-    document.add_paragraph(
-        xml_text(f"COPs and meetings of the parties of {which}, soonest first.")
-        + _count_note(coming, "meetings")
+    soonest = (
+        _("COPs and meetings of the parties of {conventions}, soonest first.").format(
+            conventions=which
+        )
+        if which
+        else _("COPs and meetings of the parties of any convention, soonest first.")
     )
-    rows = [(c.when, c.title, c.where, c.status, c.sources) for c in coming.shown]
-    _table(document, ("When", "Meeting", "Where", "Status", "Sources"), rows)
+    document.add_paragraph(xml_text(soonest) + _count_note(coming, "meetings"))
+    rows = [(c.when, c.title, c.where, c.status_name, c.sources) for c in coming.shown]
+    _table(document, _meeting_header(), rows)
 
 
 def _table(document: Document, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -185,7 +233,7 @@ def _sources(paragraph: Paragraph, sources: Sequence[str]) -> None:
     """Each source a hyperlink named by its site (the address is the link), else its text."""
     shown = [s.strip() for s in sources if s.strip()]
     if not shown:
-        paragraph.add_run("none recorded")
+        paragraph.add_run(_("none recorded"))
     for index, source in enumerate(shown):
         if index:
             paragraph.add_run("; ")

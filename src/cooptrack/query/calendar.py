@@ -6,6 +6,11 @@ one instead of adding them twice; SEQUENCE counts the record's recorded changes,
 that compares it takes the newer version. A calendar entry needs a day: a meeting or a due date
 known only to the month or year is left out rather than put on an invented day, and the file
 says how many were left out and why (X-COOPTRACK-LEFT-OUT, also in the calendar's description).
+
+The texts of a calendar (SUMMARY, DESCRIPTION, LOCATION, CATEGORIES, its name) are in the current
+language: record texts in Russian where the record holds them (else English with a marker),
+words through the catalog. UIDs, codes and dates are the same in every language, so a file in
+one language updates the events of a file in another.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cooptrack import config
-from cooptrack.db.schema import MEETING_KIND_LABELS, Kind
+from cooptrack import config, i18n
+from cooptrack.db.schema import Kind
 from cooptrack.db.store import Store
 from cooptrack.errors import InputError
+from cooptrack.i18n import _, ngettext, number, pgettext
+from cooptrack.query.codes import commitment_status_name, kind_name, meeting_status_name
 from cooptrack.query.detail import dict_rows
 from cooptrack.query.filters import Filters, where
 from cooptrack.query.workbook import link_target
@@ -44,21 +51,32 @@ class Counts:
         """Why some records are not in the file (empty when none are left out)."""
         if not self.left_out:
             return ""
-        what = "meetings" if kind == "meetings" else "commitment due dates"
-        if self.left_out == 1:
-            what = "meeting" if kind == "meetings" else "commitment due date"
-        return (
-            f"{self.left_out:,} {what} known only to the month or year "
-            f"{'is' if self.left_out == 1 else 'are'} left out: a calendar entry needs a day, "
-            "and cooptrack does not invent one"
-        )
+        if kind == "meetings":
+            note = ngettext(
+                "{count} meeting known only to the month or year is left out: a calendar entry "
+                "needs a day, and cooptrack does not invent one",
+                "{count} meetings known only to the month or year are left out: a calendar "
+                "entry needs a day, and cooptrack does not invent one",
+                self.left_out,
+            )
+        else:
+            note = ngettext(
+                "{count} commitment due date known only to the month or year is left out: a "
+                "calendar entry needs a day, and cooptrack does not invent one",
+                "{count} commitment due dates known only to the month or year are left out: a "
+                "calendar entry needs a day, and cooptrack does not invent one",
+                self.left_out,
+            )
+        return note.format(count=number(self.left_out))
 
 
 def _checked(kind: Kind) -> Kind:
     if kind == "phases":
         raise InputError(
-            "a calendar holds meetings and commitment due dates; export meetings or "
-            "commitments as ics (phases: csv, csv-excel, xlsx or parquet)"
+            _(
+                "a calendar holds meetings and commitment due dates; export meetings or "
+                "commitments as ics (phases: csv, csv-excel, xlsx or parquet)"
+            )
         )
     return kind
 
@@ -95,10 +113,18 @@ def calendar_bytes(
     """The .ics file and what it holds."""
     found = counts(store, kind, filters)
     if found.events > MAX_EVENTS:
-        raise InputError(
-            f"{found.events:,} {kind} have a day to put in a calendar; a calendar file holds at "
-            f"most {MAX_EVENTS:,}: narrow the filters (by country, convention or dates)"
+        too_many = (
+            _(
+                "{count} meetings have a day to put in a calendar; a calendar file holds at "
+                "most {limit}: narrow the filters (by country, convention or dates)"
+            )
+            if kind == "meetings"
+            else _(
+                "{count} commitments have a due day to put in a calendar; a calendar file holds "
+                "at most {limit}: narrow the filters (by country, convention or dates)"
+            )
         )
+        raise InputError(too_many.format(count=number(found.events), limit=number(MAX_EVENTS)))
     made = _calendar(store, kind, filters, found, today or config.today())
     return made.to_ical(), found
 
@@ -117,9 +143,14 @@ def _calendar(store: Store, kind: Kind, filters: Filters, found: Counts, today: 
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    what = "meetings" if kind == "meetings" else "commitment due dates"
-    calendar.add("x-wr-calname", vText(f"cooptrack {what}"))
-    description = f"EU–Central Asia cooperation record: {what}, as of {today.isoformat()}."
+    if kind == "meetings":
+        name = _("cooptrack meetings")
+        description = _("EU–Central Asia cooperation record: meetings, as of {date}.")
+    else:
+        name = _("cooptrack commitment due dates")
+        description = _("EU–Central Asia cooperation record: commitment due dates, as of {date}.")
+    calendar.add("x-wr-calname", vText(name))
+    description = description.format(date=today.isoformat())
     if note := found.left_out_note(kind):
         calendar.add(LEFT_OUT_PROPERTY, vText(note))
         description += f" {note[0].upper()}{note[1:]}."
@@ -153,13 +184,16 @@ def _meeting_rows(store: Store, filters: Filters) -> list[dict[str, Any]]:
     condition, params = where(filters)
     return dict_rows(
         store,
-        f"""SELECT m.id, m.title, m.kind, m.series, m.ordinal, m.start_date, m.end_date,
+        f"""SELECT m.id, shown_text(m.title, m.title_ru, $lang) AS title, m.kind, m.series,
+                m.ordinal, m.start_date, m.end_date,
                 m.end_precision, m.tentative, m.city, country_names[m.host_country] AS country,
-                m.format, m.status, code_labels(m.conventions) AS conventions, m.summary,
+                m.format, m.status, code_labels(m.conventions) AS conventions,
+                CASE WHEN nullif(trim(m.summary), '') IS NOT NULL
+                    THEN shown_text(m.summary, m.summary_ru, $lang) END AS summary,
                 m.sources, {_changes("m", "meetings")} AS changes
-            FROM meeting_facts m, label_maps
+            FROM meeting_facts m, label_maps_in($lang)
             WHERE {condition} AND {_MEETING_DAY} ORDER BY m.alive_from, m.id""",
-        params,
+        {**params, "lang": i18n.current()},
     )
 
 
@@ -167,20 +201,24 @@ def _due_rows(store: Store, filters: Filters) -> list[dict[str, Any]]:
     condition, params = where(filters)
     return dict_rows(
         store,
-        f"""SELECT c.id, c.text, c.status, c.due_date, c.due_precision,
-                ahead.title AS ahead_title, ahead.short_title AS ahead_short,
-                ahead.start_date AS ahead_start, m.title AS meeting,
+        f"""SELECT c.id, shown_text(c.text, c.text_ru, $lang) AS text, c.status, c.due_date,
+                c.due_precision, shown_text(ahead.title, ahead.title_ru, $lang) AS ahead_title,
+                shown_text(coalesce(ahead.short_title, ahead.title),
+                    coalesce(ahead.short_title_ru, ahead.title_ru), $lang) AS ahead_short,
+                ahead.start_date AS ahead_start,
+                shown_text(m.title, m.title_ru, $lang) AS meeting,
                 concat_ws('; ', labels(c.made_by_organisations, organisation_names),
                           labels(c.made_by_countries, country_names)) AS made_by,
-                code_labels(c.conventions) AS conventions, c.latest_note,
+                code_labels(c.conventions) AS conventions,
+                shown_text(c.latest_note, c.latest_note_ru, $lang) AS latest_note,
                 iso_partial(c.latest_on, c.latest_precision) AS latest_on, c.sources,
                 {_changes("c", "commitments")} AS changes,
                 {_changes("ahead", "meetings")} AS ahead_changes
             {_COMMITMENTS_FROM.format(where=condition)}
-            CROSS JOIN label_maps
+            CROSS JOIN label_maps_in($lang)
             LEFT JOIN meetings m ON m.id = c.meeting
             WHERE {_HAS_DUE} AND {_DUE_DAY} ORDER BY c.due_by, c.id""",
-        params,
+        {**params, "lang": i18n.current()},
     )
 
 
@@ -199,18 +237,21 @@ def _meeting_event(row: dict[str, Any], fallback: datetime) -> Any:
         event.add("location", place)
     status = "CANCELLED" if row["status"] == "cancelled" else "CONFIRMED"
     event.add("status", "TENTATIVE" if row["tentative"] and status != "CANCELLED" else status)
-    kind = MEETING_KIND_LABELS.get(row["kind"], row["kind"])
+    kind = kind_name(row["kind"])
     event.add("categories", [kind])
+    status = meeting_status_name(row["status"])
     lines = [
         f"{kind}"
         + (f" · {row['series']}" if row["series"] else "")
-        + (f" no. {row['ordinal']}" if row["ordinal"] else ""),
-        f"Status: {row['status']}" + (" (dates to be confirmed)" if row["tentative"] else ""),
+        + (" " + _("no. {ordinal}").format(ordinal=row["ordinal"]) if row["ordinal"] else ""),
+        _("Status: {status} (dates to be confirmed)").format(status=status)
+        if row["tentative"]
+        else _("Status: {status}").format(status=status),
     ]
     if row["end_date"] is not None and row["end_precision"] != "day":
-        lines.append("Its last day is not recorded: shown here on its first day only.")
+        lines.append(_("Its last day is not recorded: shown here on its first day only."))
     if row["conventions"]:
-        lines.append(f"Conventions: {row['conventions']}")
+        lines.append(_("Conventions: {conventions}").format(conventions=row["conventions"]))
     if row["summary"]:
         lines += ["", row["summary"]]
     _sources(event, lines, row["sources"])
@@ -234,25 +275,38 @@ def _due_event(row: dict[str, Any], fallback: datetime) -> Any:
     event.add("dtend", day + timedelta(days=1))
     text = " ".join(str(row["text"]).split())
     short = text if len(text) <= 80 else text[:79].rstrip() + "…"
-    due = "Due" if row["due_date"] is not None else f"Due before {row['ahead_short']}"
-    closed = f" ({row['status']})" if row["status"] in _CLOSED else ""
-    event.add("summary", f"{due}{closed}: {short}")
+    event.add("summary", _due_summary(row, short))
     event.add("transp", "TRANSPARENT")  # a deadline, not time taken
-    event.add("categories", ["Commitment due"])
+    event.add("categories", [_("Commitment due")])
     lines = [str(row["text"]), ""]
     if row["made_by"]:
-        lines.append(f"Made by: {row['made_by']}")
+        lines.append(_("Made by: {names}").format(names=row["made_by"]))
     if row["meeting"]:
-        lines.append(f"At: {row['meeting']}")
+        lines.append(_("At: {meeting}").format(meeting=row["meeting"]))
     if row["due_date"] is None:
-        lines.append(f"Due before: {row['ahead_title']}")
+        lines.append(_("Due before: {meeting}").format(meeting=row["ahead_title"]))
     if row["conventions"]:
-        lines.append(f"Conventions: {row['conventions']}")
-    lines.append(f"Status: {row['status']}")
+        lines.append(_("Conventions: {conventions}").format(conventions=row["conventions"]))
+    lines.append(_("Status: {status}").format(status=commitment_status_name(row["status"])))
     if row["latest_note"]:
-        lines.append(f"Latest follow-up ({row['latest_on']}): {row['latest_note']}")
+        latest = _("Latest follow-up ({date}): {note}")
+        lines.append(latest.format(date=row["latest_on"], note=row["latest_note"]))
     _sources(event, lines, row["sources"])
     return event
+
+
+def _due_summary(row: dict[str, Any], text: str) -> str:
+    """`Due: text`, `Due before COP29 (fulfilled): text`: a closed commitment says how."""
+    closed = commitment_status_name(row["status"]) if row["status"] in _CLOSED else None
+    if row["due_date"] is not None:
+        due = _("Due ({status}): {text}") if closed else _("Due: {text}")
+        return due.format(status=closed, text=text)
+    before = (
+        _("Due before {meeting} ({status}): {text}")
+        if closed
+        else _("Due before {meeting}: {text}")
+    )
+    return before.format(meeting=row["ahead_short"], status=closed, text=text)
 
 
 def _stamp(event: Any, changes: dict[str, Any] | None, fallback: datetime) -> None:
@@ -270,7 +324,7 @@ def _stamp(event: Any, changes: dict[str, Any] | None, fallback: datetime) -> No
 def _sources(event: Any, lines: list[str], sources: list[str] | None) -> None:
     shown = [s for s in sources or [] if s.strip()]
     if shown:
-        lines += ["", "Sources:", *shown]
+        lines += ["", _("Sources:"), *shown]
     event.add("description", "\n".join(lines))
     first = next((t for t in (link_target(s.strip()) for s in shown) if t), None)
     if first:
@@ -280,5 +334,6 @@ def _sources(event: Any, lines: list[str], sources: list[str] | None) -> None:
 def _place(row: dict[str, Any]) -> str:
     parts = ", ".join(p for p in (row["city"], row["country"]) if p)
     if row["format"] == "online":
-        return f"online ({parts})" if parts else "online"
+        online = pgettext("meeting format", "online")
+        return _("online ({place})").format(place=parts) if parts else online
     return parts
