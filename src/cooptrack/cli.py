@@ -4,6 +4,9 @@ Every failure a user can cause prints one line, `cooptrack: error: …`, and exi
 nothing is written. A traceback means a bug. Arguments are checked before anything runs: each
 must be plain text (no control characters, valid UTF-8) of a bounded length, and no option may
 be empty or be given `--` as its value.
+
+`--lang en|ru` (export, brief, coverage) writes the labels, texts and words of what a command
+makes in that language; the CLI's own messages stay English.
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from cooptrack import __version__, config, files
-from cooptrack.dates import PartialDate
+from cooptrack.dates import PartialDate  # loads cooptrack.i18n (Babel) anyway
 
 # Only what every command needs is imported here: each command imports its own modules, so
 # that `cooptrack extract` or `--help` does not wait for pandas, openpyxl or argon2.
 from cooptrack.db.schema import KINDS, Kind
 from cooptrack.db.store import Store, default_path, publish_snapshot
 from cooptrack.errors import CooptrackError, InputError
+from cooptrack.i18n import DEFAULT, LANGUAGES, use_language
 from cooptrack.query.export import (
     BINARY,
     FORMATS,
@@ -117,8 +121,18 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--search", metavar="TEXT", help="words in titles, summaries, texts")
     export.add_argument("--db", help=db_help)
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    _language_option(export, "label columns and calendar texts")
     _maintenance_commands(commands, db_help)
     return parser
+
+
+def _language_option(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument(
+        "--lang",
+        choices=tuple(LANGUAGES),
+        default=DEFAULT,
+        help=f"language of the {what}: en (default) or ru",
+    )
 
 
 def _maintenance_commands(commands: Any, db_help: str) -> None:
@@ -184,11 +198,13 @@ def _maintenance_commands(commands: Any, db_help: str) -> None:
     )
     briefing.add_argument("--today", metavar="DATE", help="the day the brief is made as of")
     briefing.add_argument("--db", help=db_help)
+    _language_option(briefing, "brief")
 
     report = commands.add_parser(
         "coverage", help="which meetings of each series are present or missing, and vague dates"
     )
     report.add_argument("--db", help=db_help)
+    _language_option(report, "report")
 
     server = commands.add_parser(
         "serve", help="serve the dashboard (streamlit options such as --server.port may follow)"
@@ -575,7 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return done.code if isinstance(done.code, int) else 0
         _check_values(args)
         handlers["serve"] = lambda args: _serve(args, extra)
-        return handlers[args.command](args)
+        with use_language(getattr(args, "lang", DEFAULT)):
+            return handlers[args.command](args)
     except CooptrackError as error:
         print(f"cooptrack: error: {error}", file=sys.stderr)
         return EXIT_USAGE

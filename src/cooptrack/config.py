@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from cooptrack.errors import ConfigError
+from cooptrack.i18n import _
 
 DEFAULT_DB = Path("data/cooptrack.duckdb")
 Role = Literal["editor", "viewer"]
@@ -71,8 +72,10 @@ def role() -> Role:
     if text == "viewer":
         return "viewer"
     raise ConfigError(
-        f"COOPTRACK_ROLE={text[:40]!r} is not a role; write editor or viewer, "
-        "or unset it for an editor"
+        _(
+            "COOPTRACK_ROLE={value} is not a role; write editor or viewer, or unset it for an "
+            "editor"
+        ).format(value=repr(text[:40]))
     )
 
 
@@ -86,8 +89,10 @@ def snapshot_folder(database: Path) -> Path | None:
     folder = Path(text)
     if folder.exists() and not folder.is_dir():
         raise ConfigError(
-            f"COOPTRACK_SNAPSHOTS={text[:80]!r} is not a folder; name a folder (it is made "
-            "when missing) or unset it"
+            _(
+                "COOPTRACK_SNAPSHOTS={value} is not a folder; name a folder (it is made when "
+                "missing) or unset it"
+            ).format(value=repr(text[:80]))
         )
     return folder
 
@@ -99,7 +104,11 @@ def log_format() -> LogFormat:
         return "text"
     if text == "json":
         return "json"
-    raise ConfigError(f"COOPTRACK_LOG_FORMAT={text[:40]!r} is not a log format; write text or json")
+    raise ConfigError(
+        _("COOPTRACK_LOG_FORMAT={value} is not a log format; write text or json").format(
+            value=repr(text[:40])
+        )
+    )
 
 
 def today() -> date:
@@ -111,8 +120,10 @@ def today() -> date:
         return date.fromisoformat(pinned)
     except ValueError:
         raise ConfigError(
-            f"COOPTRACK_TODAY={pinned[:40]!r} is not a date; write it as YYYY-MM-DD "
-            "(for example 2026-12-01) or unset it to use today"
+            _(
+                "COOPTRACK_TODAY={value} is not a date; write it as YYYY-MM-DD (for example "
+                "2026-12-01) or unset it to use today"
+            ).format(value=repr(pinned[:40]))
         ) from None
 
 
@@ -127,7 +138,9 @@ def query_seconds() -> float | None:
         seconds = -1.0
     if not 0 <= seconds <= 86_400:
         raise ConfigError(
-            f"COOPTRACK_QUERY_SECONDS={text[:40]!r} is not a number of seconds from 0 to 86400"
+            _("COOPTRACK_QUERY_SECONDS={value} is not a number of seconds from 0 to 86400").format(
+                value=repr(text[:40])
+            )
         )
     return seconds or None
 

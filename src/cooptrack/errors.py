@@ -1,12 +1,16 @@
 """The project's own exceptions: every failure a user can cause ends as one of these.
 
 The CLI and the dashboard catch `CooptrackError` and show its message; anything else is a bug.
+Messages a dashboard user can meet are in the current language (the CLI speaks English unless
+`--lang` says otherwise).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from cooptrack.i18n import _
 
 
 class CooptrackError(Exception):
@@ -38,10 +42,12 @@ class EditConflict(CooptrackError):
 
     def __init__(self, record: str, changes: list[tuple[str, object, object]]) -> None:
         self.record, self.changes = record, changes
-        fields = ", ".join(name for name, _, _ in changes) or "the record"
+        fields = ", ".join(name for name, _before, _after in changes) or _("the record")
         super().__init__(
-            f"{record} was changed by someone else since you opened it ({fields}); "
-            "nothing was saved. Review their change and edit again."
+            _(
+                "{record} was changed by someone else since you opened it ({fields}); nothing "
+                "was saved. Review their change and edit again."
+            ).format(record=record, fields=fields)
         )
 
 
@@ -62,10 +68,14 @@ class Problem:
 
     def __str__(self) -> str:
         if self.place == "activity":
-            return f"activity {_short(str(self.at))}, <{self.field}>: {self.reason}"
-        if self.place == "filter":
-            return f"{self.at} {_short(self.field)}: {self.reason}"
-        return f"row {self.at}, column {self.field!r}: {self.reason}"
+            where = _("activity {activity}, <{element}>").format(
+                activity=_short(str(self.at)), element=self.field
+            )
+        elif self.place == "filter":
+            where = f"{self.at} {_short(self.field)}"
+        else:
+            where = _("row {row}, column {column}").format(row=self.at, column=repr(self.field))
+        return f"{where}: {self.reason}"
 
 
 def _short(text: str, limit: int = 60) -> str:
