@@ -10,11 +10,15 @@ import pandas as pd
 from cooptrack.dates import human_text
 from cooptrack.db.schema import NONE_LABEL
 from cooptrack.db.store import Store
+from cooptrack.i18n import N_, _, current
+from cooptrack.query.detail import due_by_label
 from cooptrack.query.filters import Filters, where
-from cooptrack.query.meetings import SHOWN_ROWS, newest_sql, titles_sql
+from cooptrack.query.meetings import SHOWN_ROWS, newest_sql, status_label, titles_sql
 from cooptrack.query.rows import rows
 
 TOP_LABELS = 15
+# How the key of commitments that name no convention or country is shown.
+NONE_SHOWN = N_("(none recorded)")
 
 
 def commitments_frame(
@@ -25,29 +29,33 @@ def commitments_frame(
     limit: int = SHOWN_ROWS,
 ) -> pd.DataFrame:
     """The newest `limit` commitments with who, where, due date, status and latest follow-up,
-    shown oldest first."""
+    shown oldest first, in the interface's language (`status` keeps the code)."""
     condition, params = where(filters)
     if overdue_only:
         condition += " AND is_open AND due_by < $today"
     frame = store.frame(
         f"""WITH page AS ({newest_sql("commitment_facts", condition)}),
             titles AS ({titles_sql("page", "meeting", "ahead_of", "fulfilled_by")})
-            SELECT c.id, c.text AS commitment,
+            SELECT c.id, shown_text(c.text, c.text_ru, $lang) AS commitment,
                 concat_ws('; ', labels(c.made_by_organisations, organisation_short_names),
-                          short_country_labels(c.made_by_countries, country_names)) AS made_by,
+                          short_country_labels_in(c.made_by_countries, country_names, $lang))
+                    AS made_by,
                 m.short_title AS meeting, c.meeting AS meeting_id, c.made_on, c.made_on_precision,
                 code_labels(c.conventions) AS conventions, c.due_by, c.due_date, c.due_precision,
                 ahead.short_title AS ahead_of, c.status,
                 coalesce(c.is_open AND c.due_by < $today, false) AS overdue,
-                f.short_title AS fulfilled_by, c.latest_note, c.latest_on, c.latest_precision
+                f.short_title AS fulfilled_by,
+                shown_text(c.latest_note, c.latest_note_ru, $lang) AS latest_note,
+                c.latest_on, c.latest_precision
             FROM page c
-            CROSS JOIN label_maps
+            CROSS JOIN label_maps_in($lang)
             LEFT JOIN titles m ON m.id = c.meeting
             LEFT JOIN titles ahead ON ahead.id = c.ahead_of
             LEFT JOIN titles f ON f.id = c.fulfilled_by
             ORDER BY c.made_on, c.id""",
-        {**params, "today": today, "limit": limit},
+        {**params, "today": today, "limit": limit, "lang": current()},
     )
+    frame["status_label"] = [status_label(s) for s in frame.status]
     frame["made"] = [_label(r.made_on, r.made_on_precision) for r in rows(frame)]
     frame["at"] = [
         f"{r.meeting} ({r.made})" if isinstance(r.meeting, str) else r.made for r in rows(frame)
@@ -70,10 +78,12 @@ def _label(value: Any, precision: Any) -> str:
 
 def _due_label(row: Any) -> str:
     if isinstance(row.due_precision, str):
-        return f"by {_label(row.due_date, row.due_precision)}"
+        return due_by_label(pd.Timestamp(row.due_date).date(), row.due_precision)
     if isinstance(row.ahead_of, str) and row.due_by is not None and row.due_by is not pd.NaT:
-        return f"before {_label(row.due_by, 'day')} ({row.ahead_of})"
-    return "no due date"
+        return _("before {date} ({meeting})").format(
+            date=_label(row.due_by, "day"), meeting=row.ahead_of
+        )
+    return _("no due date")
 
 
 Dimension = Literal["conventions", "countries"]
@@ -104,23 +114,24 @@ def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFr
     """
     condition, params = where(filters)
     keep = list(filters.conventions if dimension == "conventions" else filters.countries)
-    label = "k.key" if dimension == "conventions" else "coalesce(cn.name, k.key)"
+    named = "k.key" if dimension == "conventions" else "coalesce(country_names[k.key], k.key)"
+    label = f"CASE WHEN k.key = '{NONE_LABEL}' THEN $none ELSE {named} END"
     by_key, by_key_params = _counted_by_key(condition, dimension, keep)
+    words = {"none": _(NONE_SHOWN), "others": _("all others ({n})"), "lang": current()}
+    others = "replace($others, '{n}', (SELECT count(*) - $top FROM ranked)::VARCHAR)"
     frame = store.frame(
         f"""WITH by_key AS ({by_key})
             , counted AS (
                 SELECT {label} AS label, k.status, k.commitments
-                FROM by_key k LEFT JOIN countries cn ON cn.code = k.key)
+                FROM by_key k, label_maps_in($lang))
             , ranked AS (
                 SELECT label, dense_rank() OVER (ORDER BY total DESC, label) AS place
                 FROM (SELECT label, sum(commitments) AS total FROM counted GROUP BY label))
-            SELECT CASE WHEN r.place <= $top THEN c.label
-                        ELSE 'all others (' || (SELECT count(*) FROM ranked) - $top || ')'
-                   END AS label,
+            SELECT CASE WHEN r.place <= $top THEN c.label ELSE {others} END AS label,
                    c.status, sum(c.commitments)::BIGINT AS commitments
             FROM counted c JOIN ranked r USING (label)
             GROUP BY ALL ORDER BY label, c.status""",
-        {**params, **by_key_params, "top": TOP_LABELS},
+        {**params, **by_key_params, **words, "top": TOP_LABELS},
     )
     return frame
 
@@ -151,15 +162,17 @@ def recent_followups(store: Store, filters: Filters, limit: int = 5) -> pd.DataF
     condition, params = where(filters)
     frame = store.frame(
         f"""WITH recent AS (
-                SELECT id, text FROM commitment_facts
+                SELECT id, text, text_ru FROM commitment_facts
                 WHERE {condition} AND latest_on IS NOT NULL
                 ORDER BY latest_on DESC, latest_seq DESC, id DESC LIMIT $limit)
-            SELECT f.on_date, f.on_precision, f.note, f.status_after, c.text AS commitment,
-                e.title AS evidence
+            SELECT f.on_date, f.on_precision, shown_text(f.note, f.note_ru, $lang) AS note,
+                f.status_after, shown_text(c.text, c.text_ru, $lang) AS commitment,
+                shown_text(e.title, e.title_ru, $lang) AS evidence
             FROM followups f JOIN recent c ON c.id = f.commitment
             LEFT JOIN meetings e ON e.id = f.evidence_meeting
             ORDER BY f.on_date DESC, f.seq DESC, f.commitment DESC LIMIT $limit""",
-        {**params, "limit": limit},
+        {**params, "limit": limit, "lang": current()},
     )
     frame["when"] = [_label(r.on_date, r.on_precision) for r in rows(frame)]
+    frame["status_after_label"] = [status_label(s) for s in frame.status_after]
     return frame

@@ -2,7 +2,8 @@
 and what a meeting's page adds to the meeting's detail (its series, the notes citing it).
 
 Everything is read by id; labels are made here, at the record's own precision ("Nov 2009",
-"2021"), so a page only lays them out.
+"2021"), in the interface's language (record texts in Russian where the record has them, else
+in English with the marker), so a page only lays them out. Statuses stay codes (pages name them).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from datetime import date, datetime
 from typing import Any
 
 from cooptrack.dates import human_text
-from cooptrack.db.schema import MEETING_KIND_LABELS
 from cooptrack.db.store import Store
+from cooptrack.i18n import _, current, month_name, shown
+from cooptrack.query.meetings import kind_label, status_label
 
 CLOSED_BY = {"fulfilled": "fulfilled", "superseded": "superseded", "dropped": "dropped"}
 
@@ -70,7 +72,8 @@ class CommitmentDetail:
     due: str  # "by Nov 2021", "before 11 Oct 2021 (COP15)", "no due date"
     due_by: date | None
     ahead_of: MeetingRef | None
-    status: str
+    status: str  # the code (`in-progress`); status_label names it
+    status_label: str
     overdue: bool
     fulfilled_by: MeetingRef | None
     confidence: str
@@ -80,11 +83,12 @@ class CommitmentDetail:
 
 
 def ref_sql(alias: str) -> str:
-    """The meeting `alias` (a joined row of meetings) as one struct, read by `meeting_ref`."""
+    """The meeting `alias` (a joined row of meetings) as one struct, read by `meeting_ref`
+    (which picks the titles of the interface's language, so the SQL needs no `$lang`)."""
     return (
-        f"struct_pack(id := {alias}.id, title := {alias}.title, "
-        f"short_title := {alias}.short_title, start_date := {alias}.start_date, "
-        f"start_precision := {alias}.start_precision)"
+        f"struct_pack(id := {alias}.id, title := {alias}.title, title_ru := {alias}.title_ru, "
+        f"short_title := {alias}.short_title, short_title_ru := {alias}.short_title_ru, "
+        f"start_date := {alias}.start_date, start_precision := {alias}.start_precision)"
     )
 
 
@@ -97,15 +101,17 @@ def commitment_detail(store: Store, ident: str, today: date) -> CommitmentDetail
                           labels(c.made_by_countries, country_names)) AS made_by_names,
                 labels(c.countries, country_names) AS country_labels,
                 labels(c.topics, topic_names) AS topic_labels,
+                list_transform(list_sort(c.conventions),
+                               lambda x: [x, coalesce(convention_names[x], x)]) AS convention_pairs,
                 coalesce(c.is_open AND c.due_by < $today, false) AS is_overdue,
                 {ref_sql("m")} AS meeting_ref, {ref_sql("ahead")} AS ahead_ref,
                 {ref_sql("f")} AS fulfilled_ref
-            FROM commitment_facts c CROSS JOIN label_maps
+            FROM commitment_facts c CROSS JOIN label_maps_in($lang)
             LEFT JOIN meetings m ON m.id = c.meeting
             LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
             LEFT JOIN meetings f ON f.id = c.fulfilled_by
             WHERE c.id = $id""",
-        {"id": ident, "today": today},
+        {"id": ident, "today": today, "lang": current()},
     )
     if not found:
         return None
@@ -114,17 +120,18 @@ def commitment_detail(store: Store, ident: str, today: date) -> CommitmentDetail
     followups = _followups(store, ident)
     return CommitmentDetail(
         id=str(c["id"]),
-        text=str(c["text"]),
+        text=shown(c["text"], c["text_ru"]),
         made_by=str(c["made_by_names"] or ""),
         meeting=meeting_ref(c["meeting_ref"]),
         made_on=when(c["made_on"], c["made_on_precision"]),
         countries=str(c["country_labels"] or ""),
-        conventions=_convention_names(store, c["conventions"]),
+        conventions=[(str(code), str(name)) for code, name in c["convention_pairs"] or []],
         topics=str(c["topic_labels"] or ""),
         due=due_label(c["due_date"], c["due_precision"], ahead),
         due_by=c["due_by"],
         ahead_of=ahead,
         status=str(c["status"]),
+        status_label=status_label(c["status"]),
         overdue=bool(c["is_overdue"]),
         fulfilled_by=meeting_ref(c["fulfilled_ref"]),
         confidence=str(c["confidence"]),
@@ -134,23 +141,29 @@ def commitment_detail(store: Store, ident: str, today: date) -> CommitmentDetail
     )
 
 
-def _convention_names(store: Store, codes: Any) -> list[tuple[str, str]]:
-    wanted = sorted(str(code) for code in codes or [])
-    names = dict(
-        store.rows(
-            "SELECT code, name FROM conventions WHERE list_contains($c, code)", {"c": wanted}
-        )
-    )
-    return [(code, str(names.get(code, code))) for code in wanted]
-
-
 def due_label(due_date: Any, precision: Any, ahead: MeetingRef | None) -> str:
     """What the commitments table says: "by 2019", "before 11 Oct 2021 (COP15)"."""
     if due_date is not None and precision:
-        return f"by {when(due_date, precision)}"
+        return due_by_label(due_date, precision)
     if ahead is not None:
-        return f"before {ahead.when or 'an undated meeting'} ({ahead.short_title or ahead.title})"
-    return "no due date"
+        return _("before {date} ({meeting})").format(
+            date=ahead.when or _("an undated meeting"), meeting=ahead.short_title or ahead.title
+        )
+    return _("no due date")
+
+
+def due_by_label(value: Any, precision: Any) -> str:
+    """A due date at its precision: "by 12 Feb 2020", "by Nov 2021", "by 2019" (a message per
+    precision: Russian says «до конца ноября 2021», the month then in another form)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date) or precision not in ("day", "month", "year"):
+        return ""
+    if precision == "day":
+        return _("by {date}").format(date=human_text(value, "day"))
+    if precision == "month":
+        return _("by {month} {year}").format(month=month_name(value.month), year=value.year)
+    return _("by {year}").format(year=value.year)
 
 
 def meeting_ref(value: Any) -> MeetingRef | None:
@@ -159,8 +172,8 @@ def meeting_ref(value: Any) -> MeetingRef | None:
         return None
     return MeetingRef(
         id=str(value["id"]),
-        title=str(value["title"] or ""),
-        short_title=str(value["short_title"] or ""),
+        title=shown(value["title"], value.get("title_ru")),
+        short_title=shown(value["short_title"], value.get("short_title_ru")),
         when=when(value["start_date"], value["start_precision"]),
     )
 
@@ -168,7 +181,7 @@ def meeting_ref(value: Any) -> MeetingRef | None:
 def _followups(store: Store, ident: str) -> list[Followup]:
     notes = dict_rows(
         store,
-        f"""SELECT f.on_date, f.on_precision, f.note, f.status_after, f.sources,
+        f"""SELECT f.on_date, f.on_precision, f.note, f.note_ru, f.status_after, f.sources,
                 {ref_sql("e")} AS evidence_ref
             FROM followups f LEFT JOIN meetings e ON e.id = f.evidence_meeting
             WHERE f.commitment = $id ORDER BY f.on_date, f.seq""",
@@ -178,7 +191,7 @@ def _followups(store: Store, ident: str) -> list[Followup]:
         Followup(
             on=n["on_date"],
             when=when(n["on_date"], n["on_precision"]),
-            note=str(n["note"]),
+            note=shown(n["note"], n["note_ru"]),
             status_after=n["status_after"],
             evidence=meeting_ref(n["evidence_ref"]),
             sources=[str(s) for s in n["sources"] or []],
@@ -193,7 +206,7 @@ def _statuses(
     """The statuses a commitment went through: set by dated follow-up notes, or by edits (a
     follow-up's own edit line is the note itself, so it is not counted twice)."""
     steps: list[tuple[date, StatusChange]] = [
-        (note.on, StatusChange(note.when, note.status_after, "follow-up note"))
+        (note.on, StatusChange(note.when, note.status_after, _("follow-up note")))
         for note in followups
         if note.status_after
     ]
@@ -209,7 +222,7 @@ def _statuses(
     result = [step for _, step in sorted(steps, key=lambda pair: pair[0])]
     current = str(commitment["status"])
     if not result or result[-1].status != current:
-        result.append(StatusChange("", current, "as recorded now"))
+        result.append(StatusChange("", current, _("as recorded now")))
     return result
 
 
@@ -217,11 +230,12 @@ def _edit_step(
     changed_at: datetime, action: str, old: str | None, new: str | None
 ) -> StatusChange | None:
     """The status step an edit made, if it made one (UTC day of the edit)."""
-    day = f"{changed_at.day} {changed_at:%b %Y}"
+    day = human_text(changed_at.date(), "day")
     if action in ("add", "restore") and new:
-        return StatusChange(day, new, "added to the record" if action == "add" else "restored")
+        how = _("added to the record") if action == "add" else _("restored")
+        return StatusChange(day, new, how)
     if action == "change" and new and old != new:
-        return StatusChange(day, new, "edited")
+        return StatusChange(day, new, _("edited"))
     return None
 
 
@@ -279,18 +293,18 @@ def meeting_context(store: Store, ident: str) -> MeetingContext | None:
         )
         count = int(neighbours["members"])
     notes = store.rows(
-        """SELECT f.commitment, c.text, f.on_date, f.on_precision FROM followups f
+        """SELECT f.commitment, c.text, c.text_ru, f.on_date, f.on_precision FROM followups f
            JOIN commitments c ON c.id = f.commitment
            WHERE f.evidence_meeting = $id ORDER BY f.on_date, f.commitment, f.seq LIMIT 200""",
         {"id": ident},
     )
     return MeetingContext(
-        kind=MEETING_KIND_LABELS.get(str(m["kind"]), str(m["kind"])),
+        kind=kind_label(m["kind"]),
         series=m["series"],
         previous=previous,
         following=following,
         series_count=count,
-        evidence_for=[(str(c), str(t), when(d, p)) for c, t, d, p in notes],
+        evidence_for=[(str(c), shown(t, ru), when(d, p)) for c, t, ru, d, p in notes],
     )
 
 

@@ -8,6 +8,10 @@ and `search_text`.
 What one request may ask for is bounded (the limits below): each value becomes one
 `list_contains` and each search word one `contains`, so the limits bound the work of a query,
 and a value too long or not plain text is named and never reaches SQL or a message whole.
+
+Search finds words in the English texts and in the Russian ones (`search_text` holds both,
+lower-cased). Russian changes a word's ending with its role («Астана», «в Астане»), so a
+Russian search word is cut to its stem (`search_stem`) before the substring match.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 from cooptrack.dates import PartialDate
 from cooptrack.errors import InputError, Problem
+from cooptrack.i18n import N_, _, number
 from cooptrack.reference import CENTRAL_ASIA_CODE, Vocabulary, resolve_countries
 
 # Limits of one request (a link, a command, the sidebar), in one place.
@@ -33,6 +38,27 @@ LIST_KEYS = ("country", "convention", "topic", "organisation")
 SINGLE_KEYS = ("from", "to", "q")
 _NOT_PLAIN_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _SHOWN_CHARS = 40
+
+# What a problem with a value calls it (one whole phrase each: Russian words change with
+# their role, so phrases are never glued from smaller translated pieces).
+_VALUE_OF = {
+    "country": N_("a country value"),
+    "convention": N_("a convention value"),
+    "topic": N_("a topic value"),
+    "organisation": N_("an organisation value"),
+}
+_TOO_MANY = {
+    "country": N_("{n} country values; the limit is {limit}"),
+    "convention": N_("{n} convention values; the limit is {limit}"),
+    "topic": N_("{n} topic values; the limit is {limit}"),
+    "organisation": N_("{n} organisation values; the limit is {limit}"),
+}
+_UNKNOWN = {
+    "convention": N_("unknown convention {value}; known: {known}"),
+    "topic": N_("unknown topic {value}; known: {known}"),
+    "organisation": N_("unknown organisation {value}; known: {known}"),
+}
+_DATE_OF = {"from": N_("--from: the date"), "to": N_("--to: the date")}
 
 
 @dataclass(frozen=True)
@@ -107,14 +133,8 @@ def resolve(raw: FilterInput, vocabulary: Vocabulary) -> tuple[Filters, list[Pro
     date_from = _date(raw.date_from, "from", problems, end_of_period=False)
     date_to = _date(raw.date_to, "to", problems, end_of_period=True)
     if date_from and date_to and date_from > date_to:
-        problems.append(
-            Problem(
-                "to",
-                raw.date_to or "",
-                f"--from {raw.date_from} is after --to {raw.date_to}",
-                place="filter",
-            )
-        )
+        after = _("--from {start} is after --to {end}").format(start=raw.date_from, end=raw.date_to)
+        problems.append(Problem("to", raw.date_to or "", after, place="filter"))
         date_from = date_to = None
     filters = Filters(
         countries=countries,
@@ -150,7 +170,9 @@ def query_input(params: Mapping[str, str | Sequence[str]]) -> tuple[FilterInput,
                 Problem(
                     key,
                     "",
-                    f"'{key}' given {len(values):,} times (only the last is used)",
+                    _("'{key}' given {n} times (only the last is used)").format(
+                        key=key, n=number(len(values))
+                    ),
                     place="filter",
                 )
             )
@@ -193,40 +215,37 @@ def shown(value: str) -> str:
     return f"{value[:_SHOWN_CHARS]!r}… ({len(value):,} characters)"
 
 
-def _unusable(value: object, limit: int) -> str | None:
-    """Why `value` cannot be used as a filter value, or None when it can."""
+def _unusable(value: object, limit: int, subject: str) -> str | None:
+    """Why `value` cannot be used as a filter value (a sentence about `subject`, a phrase in
+    the current language), or None when it can."""
     if not isinstance(value, str):
-        return "is not text"
+        return _("{subject} is not text").format(subject=subject)
     if not value.strip():
-        return "is empty"
+        return _("{subject} is empty").format(subject=subject)
     if len(value) > limit:
-        return f"is {len(value):,} characters long; the limit is {limit:,}"
+        return _("{subject} is {length} characters long; the limit is {limit}").format(
+            subject=subject, length=number(len(value)), limit=number(limit)
+        )
     if _NOT_PLAIN_TEXT.search(value):
-        return f"{shown(value)} holds control characters or is not valid text"
+        return _("{subject} {value} holds control characters or is not valid text").format(
+            subject=subject, value=shown(value)
+        )
     return None
 
 
 def _usable_values(tokens: Sequence[str], name: str, problems: list[Problem]) -> list[str]:
     """The values of one list filter that can be looked up; the others become problems."""
     if len(tokens) > MAX_VALUES:
-        problems.append(
-            Problem(
-                name,
-                "",
-                f"{len(tokens):,} {name} values; the limit is {MAX_VALUES}",
-                place="filter",
-            )
-        )
+        too_many = _(_TOO_MANY[name]).format(n=number(len(tokens)), limit=number(MAX_VALUES))
+        problems.append(Problem(name, "", too_many, place="filter"))
         return []
     usable = []
     for token in tokens:
-        reason = _unusable(token, MAX_VALUE_CHARS)
+        reason = _unusable(token, MAX_VALUE_CHARS, _(_VALUE_OF[name]))
         if reason is None:
             usable.append(token)
         else:
-            problems.append(
-                Problem(name, _value_text(token), f"a {name} value {reason}", place="filter")
-            )
+            problems.append(Problem(name, _value_text(token), reason, place="filter"))
     return usable
 
 
@@ -239,21 +258,56 @@ def _value_text(token: object) -> str:
 
 
 def search_words(text: str) -> tuple[str, ...]:
-    """The distinct lower-cased words of a search, in order: one `contains` each."""
+    """The distinct lower-cased words of a search, in order. Python lower-cases Cyrillic as
+    DuckDB's `lower` made `search_text` (tests/test_queries_russian.py checks every letter)."""
     return _unique(text.lower().split())
+
+
+# Russian inflection endings (nouns, adjectives, participles), longest first. A stem match is
+# deliberately simple: no dictionary to load, and a cut stem only ever widens what is found.
+_RUSSIAN_WORD = re.compile(r"[а-яё]+")
+_RUSSIAN_ENDINGS = sorted(
+    (
+        *("иями", "ями", "ами", "иях", "ях", "ах", "ией", "ого", "его", "ому", "ему"),
+        *("ыми", "ими", "ая", "яя", "ое", "ее", "ие", "ые", "ой", "ей", "ий", "ый", "ую"),
+        *("юю", "ом", "ем", "ам", "ям", "их", "ых", "ов", "ев", "ия", "ья", "ию", "ью", "ии"),
+        *("а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й"),
+    ),
+    key=len,
+    reverse=True,
+)
+_SHORTEST_WORD, _SHORTEST_STEM = 5, 4
+
+
+def search_stem(word: str) -> str:
+    """What a lower-cased search word is matched by: a Russian word of five letters or more
+    without its inflection ending («астана» → «астан», finding «астане»; «климата» →
+    «климат», finding «климатической»); any other word as it is. A stem shorter than four
+    letters would match too much, so such a word is kept whole."""
+    if len(word) < _SHORTEST_WORD or not _RUSSIAN_WORD.fullmatch(word):
+        return word
+    ending = next((e for e in _RUSSIAN_ENDINGS if word.endswith(e)), "")
+    stem = word[: len(word) - len(ending)]
+    return stem if len(stem) >= _SHORTEST_STEM else word
+
+
+def search_needles(text: str) -> tuple[str, ...]:
+    """The distinct substrings a search looks for: one `contains` each."""
+    return _unique(search_stem(word) for word in search_words(text))
 
 
 def _search(text: str | None, problems: list[Problem]) -> str:
     if text is None:
         return ""
-    reason = _unusable(text, MAX_SEARCH_CHARS)
+    subject = _("the search")
+    reason = _unusable(text, MAX_SEARCH_CHARS, subject)
     words = search_words(text) if reason is None else ()
     if reason is None and len(words) > MAX_SEARCH_WORDS:
-        reason = f"has {len(words):,} different words; the limit is {MAX_SEARCH_WORDS}"
-    if reason is not None:
-        problems.append(
-            Problem("search", _value_text(text), f"the search {reason}", place="filter")
+        reason = _("{subject} has {n} different words; the limit is {limit}").format(
+            subject=subject, n=number(len(words)), limit=number(MAX_SEARCH_WORDS)
         )
+    if reason is not None:
+        problems.append(Problem("search", _value_text(text), reason, place="filter"))
         return ""
     return " ".join(text.split())
 
@@ -269,8 +323,10 @@ def _country(token: str, problems: list[Problem]) -> tuple[str, ...]:
             Problem(
                 "country",
                 _value_text(token),
-                f"unknown country {shown(token)}; use an ISO code (KZ or KAZ), an English name "
-                f"(Kazakhstan), or 'Central Asia' or {CENTRAL_ASIA_CODE} for the five",
+                _(
+                    "unknown country {value}; use an ISO code (KZ or KAZ), an English name "
+                    "(Kazakhstan), or 'Central Asia' or {code} for the five"
+                ).format(value=shown(token), code=CENTRAL_ASIA_CODE),
                 place="filter",
             )
         )
@@ -288,15 +344,9 @@ def _resolve_each(
     for token in tokens:
         key = lookup(token)
         if key is None:
-            choices = ", ".join(sorted(known)) or "none recorded"
-            problems.append(
-                Problem(
-                    name,
-                    _value_text(token),
-                    f"unknown {name} {shown(token)}; known: {choices}",
-                    place="filter",
-                )
-            )
+            choices = ", ".join(sorted(known)) or _("none recorded")
+            unknown = _(_UNKNOWN[name]).format(value=shown(token), known=choices)
+            problems.append(Problem(name, _value_text(token), unknown, place="filter"))
         else:
             found.append(key)
     return _unique(found)
@@ -305,16 +355,15 @@ def _resolve_each(
 def _date(text: str | None, name: str, problems: list[Problem], end_of_period: bool) -> date | None:
     if text is None:
         return None
-    reason = _unusable(text, MAX_VALUE_CHARS)
+    reason = _unusable(text, MAX_VALUE_CHARS, _(_DATE_OF[name]))
     if reason is not None:
-        problems.append(
-            Problem(name, _value_text(text), f"--{name}: the date {reason}", place="filter")
-        )
+        problems.append(Problem(name, _value_text(text), reason, place="filter"))
         return None
     try:
         parsed = PartialDate.parse(text)
     except ValueError as error:
-        problems.append(Problem(name, _value_text(text), f"--{name}: {error}", place="filter"))
+        wrong = _("--{name}: {error}").format(name=name, error=error)
+        problems.append(Problem(name, _value_text(text), wrong, place="filter"))
         return None
     return parsed.end if end_of_period else parsed.start
 
@@ -354,7 +403,7 @@ def where(filters: Filters) -> tuple[str, dict[str, Any]]:
     words = search_words(filters.search)
     if len(words) > MAX_SEARCH_WORDS:  # resolve() never lets one through; a bound all the same
         raise InputError(f"the search has {len(words):,} words; the limit is {MAX_SEARCH_WORDS}")
-    for index, word in enumerate(words):
+    for index, needle in enumerate(search_needles(filters.search)):
         clauses.append(f"contains(search_text, $search_{index})")
-        params[f"search_{index}"] = word
+        params[f"search_{index}"] = needle
     return (" AND ".join(clauses) or "TRUE"), params

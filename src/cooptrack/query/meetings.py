@@ -3,28 +3,112 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from cooptrack.dates import span_label
-from cooptrack.db.schema import MEETING_KIND_LABELS
 from cooptrack.db.store import Store
+from cooptrack.i18n import DEFAULT, Language, _, current, pgettext, shown
 from cooptrack.query.filters import Filters, where
 from cooptrack.query.rows import rows
 from cooptrack.reference import Vocabulary
 
 
+def status_label(code: Any) -> str:
+    """A meeting's or a commitment's status as the interface names it; the record (and every
+    filter, colour and link) keeps the code. Anything that is not a status is shown as it is."""
+    labels = {
+        "planned": pgettext("meeting status", "planned"),
+        "held": pgettext("meeting status", "held"),
+        "postponed": pgettext("meeting status", "postponed"),
+        "cancelled": pgettext("meeting status", "cancelled"),
+        "proposed": pgettext("commitment status", "proposed"),
+        "agreed": pgettext("commitment status", "agreed"),
+        "in-progress": pgettext("commitment status", "in-progress"),
+        "fulfilled": pgettext("commitment status", "fulfilled"),
+        "superseded": pgettext("commitment status", "superseded"),
+        "dropped": pgettext("commitment status", "dropped"),
+    }
+    return labels.get(code, code) if isinstance(code, str) else ""
+
+
+def kind_label(code: Any) -> str:
+    """A meeting's kind in words (`wgecc-meeting` → "WGECC meeting")."""
+    labels = {
+        "high-level-conference": pgettext("meeting kind", "High-level conference"),
+        "wgecc-meeting": pgettext("meeting kind", "WGECC meeting"),
+        "coordination-committee": pgettext("meeting kind", "Coordination committee"),
+        "cop": pgettext("meeting kind", "COP / meeting of parties"),
+        "ministerial": pgettext("meeting kind", "Ministerial"),
+        "workshop": pgettext("meeting kind", "Workshop"),
+        "other": pgettext("meeting kind", "Other"),
+    }
+    return labels.get(code, code) if isinstance(code, str) else ""
+
+
+def format_label(code: Any) -> str:
+    """A meeting's format (`in-person`, `online`, `hybrid`) in words; '' when not recorded."""
+    labels = {
+        "in-person": pgettext("meeting format", "in-person"),
+        "online": pgettext("meeting format", "online"),
+        "hybrid": pgettext("meeting format", "hybrid"),
+    }
+    return labels.get(code, code) if isinstance(code, str) else ""
+
+
+@dataclass(frozen=True)
+class NamedVocabulary(Vocabulary):
+    """The vocabulary named in the interface's language; what people type (a link, a command)
+    is looked up in it first and then in English, so that an English link works in Russian."""
+
+    english: Vocabulary = field(default_factory=Vocabulary)
+
+    def resolve_convention(self, token: str) -> str | None:
+        return super().resolve_convention(token) or self.english.resolve_convention(token)
+
+    def resolve_topic(self, token: str) -> str | None:
+        return super().resolve_topic(token) or self.english.resolve_topic(token)
+
+    def resolve_organisation(self, token: str) -> str | None:
+        return super().resolve_organisation(token) or self.english.resolve_organisation(token)
+
+
 def vocabulary(store: Store) -> Vocabulary:
-    """Convention codes, topics and organisations known to this database."""
-    conventions = dict(store.rows("SELECT code, name FROM conventions ORDER BY code"))
-    topics = dict(store.rows("SELECT id, label FROM topics ORDER BY label"))
-    organisations = store.rows("SELECT id, name, parent FROM organisations ORDER BY name")
+    """Convention codes, topics and organisations known to this database, named (and topics
+    and organisations ordered) in the interface's language."""
+    named = _vocabulary_in(store, current())
+    if current() == DEFAULT:
+        return named
+    english = _vocabulary_in(store, DEFAULT)
+    return NamedVocabulary(
+        conventions=named.conventions,
+        topics=named.topics,
+        organisations=named.organisations,
+        organisation_parents=named.organisation_parents,
+        english=english,
+    )
+
+
+def _vocabulary_in(store: Store, lang: Language) -> Vocabulary:
+    params = {"lang": lang}
+    conventions = store.rows(
+        "SELECT code, name_in(name, name_ru, $lang) FROM conventions ORDER BY code", params
+    )
+    topics = store.rows(
+        "SELECT id, name_in(label, label_ru, $lang) AS shown FROM topics ORDER BY shown, id",
+        params,
+    )
+    organisations = store.rows(
+        "SELECT id, name_in(name, name_ru, $lang) AS shown, parent FROM organisations "
+        "ORDER BY shown, id",
+        params,
+    )
     return Vocabulary(
-        conventions={str(k): str(v) for k, v in conventions.items()},
-        topics={str(k): str(v) for k, v in topics.items()},
+        conventions={str(k): str(v) for k, v in conventions},
+        topics={str(k): str(v) for k, v in topics},
         organisations={str(i): str(n) for i, n, _ in organisations},
         organisation_parents={str(i): (str(p) if p else None) for i, _, p in organisations},
     )
@@ -45,8 +129,9 @@ def dataset_info(store: Store) -> DatasetInfo:
     meta = dict(store.rows("SELECT key, value FROM schema_meta"))
     counts = {table: int(store.rows(f"SELECT count(*) FROM {table}")[0][0]) for table in _COUNTED}
     as_of = meta.get("data_as_of")
+    # A Russian description, when the record has one, under `dataset_description_ru`.
     return DatasetInfo(
-        description=str(meta.get("dataset_description", "")),
+        description=shown(meta.get("dataset_description", ""), meta.get("dataset_description_ru")),
         as_of=date.fromisoformat(as_of) if as_of else None,
         counts=counts,
     )
@@ -77,10 +162,13 @@ def newest_sql(view: str, condition: str) -> str:
 
 
 def titles_sql(page: str, *columns: str) -> str:
-    """The short titles of the meetings `page` links to in `columns`: joining these few rows
-    three times is cheaper than joining every meeting."""
+    """The short titles (in `$lang`) of the meetings `page` links to in `columns`: joining
+    these few rows three times is cheaper than joining every meeting."""
     linked = " UNION ALL ".join(f"SELECT {column} FROM {page}" for column in columns)
-    return f"SELECT id, short_title FROM meetings WHERE id IN ({linked})"
+    return (
+        "SELECT id, shown_text(short_title, short_title_ru, $lang) AS short_title "
+        f"FROM meetings WHERE id IN ({linked})"
+    )
 
 
 @dataclass(frozen=True)
@@ -119,11 +207,15 @@ def overview_counts(store: Store, filters: Filters, today: date) -> OverviewCoun
     return OverviewCounts(held, planned, active, phases_total, open_, overdue, fulfilled, total)
 
 
-_MEETING_COLUMNS = """id, title, short_title, kind, series, ordinal, start_date, start_precision,
+# Record texts and names in the interface's language (`$lang`, from `label_maps_in($lang)`).
+_MEETING_COLUMNS = """id, shown_text(title, title_ru, $lang) AS title,
+    shown_text(short_title, short_title_ru, $lang) AS short_title,
+    kind, series, ordinal, start_date, start_precision,
     end_date, end_precision, tentative, city, host_country,
     labels([host_country], country_names) AS host_name,
     format, status, alive_from, alive_to, code_labels(conventions) AS convention_codes,
-    labels(topics, topic_names) AS topic_labels, summary"""
+    labels(topics, topic_names) AS topic_labels,
+    shown_text(summary, summary_ru, $lang) AS summary"""
 
 
 def meetings_frame(store: Store, filters: Filters, limit: int = TIMELINE_POINTS) -> pd.DataFrame:
@@ -132,8 +224,8 @@ def meetings_frame(store: Store, filters: Filters, limit: int = TIMELINE_POINTS)
     condition, params = where(filters)
     frame = store.frame(
         f"SELECT {_MEETING_COLUMNS} FROM ({newest_sql('meeting_facts', condition)}), "
-        "label_maps ORDER BY alive_from, id",
-        {**params, "limit": limit},
+        "label_maps_in($lang) ORDER BY alive_from, id",
+        {**params, "limit": limit, "lang": current()},
     )
     return _with_meeting_labels(frame)
 
@@ -159,8 +251,11 @@ def upcoming_meetings(store: Store, filters: Filters, today: date, limit: int = 
     soonest = (
         f"{sql} AND alive_to >= $today AND status <> 'cancelled' ORDER BY alive_from, id LIMIT $n"
     )
-    query = f"SELECT {_MEETING_COLUMNS} FROM ({soonest}), label_maps ORDER BY alive_from, id"
-    return _with_meeting_labels(store.frame(query, {**params, "today": today, "n": limit}))
+    query = (
+        f"SELECT {_MEETING_COLUMNS} FROM ({soonest}), label_maps_in($lang) ORDER BY alive_from, id"
+    )
+    found = store.frame(query, {**params, "today": today, "n": limit, "lang": current()})
+    return _with_meeting_labels(found)
 
 
 def _with_meeting_labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -170,7 +265,9 @@ def _with_meeting_labels(frame: pd.DataFrame) -> pd.DataFrame:
         )
         for r in rows(frame)
     ]
-    frame["kind_label"] = [MEETING_KIND_LABELS.get(k, k) for k in frame.kind]
+    frame["kind_label"] = [kind_label(k) for k in frame.kind]
+    frame["status_label"] = [status_label(s) for s in frame.status]
+    frame["format_label"] = [format_label(f) for f in frame.format]
     frame["where"] = [_place(r.city, r.host_name, r.format) for r in rows(frame)]
     return frame
 
@@ -188,8 +285,8 @@ def _place(city: Any, country: Any, form: Any) -> str:
     parts = [str(p) for p in (city, country) if isinstance(p, str) and p]
     place = ", ".join(parts)
     if form == "online":
-        return f"online ({place})" if place else "online"
-    return place or "place not recorded"
+        return _("online ({place})").format(place=place) if place else _("online")
+    return place or _("place not recorded")
 
 
 @dataclass(frozen=True)
@@ -210,8 +307,8 @@ def meeting_detail(store: Store, meeting_id: str) -> MeetingDetail | None:
                 labels(chair_organisations, organisation_names) AS chair_names,
                 labels(organisers, organisation_names) AS organiser_names,
                 labels(countries, country_names) AS participant_names, confidence
-            FROM meeting_facts, label_maps WHERE id = $id""",
-        {"id": meeting_id},
+            FROM meeting_facts, label_maps_in($lang) WHERE id = $id""",
+        {"id": meeting_id, "lang": current()},
     )
     if frame.empty:
         return None
@@ -236,18 +333,22 @@ def _plain(value: Any) -> Any:
 
 
 def _commitments_where(store: Store, condition: str, meeting_id: str) -> pd.DataFrame:
-    return store.frame(
-        f"""SELECT c.id, c.text, c.status,
+    frame = store.frame(
+        f"""SELECT c.id, shown_text(c.text, c.text_ru, $lang) AS text, c.status,
                 concat_ws('; ', labels(c.made_by_organisations, organisation_short_names),
-                          short_country_labels(c.made_by_countries, country_names)) AS made_by,
-                m.short_title AS meeting, f.short_title AS fulfilled_by
+                          short_country_labels_in(c.made_by_countries, country_names, $lang))
+                    AS made_by,
+                shown_text(m.short_title, m.short_title_ru, $lang) AS meeting,
+                shown_text(f.short_title, f.short_title_ru, $lang) AS fulfilled_by
             FROM commitments c
-            CROSS JOIN label_maps
+            CROSS JOIN label_maps_in($lang)
             LEFT JOIN meetings m ON m.id = c.meeting
             LEFT JOIN meetings f ON f.id = c.fulfilled_by
             WHERE {condition} ORDER BY c.id""",
-        {"id": meeting_id},
+        {"id": meeting_id, "lang": current()},
     )
+    frame["status_label"] = [status_label(s) for s in frame.status]
+    return frame
 
 
 def per_year(store: Store, filters: Filters) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from cooptrack.dates import span_label
 from cooptrack.db.store import Store
+from cooptrack.i18n import ENGLISH_MARKER, _, current, number, pgettext, pick
 from cooptrack.query.filters import Filters, where
 from cooptrack.query.rows import rows
 
@@ -22,24 +23,27 @@ def count_phases(store: Store, filters: Filters) -> int:
 
 def phases_frame(store: Store, filters: Filters, limit: int = GANTT_PHASES) -> pd.DataFrame:
     """The `limit` most recently started phases, one row each, grouped by project: planned and
-    actual periods as first/last day, plus readable labels."""
+    actual periods as first/last day, plus readable labels in the interface's language."""
     condition, params = where(filters)
     frame = store.frame(
-        f"""SELECT * FROM (SELECT id, project, project_name, phase, title,
-                coalesce(labels(implementers, organisation_names), 'not recorded') AS implementers,
+        f"""SELECT * FROM (SELECT id, project,
+                shown_text(project_name, project_name_ru, $lang) AS project_name, phase,
+                shown_text(title, title_ru, $lang) AS title, title AS title_en, title_ru,
+                coalesce(labels(implementers, organisation_names), $not_recorded) AS implementers,
                 budget, currency,
                 planned_start, planned_start_precision,
                 planned_end, planned_end_precision,
                 actual_start, actual_start_precision, actual_end, actual_end_precision,
                 period_end(planned_end, planned_end_precision) AS planned_until,
                 period_end(actual_end, actual_end_precision) AS actual_until,
-                short_country_labels(countries, country_names) AS countries,
+                short_country_labels_in(countries, country_names, $lang) AS countries,
                 code_labels(conventions) AS conventions,
-                summary, array_to_string(sources, ' ') AS sources, alive_from, alive_to
-            FROM phase_facts, label_maps WHERE {condition}
+                shown_text(summary, summary_ru, $lang) AS summary,
+                array_to_string(sources, ' ') AS sources, alive_from, alive_to
+            FROM phase_facts, label_maps_in($lang) WHERE {condition}
             ORDER BY alive_from DESC, id DESC LIMIT $limit)
             ORDER BY project, alive_from, id""",
-        {**params, "limit": limit},
+        {**params, "limit": limit, "lang": current(), "not_recorded": _("not recorded")},
     )
     frame["planned"] = [
         _span(r.planned_start, r.planned_start_precision, r.planned_end, r.planned_end_precision)
@@ -49,26 +53,36 @@ def phases_frame(store: Store, filters: Filters, limit: int = GANTT_PHASES) -> p
         _span(r.actual_start, r.actual_start_precision, r.actual_end, r.actual_end_precision)
         for r in rows(frame)
     ]
-    frame["budget_label"] = [
-        f"{r.currency} {r.budget:,.0f}"
-        if isinstance(r.currency, str) and r.budget is not None and not pd.isna(r.budget)
-        else "not recorded"
-        for r in rows(frame)
-    ]
-    frame["label"] = [
-        f"{r.title} (phase {r.phase})" if r.phase and "phase" not in r.title.lower() else r.title
-        for r in rows(frame)
-    ]
+    frame["budget_label"] = [_budget(r.budget, r.currency) for r in rows(frame)]
+    frame["label"] = [_label(r.title_en, r.title_ru, r.phase) for r in rows(frame)]
     return frame
+
+
+def _budget(budget: Any, currency: Any) -> str:
+    """`EUR 1,000` / `1 000 EUR` (whole units: a Gantt's hover, not an account)."""
+    if not isinstance(currency, str) or budget is None or pd.isna(budget):
+        return _("not recorded")
+    return _("{currency} {amount}").format(currency=currency, amount=number(round(budget)))
+
+
+def _label(english: Any, russian: Any, phase: Any) -> str:
+    """The phase's title, with its number unless the title already names the phase (the
+    marker of a text shown in English after the whole label)."""
+    title, in_english = pick(english, russian)
+    word = pgettext("project phase", "phase")
+    named = "phase" in title.lower() or word.lower() in title.lower()
+    if phase is not None and not pd.isna(phase) and phase and not named:
+        title = _("{title} (phase {number})").format(title=title, number=phase)
+    return f"{title}{ENGLISH_MARKER}" if in_english else title
 
 
 def _span(start: Any, start_p: Any, end: Any, end_p: Any) -> str:
     first = _date(start)
     if first is None:
-        return "not recorded"
+        return _("not recorded")
     last = _date(end)
     text = span_label(first, start_p, last, end_p if last else None)
-    return text if last else f"{text} – (end not recorded)"
+    return text if last else _("{start} – (end not recorded)").format(start=text)
 
 
 def _date(value: Any) -> date | None:

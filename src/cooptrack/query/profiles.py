@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from cooptrack.db.store import Store
+from cooptrack.i18n import _, current, pgettext
 from cooptrack.query.commitments import commitments_frame, count_commitments
 from cooptrack.query.filters import Filters, where
 from cooptrack.query.meetings import SHOWN_ROWS, meetings_frame
@@ -39,27 +40,33 @@ class ConventionProfile:
 
 
 def tracked_countries(store: Store) -> list[tuple[str, str]]:
-    """(code, name) of the countries the record follows, then every other one it mentions."""
+    """(code, name) of the countries the record follows, then every other one it mentions,
+    named and ordered in the interface's language."""
     rows = store.rows(
-        """SELECT code, name FROM countries
+        """SELECT code, name_in(name, name_ru, $lang) AS shown FROM countries
            WHERE tracked OR code IN (SELECT DISTINCT unnest(match_countries) FROM meeting_facts)
-           ORDER BY NOT tracked, name"""
+           ORDER BY NOT tracked, shown, code""",
+        {"lang": current()},
     )
     return [(str(code), str(name)) for code, name in rows]
 
 
 def country_profile(store: Store, code: str, filters: Filters, today: date) -> CountryProfile:
     """Conventions it is party to, meetings it hosted or joined, commitments concerning it."""
-    found = store.rows("SELECT name FROM countries WHERE code = ?", [code])
+    lang = current()
+    found = store.rows(
+        "SELECT name_in(name, name_ru, $lang) FROM countries WHERE code = $code",
+        {"code": code, "lang": lang},
+    )
     name = str(found[0][0]) if found else code
     parties = store.frame(
-        """SELECT p.convention, c.name, p.since_year,
+        """SELECT p.convention, name_in(c.name, c.name_ru, $lang) AS name, p.since_year,
                coalesce(CAST(p.since_year AS VARCHAR), '') AS since,
                p.confidence,
                array_to_string(p.sources, ' ') AS sources
            FROM convention_parties p JOIN conventions c ON c.code = p.convention
-           WHERE p.country = ? ORDER BY p.convention""",
-        [code],
+           WHERE p.country = $code ORDER BY p.convention""",
+        {"code": code, "lang": lang},
     )
     scoped = replace(filters, countries=(code,))
     condition, params = where(scoped)
@@ -85,22 +92,31 @@ def convention_profile(
     store: Store, code: str, filters: Filters, today: date
 ) -> ConventionProfile | None:
     """Its COPs, which tracked countries are parties (and since when), related records."""
-    found = store.rows("SELECT name, url FROM conventions WHERE code = ?", [code])
+    lang = current()
+    found = store.rows(
+        "SELECT name_in(name, name_ru, $lang), url FROM conventions WHERE code = $code",
+        {"code": code, "lang": lang},
+    )
     if not found:
         return None
     scoped = replace(filters, conventions=(code,))
     meetings = meetings_frame(store, scoped)
     parties = store.frame(
-        """SELECT c.name AS country, p.convention IS NOT NULL AS party, p.since_year,
-               CASE WHEN p.convention IS NULL THEN 'no party status recorded'
-                    ELSE 'party' END AS status,
+        """SELECT name_in(c.name, c.name_ru, $lang) AS country,
+               p.convention IS NOT NULL AS party, p.since_year,
+               CASE WHEN p.convention IS NULL THEN $no_status ELSE $party END AS status,
                CASE WHEN p.convention IS NULL THEN ''
                     ELSE coalesce(CAST(p.since_year AS VARCHAR), '') END AS since,
                p.confidence, array_to_string(p.sources, ' ') AS sources
            FROM countries c
-           LEFT JOIN convention_parties p ON p.country = c.code AND p.convention = ?
-           WHERE c.tracked ORDER BY c.name""",
-        [code],
+           LEFT JOIN convention_parties p ON p.country = c.code AND p.convention = $code
+           WHERE c.tracked ORDER BY country, c.code""",
+        {
+            "code": code,
+            "lang": lang,
+            "party": pgettext("convention party status", "party"),
+            "no_status": _("no party status recorded"),
+        },
     )
     return ConventionProfile(
         code=code,
