@@ -440,8 +440,8 @@ def test_an_organisation_added_after_the_dry_run_stops_the_apply(writable: Path)
         assert [row["id"] for row in plan.organisations] == [ZOI]
         with store.transaction() as cursor:
             cursor.execute(
-                "INSERT INTO organisations VALUES (?, 'Zoï', 'Zoï', 'other', NULL, NULL, "
-                "['https://zoinet.org/'])",
+                "INSERT INTO organisations (id, name, short_name, kind, parent, country, "
+                "sources) VALUES (?, 'Zoï', 'Zoï', 'other', NULL, NULL, ['https://zoinet.org/'])",
                 [ZOI],
             )
         with pytest.raises(InputError, match=f"organisation '{ZOI}' was added by someone else"):

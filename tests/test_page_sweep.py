@@ -213,6 +213,7 @@ def build_hostile_db(bundled: Path, target: Path) -> dict[str, str]:
                 how[strings["id"]] = _write(store, kind, strings)
             how[f"{tag} note"] = _note(store, commitment["id"], note)
         _legacy(store)
+        _russian_versions(store)
         doomed = _meeting("doomed", "2027-06", "planned", "Deleted " + SHORT_MARKUP)
         how[doomed["id"]] = _write(store, "meetings", doomed)  # for the Restore panel
         with store.cursor() as cursor:
@@ -221,6 +222,19 @@ def build_hostile_db(bundled: Path, target: Path) -> dict[str, str]:
         with store.transaction() as cursor:
             schema.rebuild_facts(cursor)
     return how
+
+
+def _russian_versions(store: Store) -> None:
+    """Every hostile record's Russian versions are as hostile as its English texts."""
+    with store.transaction() as cursor:
+        for table, key, pairs in (
+            ("meetings", "id", ("title", "short_title", "summary")),
+            ("phases", "id", ("title", "summary")),
+            ("commitments", "id", ("text",)),
+            ("followups", "commitment", ("note",)),
+        ):
+            assigned = ", ".join(f"{c}_ru = 'рус ' || {c}" for c in pairs)
+            cursor.execute(f"UPDATE {table} SET {assigned} WHERE {key} LIKE 'sweep-%'")
 
 
 _TEXT_FIELDS = {
@@ -271,7 +285,9 @@ def _note(store: Store, commitment: str, note: str) -> str:
     except InputError as refused:
         with store.transaction() as cursor:
             cursor.execute(
-                "INSERT INTO followups VALUES (?, 99, DATE '2026-11-20', 'day', ?, NULL, NULL, ?)",
+                "INSERT INTO followups (commitment, seq, on_date, on_precision, note, "
+                "evidence_meeting, status_after, sources) "
+                "VALUES (?, 99, DATE '2026-11-20', 'day', ?, NULL, NULL, ?)",
                 [commitment, note, ["https://evil.example/note"]],
             )
         return f"sql ({refused})"
@@ -332,20 +348,33 @@ def _legacy(store: Store) -> None:
             [HOSTILE_SOURCES],
         )
         cursor.execute(
-            "INSERT INTO conventions VALUES ('SWEEP', ?, NULL, ?, ?)",
-            [MARKUP, PHISH, HOSTILE_SOURCES],
+            "INSERT INTO conventions (code, name, adopted_year, url, sources, name_ru) "
+            "VALUES ('SWEEP', ?, NULL, ?, ?, ?)",
+            [MARKUP, PHISH, HOSTILE_SOURCES, "**конвенция** " + MARKUP],
         )
         cursor.execute(
-            "INSERT INTO convention_parties VALUES ('SWEEP', 'KZ', NULL, 'L', ?)", [HOSTILE_SOURCES]
+            "INSERT INTO convention_parties (convention, country, since_year, confidence, "
+            "sources) VALUES ('SWEEP', 'KZ', NULL, 'L', ?)",
+            [HOSTILE_SOURCES],
         )
         cursor.execute(
-            "INSERT INTO organisations VALUES ('sweep-org', ?, ?, 'other', NULL, NULL, [])",
-            [MARKUP, "![o](https://evil.example/o.png)"],
+            "INSERT INTO organisations (id, name, short_name, kind, parent, country, sources, "
+            "name_ru, short_name_ru) VALUES ('sweep-org', ?, ?, 'other', NULL, NULL, [], ?, ?)",
+            [
+                MARKUP,
+                "![o](https://evil.example/o.png)",
+                "# " + MARKUP,
+                "[о](https://evil.example)",
+            ],
         )
-        cursor.execute("INSERT INTO topics VALUES ('sweep-topic', ?)", ["**topic** " + MARKUP])
         cursor.execute(
-            "INSERT INTO projects VALUES ('sweep-project', ?, NULL, NULL, [])",
-            ["<img src=https://evil.example/project.png> " + MARKUP],
+            "INSERT INTO topics (id, label, label_ru) VALUES ('sweep-topic', ?, ?)",
+            ["**topic** " + MARKUP, "**тема** " + MARKUP],
+        )
+        cursor.execute(
+            "INSERT INTO projects (id, name, donor, summary, sources, name_ru) "
+            "VALUES ('sweep-project', ?, NULL, NULL, [], ?)",
+            ["<img src=https://evil.example/project.png> " + MARKUP, "<b>проект</b> " + MARKUP],
         )
         cursor.execute(
             "UPDATE phases SET project = 'sweep-project' WHERE id = 'sweep-legacy-phase'"
@@ -426,7 +455,7 @@ def _inline(children: list[Any]) -> Iterator[tuple[Any, str | None]]:
 
 
 # The one other link a page may draw in record text: a record's own page, by its encoded id.
-_RECORD_PAGE = re.compile(r"(?:commitment|meeting)\?id=[A-Za-z0-9%._~-]+")
+_RECORD_PAGE = re.compile(r"(?:commitment|meeting)\?id=[A-Za-z0-9%._~-]+(?:&lang=(?:en|ru))?")
 
 
 def _link_problems(token: Any, label: str | None) -> list[str]:
@@ -497,6 +526,8 @@ def test_the_checker_sees_what_the_pages_must_not_do() -> None:
     assert markdown_problems("[the text](commitment?id=c-1%20x)") == []  # a record's page
     assert markdown_problems("[x](commitment?id=a&next=https://evil.example)")
     assert markdown_problems("[x](/commitment?id=a)")  # relative to the page only
+    assert markdown_problems("[x](commitment?id=a&lang=ru)") == []  # in the reader's language
+    assert markdown_problems("[x](commitment?id=a&lang=ru&next=https://evil.example)")
     caught = [
         "![x](https://evil.example/x.png)",
         "[Official](https://phish.example/login)",
@@ -817,3 +848,23 @@ def test_a_source_is_a_link_only_when_it_is_one_address(source: str, linked: boo
     else:
         assert literal(shown) == source
     assert markdown_problems(shown) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        ("pages/overview.py", {}),
+        ("pages/timeline.py", {}),
+        ("pages/projects.py", {}),
+        ("pages/commitments.py", {}),
+        ("pages/glossary.py", {}),
+        ("pages/meeting.py", {"id": "sweep-markup"}),
+        ("pages/commitment.py", {"id": "sweep-markup-commitment"}),
+    ],
+)
+def test_hostile_russian_versions_are_shown_as_written(
+    hostile_db: Path, monkeypatch: pytest.MonkeyPatch, page: str, params: dict[str, str]
+) -> None:
+    """In Russian the pages show the Russian versions and names: as literal as the English."""
+    at = checked(open_app(hostile_db, monkeypatch, page, lang="ru", **params), f"ru {page}")
+    assert at.query_params.get("lang") in ("ru", ["ru"])
