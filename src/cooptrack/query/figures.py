@@ -116,7 +116,7 @@ def chart_config() -> dict[str, Any]:
                 "days": [days[d] for d in sunday_first],
                 "shortDays": [short_days[d] for d in sunday_first],
                 "months": [months[m] for m in range(1, 13)],
-                "shortMonths": [short_months[m].rstrip(".") for m in range(1, 13)],
+                "shortMonths": [short_months[m] for m in range(1, 13)],
                 "date": "%d.%m.%Y",
                 "decimal": get_decimal_symbol(where),
                 "thousands": get_group_symbol(where),
