@@ -84,4 +84,6 @@ def _commitments(title: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
     st.markdown(f"**{title}**")
+    if "status" in frame.columns:  # the record's codes, named in the interface's language
+        frame = frame.assign(status=[status_label(s) for s in frame.status])
     table(frame, _COMMITMENT_COLUMNS)

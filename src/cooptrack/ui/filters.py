@@ -114,11 +114,11 @@ def render() -> Filters:
                 "Commission includes DG ENV)."
             ),
         )
-        left, right = st.columns(2)
-        left.date_input(
+        # One under the other: side by side, the sidebar cuts a date's year off.
+        st.date_input(
             _("From"), key="f_from", min_value=_EARLIEST, max_value=_LATEST, format=day_format
         )
-        right.date_input(
+        st.date_input(
             _("To"), key="f_to", min_value=_EARLIEST, max_value=_LATEST, format=day_format
         )
         st.text_input(
