@@ -3,6 +3,7 @@ organisations, with case-insensitive lookup of what people type."""
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ _REGIONS = {
     "central asia": CENTRAL_ASIA,
     "central-asia": CENTRAL_ASIA,
     CENTRAL_ASIA_CODE.lower(): CENTRAL_ASIA,
+    "центральная азия": CENTRAL_ASIA,
+    "пять стран центральной азии": CENTRAL_ASIA,
 }
 
 
@@ -36,10 +39,14 @@ class Country:
     name_ru: str | None = None
 
 
+def _iso_russian() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, ["ru"], fallback=True)
+
+
 def all_countries() -> list[Country]:
     """Every ISO 3166-1 country, named as pycountry (the maintained ISO data) names it, in
     English and in Russian (pycountry's translation of the ISO names)."""
-    russian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, ["ru"], fallback=True)
+    russian = _iso_russian()
     countries = []
     for c in pycountry.countries:
         english = getattr(c, "common_name", None) or c.name
@@ -51,14 +58,35 @@ def all_countries() -> list[Country]:
     return countries
 
 
+@functools.cache
+def russian_country_names() -> dict[str, str]:
+    """Russian name (case-folded) → alpha-2 code: the name `all_countries` gives, and also the
+    ISO translations of the common, short and official names where they differ ("Киргизия"
+    and «Кыргызская Республика» as well as "Кыргызстан")."""
+    russian = _iso_russian()
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = str(country.alpha_2)
+        for attribute in ("official_name", "name", "common_name"):
+            english = getattr(country, attribute, None)
+            translated = russian.gettext(english) if english else None
+            if translated and translated != english:
+                names[translated.casefold()] = code
+    names |= {c.name_ru.casefold(): c.code for c in all_countries() if c.name_ru}
+    return names
+
+
 def resolve_countries(token: str) -> tuple[str, ...]:
-    """Alpha-2, alpha-3 or English name, any case; "Central Asia" (or `XCA`) means the five.
-    () if unknown. `CA` is Canada."""
+    """Alpha-2, alpha-3, English or Russian name, any case; "Central Asia" (or `XCA`,
+    «Центральная Азия») means the five. () if unknown. `CA` is Canada."""
     text = token.strip()
     if not text:
         return ()
     if text.casefold() in _REGIONS:
         return _REGIONS[text.casefold()]
+    russian = russian_country_names().get(text.casefold())
+    if russian is not None:
+        return (russian,)
     try:
         found = pycountry.countries.lookup(text)
     except LookupError:

@@ -36,6 +36,7 @@ import duckdb
 from cooptrack import config
 from cooptrack.db import schema, snapshots
 from cooptrack.errors import ConfigError, EditConflict, StoreError
+from cooptrack.i18n import _, number
 
 if TYPE_CHECKING:  # pandas takes a second to import: the command line must not wait for it
     import pandas as pd
@@ -81,17 +82,27 @@ def explain(error: duckdb.Error, path: Path) -> StoreError:
     text = str(error)
     if "Could not set lock" in text or "Conflicting lock" in text:
         pid = re.search(r"\(PID (\d+)\)", text)
-        holder = f" (process {pid.group(1)})" if pid else ""
-        return StoreError(
-            f"{path} is open for writing in another process{holder}, such as the dashboard "
-            "or another cooptrack command; wait for it to finish or stop it, then try again "
-            "(while the dashboard runs, editors can import from its Edit page)"
-        )
+        if pid:
+            reason = _(
+                "{path} is open for writing in another process (process {pid}), such as the "
+                "dashboard or another cooptrack command; wait for it to finish or stop it, then "
+                "try again (while the dashboard runs, editors can import from its Edit page)"
+            )
+        else:
+            reason = _(
+                "{path} is open for writing in another process, such as the dashboard or "
+                "another cooptrack command; wait for it to finish or stop it, then try again "
+                "(while the dashboard runs, editors can import from its Edit page)"
+            )
+        return StoreError(reason.format(path=path, pid=pid.group(1) if pid else ""))
     if "not a valid DuckDB database" in text or "Invalid database file" in text:
-        return StoreError(f"{path} is not a DuckDB database file")
+        return StoreError(_("{path} is not a DuckDB database file").format(path=path))
     if "older than" in text or ("newer" in text and "version" in text):
-        return StoreError(f"{path} was written by an incompatible DuckDB version: {_first(text)}")
-    return StoreError(f"database error on {path}: {_first(text)}")
+        reason = _("{path} was written by an incompatible DuckDB version: {detail}")
+        return StoreError(reason.format(path=path, detail=_first(text)))
+    return StoreError(
+        _("database error on {path}: {detail}").format(path=path, detail=_first(text))
+    )
 
 
 def _first(text: str) -> str:
@@ -145,10 +156,11 @@ class Store:
             raise
         if outdated and read_only:
             connection.close()
-            raise StoreError(
-                f"{target} was written by an older release of cooptrack and must be upgraded "
-                f"before it can be read; run: cooptrack migrate --db {target}"
+            reason = _(
+                "{path} was written by an older release of cooptrack and must be upgraded "
+                "before it can be read; run: cooptrack migrate --db {path}"
             )
+            raise StoreError(reason.format(path=target))
         opened = cls(connection, target, read_only, publish_to=None if read_only else folder)
         if outdated:
             try:
@@ -330,10 +342,12 @@ class Store:
                 yield cursor
             except duckdb.InterruptException as error:
                 if watchdog.fired:
-                    raise StoreError(
-                        f"the query took longer than {self.query_seconds:g} s and was stopped; "
-                        "narrow the filters or the search and try again"
-                    ) from error
+                    reason = _(
+                        "the query took longer than {seconds} s and was stopped; narrow the "
+                        "filters or the search and try again"
+                    )
+                    seconds = number(self.query_seconds or 0)
+                    raise StoreError(reason.format(seconds=seconds)) from error
                 raise explain(error, self.path) from error
             except duckdb.Error as error:
                 raise explain(error, self.path) from error
@@ -348,7 +362,8 @@ class Store:
         The facts of the records the block logged in history are refreshed before it commits,
         and a snapshot is published after it commits when a snapshot folder is set."""
         if not self.writable:
-            raise StoreError(f"{self.path} is open read-only; it cannot be changed here")
+            reason = _("{path} is open read-only; it cannot be changed here")
+            raise StoreError(reason.format(path=self.path))
         self._run.revision = None  # this thread's next look sees the write
         if not self.shared:
             with self.cursor() as cursor:
@@ -501,7 +516,14 @@ def _in_transaction(
         cursor.execute("ROLLBACK")
         if "conflict" not in str(error).lower():
             raise  # an aborted transaction, say: not someone else's edit
-        raise EditConflict("the record", []) from error
+        conflict = EditConflict("the record", [])
+        conflict.args = (  # EditConflict words it in English; the person saving may read Russian
+            _(
+                "The record was changed by someone else while you were saving; nothing was "
+                "saved. Review their change and edit again."
+            ),
+        )
+        raise conflict from error
     except BaseException:
         cursor.execute("ROLLBACK")
         raise
@@ -603,7 +625,7 @@ class _Watcher:
                 if not self._due:
                     self._condition.wait()
                     continue
-                deadline, _, watchdog = self._due[0]
+                deadline, _order, watchdog = self._due[0]
                 waiting = deadline - time.monotonic()
                 if waiting > 0:
                     self._condition.wait(waiting)
@@ -925,10 +947,11 @@ def _checked_version(connection: duckdb.DuckDBPyConnection, path: Path) -> int:
     if version is None:
         raise StoreError(f"{path} is a DuckDB file but not a cooptrack database")
     if version > schema.SCHEMA_VERSION:
-        raise StoreError(
-            f"{path} was written by a newer cooptrack (schema {version}; this one reads up to "
-            f"{schema.SCHEMA_VERSION}); upgrade cooptrack to open it"
+        reason = _(
+            "{path} was written by a newer cooptrack (schema {version}; this one reads up to "
+            "{supported}); upgrade cooptrack to open it"
         )
+        raise StoreError(reason.format(path=path, version=version, supported=schema.SCHEMA_VERSION))
     return version
 
 

@@ -8,7 +8,10 @@ and every note about what was left out; applying writes it all in one transactio
 through `edits.write` so that they get exactly the seed loader's validation.
 
 Activities linked by `related-activity` (parent, child, sibling) become the phases of one
-project, numbered by their start date.
+project, numbered by their start date. A Russian title or description (a narrative in
+`xml:lang="ru"`, or in an activity whose default language is Russian) becomes the phase's (and
+a new project's) Russian version; an activity without one keeps the Russian version recorded.
+Problems, notes and the plan's description are worded in the current language.
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 from defusedxml import DefusedXmlException, ElementTree
 
+from cooptrack import i18n
 from cooptrack.dates import PartialDate
 from cooptrack.db.store import Store
-from cooptrack.errors import EditConflict, InputError, Problem, SeedError
+from cooptrack.errors import InputError, Problem, SeedError
+from cooptrack.i18n import N_, _
 from cooptrack.ingest import tabular
 from cooptrack.ingest.tabular import Progress
 from cooptrack.record import edits
-from cooptrack.record.edits import Record
+from cooptrack.record.edits import Record, conflict
 from cooptrack.record.validation import (
     CONVERTERS,
     Known,
@@ -76,7 +81,7 @@ _ISO_DATE = re.compile(
     r"^(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:\d{2})?$"
 )
 _POSITION = re.compile(r":\s*line \d+, column \d+$")
-NO_SOURCE = (
+NO_SOURCE = N_(
     "no source address: the activity has no document-link with an http(s) url, and no "
     "source address of the file was given"
 )
@@ -86,6 +91,9 @@ ELEMENTS = {
     "title": "title/narrative",
     "name": "title/narrative",
     "summary": "description/narrative",
+    "title_ru": "title/narrative[@xml:lang='ru']",
+    "name_ru": "title/narrative[@xml:lang='ru']",
+    "summary_ru": "description/narrative[@xml:lang='ru']",
     "implementers": "participating-org[@role='4']",
     "donor": "participating-org[@role='1']",
     "budget": "budget/value",
@@ -129,14 +137,24 @@ class IatiPlan:
             self.problems.append(found)
 
     def note(self, activity: str, text: str) -> None:
-        self.notes.append(f"activity {quoted(activity)}: {text}")
+        self.notes.append(_("activity {id}: {note}").format(id=quoted(activity), note=text))
 
     def summary(self) -> str:
-        return (
-            f"{self.source} (IATI {self.version}, {self.activities} activities): "
-            f"{len(self.projects)} projects, {len(self.organisations)} organisations and "
-            f"{len(self.adds)} phases to add, {len(self.changes)} phases to change, "
-            f"{self.unchanged} unchanged, {len(self.notes)} notes, {len(self.problems)} problems"
+        return _(
+            "{file} (IATI {version}, {activities} activities): {projects} projects, "
+            "{organisations} organisations and {adds} phases to add, {changes} phases to "
+            "change, {unchanged} unchanged, {notes} notes, {problems} problems"
+        ).format(
+            file=self.source,
+            version=self.version,
+            activities=i18n.number(self.activities),
+            projects=i18n.number(len(self.projects)),
+            organisations=i18n.number(len(self.organisations)),
+            adds=i18n.number(len(self.adds)),
+            changes=i18n.number(len(self.changes)),
+            unchanged=i18n.number(self.unchanged),
+            notes=i18n.number(len(self.notes)),
+            problems=i18n.number(len(self.problems)),
         )
 
 
@@ -156,6 +174,8 @@ class Activity:
     phase_id: str
     title: str | None = None
     summary: str | None = None
+    title_ru: str | None = None
+    summary_ru: str | None = None
     dates: dict[str, PartialDate] = field(default_factory=dict)
     funders: list[OrgRef] = field(default_factory=list)
     implementers: list[OrgRef] = field(default_factory=list)
@@ -187,27 +207,28 @@ def read_activities(name: str, content: bytes) -> tuple[str, Iterator[Element]]:
     InputError, at once or while iterating, for anything that is not a safe, well-formed IATI
     2.01–2.03 activity file."""
     if len(content) > MAX_BYTES:
-        raise InputError(
-            f"{name} is larger than {MAX_BYTES // 2**20} MB; import a smaller extract "
-            "(for instance the activities of one programme from the IATI Datastore)"
+        reason = _(
+            "{file} is larger than {limit} MB; import a smaller extract (for instance the "
+            "activities of one programme from the IATI Datastore)"
         )
+        raise InputError(reason.format(file=name, limit=MAX_BYTES // 2**20))
     if not content.strip():
-        raise InputError(f"{name} is empty")
+        raise InputError(_("{file} is empty").format(file=name))
     events = _events(name, content)
     root = next((element for event, element in events if event == "start"), None)
     if root is None:
-        raise InputError(f"{name} is not well-formed XML: no element found")
+        raise InputError(_("{file} is not well-formed XML: no element found").format(file=name))
     if root.tag != "iati-activities":
-        raise InputError(
-            f"{name} is XML but not an IATI activity file: its root element is "
-            f"<{_short(root.tag)}>, not <iati-activities>"
+        reason = _(
+            "{file} is XML but not an IATI activity file: its root element is <{tag}>, not "
+            "<iati-activities>"
         )
+        raise InputError(reason.format(file=name, tag=_short(root.tag)))
     version = (root.get("version") or "").strip()
     if version not in VERSIONS:
-        raise InputError(
-            f"{name} is IATI version {_short(version, 20) or '(not stated)'}; only versions "
-            f"{', '.join(VERSIONS)} can be imported"
-        )
+        reason = _("{file} is IATI version {version}; only versions {versions} can be imported")
+        stated = _short(version, 20) or _("(not stated)")
+        raise InputError(reason.format(file=name, version=stated, versions=", ".join(VERSIONS)))
     return version, _activities(name, events, root)
 
 
@@ -223,13 +244,14 @@ def _events(name: str, content: bytes) -> Iterator[tuple[str, Element]]:
         )
     except DefusedXmlException:
         raise InputError(
-            f"{name} declares a DTD or entities, which are refused for safety"
+            _("{file} declares a DTD or entities, which are refused for safety").format(file=name)
         ) from None
     except ElementTree.ParseError as error:
         line, column = error.position
         reason = _POSITION.sub("", str(error))
+        message = _("{file} is not well-formed XML: {reason} at line {line}, column {column}")
         raise InputError(
-            f"{name} is not well-formed XML: {reason} at line {line}, column {column + 1}"
+            message.format(file=name, reason=reason, line=line, column=column + 1)
         ) from None
 
 
@@ -241,7 +263,8 @@ def _activities(
         if event == "start":
             depth += 1
             if depth > MAX_DEPTH:
-                raise InputError(f"{name} nests elements more than {MAX_DEPTH} levels deep")
+                reason = _("{file} nests elements more than {limit} levels deep")
+                raise InputError(reason.format(file=name, limit=MAX_DEPTH))
             continue
         depth -= 1
         if depth != 1:
@@ -249,14 +272,14 @@ def _activities(
         if element.tag == "iati-activity":
             count += 1
             if count > MAX_ACTIVITIES:
-                raise InputError(
-                    f"{name} holds more than {MAX_ACTIVITIES:,} activities; import a smaller "
-                    "extract"
-                )
+                reason = _("{file} holds more than {limit} activities; import a smaller extract")
+                raise InputError(reason.format(file=name, limit=i18n.number(MAX_ACTIVITIES)))
             yield element
         root.remove(element)
     if count == 0:
-        raise InputError(f"{name} is not an IATI activity file: it holds no <iati-activity>")
+        raise InputError(
+            _("{file} is not an IATI activity file: it holds no <iati-activity>").format(file=name)
+        )
 
 
 def _text(element: Element | None) -> str:
@@ -279,6 +302,18 @@ def _narrative(parent: Element | None, default_lang: str) -> str | None:
     return found[0][1] if found else None
 
 
+def _russian_narrative(parent: Element | None, default_lang: str) -> str | None:
+    """The first narrative in Russian: `xml:lang="ru"`, or unmarked in a Russian activity."""
+    if parent is None:
+        return None
+    for item in parent.findall("narrative"):
+        lang = (item.get(XML_LANG) or default_lang).lower()
+        text = _text(item)
+        if text and lang.split("-")[0] == "ru":
+            return text
+    return None
+
+
 def _trim(text: str | None, limit: int = SUMMARY_CHARS) -> str | None:
     """Descriptions can run to pages; a summary keeps the first ~600 characters, whole words."""
     if not text or len(text) <= limit:
@@ -292,15 +327,20 @@ def _read_activity(
 ) -> Activity | None:
     identifier = _text(element.find("iati-identifier"))
     if not identifier or not slug(identifier, limit=None):
-        result.problem(f"#{number}", "iati-identifier", "is missing or has no letters or digits")
+        reason = _("is missing or has no letters or digits")
+        result.problem(f"#{number}", "iati-identifier", reason)
         return None
     lang = element.get(XML_LANG) or "en"
     activity = Activity(identifier, slug(identifier, limit=None))
     title = _narrative(element.find("title"), lang)
     activity.title = _trimmed(title, Row.MAX_SHORT, result, activity, "title") if title else None
+    title_ru = _russian_narrative(element.find("title"), lang)
+    if title_ru:
+        activity.title_ru = _trimmed(title_ru, Row.MAX_SHORT, result, activity, "title_ru")
     descriptions = element.findall("description")
     general = [d for d in descriptions if (d.get("type") or "1") == "1"] or descriptions
     activity.summary = _trim(_narrative(general[0], lang)) if general else None
+    activity.summary_ru = _trim(_russian_narrative(general[0], lang)) if general else None
     _read_dates(element, activity, result)
     _read_organisations(element, activity, lang)
     _read_countries(element, activity, result)
@@ -315,7 +355,7 @@ def _read_activity(
 def _iso_date(text: str) -> PartialDate:
     match = _ISO_DATE.match(text.strip())
     if not match:
-        raise ValueError(f"{quoted(text)} is not an ISO date (YYYY-MM-DD)")
+        raise ValueError(_("{value} is not an ISO date (YYYY-MM-DD)").format(value=quoted(text)))
     return PartialDate.parse(match.group(1))
 
 
@@ -325,9 +365,12 @@ def _read_dates(element: Element, activity: Activity, result: IatiPlan) -> None:
         column = DATE_TYPES.get(kind)
         where = f"activity-date[@type={quoted(kind, 10)}]/@iso-date"
         if column is None:
-            result.problem(activity.identifier, "activity-date/@type", f"{quoted(kind)} is not 1–4")
+            reason = _("{value} is not 1–4").format(value=quoted(kind))
+            result.problem(activity.identifier, "activity-date/@type", reason)
         elif column in activity.dates:
-            result.note(activity.identifier, f"a second {where} is ignored")
+            result.note(
+                activity.identifier, _("a second {element} is ignored").format(element=where)
+            )
         else:
             try:
                 activity.dates[column] = _iso_date(item.get("iso-date") or "")
@@ -349,16 +392,15 @@ def _read_countries(element: Element, activity: Activity, result: IatiPlan) -> N
     for item in element.findall("recipient-country"):
         code = (item.get("code") or "").strip().upper()
         if not is_country_code(code):
-            reason = f"{quoted(code)} is not an ISO 3166-1 alpha-2 country code"
+            reason = _("{value} is not an ISO 3166-1 alpha-2 country code").format(
+                value=quoted(code)
+            )
             result.problem(activity.identifier, "recipient-country/@code", reason)
         elif code not in activity.countries:
             activity.countries.append(code)
     for item in element.findall("recipient-region"):
-        result.note(
-            activity.identifier,
-            f"recipient-region {quoted(item.get('code') or '')} ignored: countries come from "
-            "recipient-country only",
-        )
+        note = _("recipient-region {code} ignored: countries come from recipient-country only")
+        result.note(activity.identifier, note.format(code=quoted(item.get("code") or "")))
 
 
 def _read_markers(element: Element, activity: Activity, result: IatiPlan) -> None:
@@ -368,7 +410,9 @@ def _read_markers(element: Element, activity: Activity, result: IatiPlan) -> Non
             continue
         significance = (item.get("significance") or "0").strip()
         if not significance.isdigit():
-            reason = f"{quoted(significance)} is not a significance code (0–4)"
+            reason = _("{value} is not a significance code (0–4)").format(
+                value=quoted(significance)
+            )
             result.problem(activity.identifier, "policy-marker/@significance", reason)
         elif int(significance) >= 1:
             activity.conventions.add(convention)
@@ -379,10 +423,13 @@ def _read_sectors(element: Element, activity: Activity, result: IatiPlan) -> Non
         code = (item.get("code") or "").strip()
         vocabulary = (item.get("vocabulary") or "1").strip()
         if vocabulary != "1":
+            note = _(
+                "sector {code} of vocabulary {vocabulary} ignored: only DAC 5-digit codes "
+                "(vocabulary 1) are mapped to topics"
+            )
             result.note(
                 activity.identifier,
-                f"sector {quoted(code)} of vocabulary {_short(vocabulary, 10)} ignored: only DAC "
-                "5-digit codes (vocabulary 1) are mapped to topics",
+                note.format(code=quoted(code), vocabulary=_short(vocabulary, 10)),
             )
         elif code:
             activity.sectors.append(code)
@@ -395,7 +442,9 @@ def _read_sources(
         url = (item.get("url") or "").strip()
         problem = url_problem(url)
         if problem is not None:
-            result.note(activity.identifier, f"document-link left out: {problem}")
+            result.note(
+                activity.identifier, _("document-link left out: {problem}").format(problem=problem)
+            )
         elif url not in activity.sources:
             activity.sources.append(url)
     room = Row.MAX_ITEMS - 1 if source else Row.MAX_ITEMS  # the file's address is kept
@@ -405,7 +454,7 @@ def _read_sources(
     if source and source not in activity.sources:
         activity.sources.append(source)
     if not activity.sources:
-        result.problem(activity.identifier, ELEMENTS["sources"], NO_SOURCE)
+        result.problem(activity.identifier, ELEMENTS["sources"], _(NO_SOURCE))
 
 
 def _read_budget(element: Element, activity: Activity, result: IatiPlan) -> None:
@@ -418,7 +467,7 @@ def _read_budget(element: Element, activity: Activity, result: IatiPlan) -> None
         try:
             amount = Decimal(_text(value).replace(",", ""))
         except InvalidOperation:
-            reason = f"{quoted(_text(value))} is not an amount"
+            reason = _("{value} is not an amount").format(value=quoted(_text(value)))
             result.problem(activity.identifier, ELEMENTS["budget"], reason)
             continue
         currency = ((value.get("currency") if value is not None else None) or default or "").strip()
@@ -436,10 +485,12 @@ def _set_budget(
 ) -> None:
     currencies = {currency for _, currency in amounts}
     if None in currencies:
-        reason = "has no currency, and the activity has no default-currency"
+        reason = _("has no currency, and the activity has no default-currency")
         result.problem(activity.identifier, ELEMENTS["currency"], reason)
     elif len(currencies) > 1:
-        reason = f"budgets in {', '.join(sorted(str(c) for c in currencies))} cannot be added up"
+        reason = _("budgets in {currencies} cannot be added up").format(
+            currencies=", ".join(sorted(str(c) for c in currencies))
+        )
         result.problem(activity.identifier, ELEMENTS["currency"], reason)
     else:
         activity.budget = sum((amount for amount, _ in amounts), Decimal(0))
@@ -473,9 +524,11 @@ def _read_all(
         if activity.phase_id in seen:
             other = seen[activity.phase_id]
             reason = (
-                "appears twice in the file"
+                _("appears twice in the file")
                 if other == activity.identifier
-                else f"gives the phase id {quoted(activity.phase_id)}, as {quoted(other)} does"
+                else _("gives the phase id {id}, as {other} does").format(
+                    id=quoted(activity.phase_id), other=quoted(other)
+                )
             )
             result.problem(activity.identifier, "iati-identifier", reason)
             continue
@@ -539,10 +592,12 @@ class _Planner:
         self.cursor, self.result = cursor, result
         self.known = stored_known(cursor)
         self.names: dict[str, str] = {}
-        for ident, name, short in cursor.execute(
-            "SELECT id, name, short_name FROM organisations ORDER BY id"
+        for ident, name, short, name_ru in cursor.execute(
+            "SELECT id, name, short_name, name_ru FROM organisations ORDER BY id"
         ).fetchall():
             self.names.setdefault(str(short).casefold(), str(ident))
+            if name_ru:
+                self.names.setdefault(str(name_ru).casefold(), str(ident))
             self.names[str(name).casefold()] = str(ident)
         self.recorded: dict[str, str] = {}
         self.by_project: dict[str, list[tuple[str, date | None]]] = {}
@@ -575,11 +630,10 @@ class _Planner:
         if ident is not None and ident in self.known.ids["organisation"]:
             return ident
         if ident is None or org.name is None:
-            self.result.note(
-                activity.identifier,
-                f"participating-org {quoted(org.ref or '')} has no name and is not a known "
-                "organisation; left out",
+            note = _(
+                "participating-org {ref} has no name and is not a known organisation; left out"
             )
+            self.result.note(activity.identifier, note.format(ref=quoted(org.ref or "")))
             return None
         return self._new_organisation(ident, org.name, activity)
 
@@ -600,7 +654,7 @@ class _Planner:
             mapped = SECTOR_TOPICS.get(code) or SECTOR_GROUP_TOPICS.get(code[:3], ())
             usable = [t for t in mapped if t in self.known.ids["topic"]]
             if not usable:
-                note = f"sector {_short(code, 20)} maps to no topic; left out"
+                note = _("sector {code} maps to no topic; left out").format(code=_short(code, 20))
                 self.result.note(activity.identifier, note)
             found.extend(usable)
         return sorted(set(found))
@@ -608,7 +662,8 @@ class _Planner:
     def conventions(self, activity: Activity) -> list[str]:
         usable = {c for c in activity.conventions if c in self.known.ids["convention"]}
         for missing in sorted(activity.conventions - usable):
-            self.result.note(activity.identifier, f"convention {missing} is not in the record")
+            note = _("convention {code} is not in the record").format(code=missing)
+            self.result.note(activity.identifier, note)
         return sorted(usable)
 
     def chain(self, chain: list[Activity]) -> None:
@@ -618,10 +673,12 @@ class _Planner:
         if project not in self.known.ids["project"] and project not in self.new_projects:
             self._new_project(project, named, donor, chain)
             if root != named.identifier:
+                note = _(
+                    "project {project} is named after the parent activity {root}, which is not "
+                    "in the file; its name is this activity's title"
+                )
                 self.result.note(
-                    named.identifier,
-                    f"project {quoted(project)} is named after the parent activity "
-                    f"{quoted(root)}, which is not in the file; its name is this activity's title",
+                    named.identifier, note.format(project=quoted(project), root=quoted(root))
                 )
         numbers = self._numbers(project, chain)
         for activity in chain:
@@ -634,7 +691,8 @@ class _Planner:
         owners = {self.recorded[a.phase_id] for a in chain if a.phase_id in self.recorded}
         if len(owners) == 1 and computed not in owners:
             owner = owners.pop()
-            self.result.note(chain[0].identifier, f"stays in project {quoted(owner)}, as recorded")
+            note = _("stays in project {project}, as recorded").format(project=quoted(owner))
+            self.result.note(chain[0].identifier, note)
             return owner
         return computed
 
@@ -648,7 +706,8 @@ class _Planner:
         others = {f.name or f.ref or "" for f, _ in funders if self.match(f) != donor}
         if others:
             also = "; ".join(_short(other) for other in sorted(others))
-            self.result.note(named.identifier, f"donor is {donor}; also funded by {also}")
+            note = _("donor is {donor}; also funded by {others}").format(donor=donor, others=also)
+            self.result.note(named.identifier, note)
         return donor
 
     def _new_project(
@@ -664,6 +723,8 @@ class _Planner:
                 "sources": ";".join(
                     _first_sources(sources, self.result, named.identifier, project)
                 ),
+                **({"name_ru": named.title_ru} if named.title_ru else {}),
+                **({"summary_ru": named.summary_ru} if named.summary_ru else {}),
             }
         )
         self.new_projects.add(project)
@@ -698,6 +759,9 @@ class _Planner:
             "summary": activity.summary or "",
             "confidence": CONFIDENCE,
             "sources": ";".join(activity.sources),
+            # Only what the activity says in Russian: a missing version keeps the recorded one.
+            **({"title_ru": activity.title_ru} if activity.title_ru else {}),
+            **({"summary_ru": activity.summary_ru} if activity.summary_ru else {}),
         }
 
     def check(self, progress: Progress | None = None) -> None:
@@ -724,6 +788,7 @@ class _Planner:
                 pending.append((ident, strings))
         self.columns = [name for name, _ in tabular.columns_of(self.cursor, "phases")]
         for done, (activity, strings) in enumerate(pending, start=1):
+            tabular.keep_stored_russian("phases", strings, stored.get(strings["id"]))
             values = self._convert("phases", strings, activity)
             if values is not None:
                 self._compare(strings, values, stored.get(strings["id"]))
@@ -738,7 +803,9 @@ class _Planner:
                 return None  # already listed, with the reason, when the activity was read
             element = ELEMENTS.get(error.column, error.column)
             if kind == "organisations":
-                element = f"participating-org (new organisation {quoted(strings['id'])})"
+                element = _("participating-org (new organisation {id})").format(
+                    id=quoted(strings["id"])
+                )
             self.result.problem(activity, element, error.reason)
             return None
 
@@ -775,7 +842,15 @@ def _trimmed(text: str, limit: int, result: IatiPlan, activity: Activity, what: 
     """A title or name cut to the record's limit at a word, with a note saying so."""
     if len(text) <= limit:
         return text
-    result.note(activity.identifier, f"{what} cut to {limit} characters (it has {len(text):,})")
+    if what == "title":
+        note = _("title cut to {limit} characters (it has {length})")
+    elif what == "title_ru":
+        note = _("Russian title cut to {limit} characters (it has {length})")
+    else:
+        note = _("participating-org name cut to {limit} characters (it has {length})")
+    result.note(
+        activity.identifier, note.format(limit=i18n.number(limit), length=i18n.number(len(text)))
+    )
     return _trim(text, limit - 1) or ""
 
 
@@ -786,9 +861,9 @@ def _first_sources(
     with a note when some are left out."""
     if len(sources) <= limit:
         return sources
+    note = _("{owner} keeps the first {limit} of its {count} source addresses")
     result.note(
-        activity,
-        f"{quoted(owner)} keeps the first {limit} of its {len(sources):,} source addresses",
+        activity, note.format(owner=quoted(owner), limit=limit, count=i18n.number(len(sources)))
     )
     return sources[:limit]
 
@@ -809,7 +884,7 @@ def plan(
     if source is not None:
         problem = url_problem(source.strip())
         if problem is not None:
-            raise InputError(f"source: {problem}")
+            raise InputError(_("source: {problem}").format(problem=problem))
     version, elements = read_activities(name, content)
     result = IatiPlan(name, version)
     expected = max(1, content.count(b"<iati-activity") - content.count(b"<iati-activities"))
@@ -834,10 +909,17 @@ def _checked_again(cursor: duckdb.DuckDBPyConnection, result: IatiPlan) -> dict[
     for table, rows in (("organisations", result.organisations), ("projects", result.projects)):
         existing = tabular.fetch_many(cursor, table, [strings["id"] for strings in rows])
         if existing:
-            raise InputError(
-                f"{table[:-1]} {quoted(next(iter(existing)))} was added by someone else since "
-                "the plan was made; nothing was written, plan the import again"
-            )
+            if table == "organisations":
+                reason = _(
+                    "organisation {id} was added by someone else since the plan was made; "
+                    "nothing was written, plan the import again"
+                )
+            else:
+                reason = _(
+                    "project {id} was added by someone else since the plan was made; nothing "
+                    "was written, plan the import again"
+                )
+            raise InputError(reason.format(id=quoted(next(iter(existing)))))
         checked[table] = [(_validated(table, strings, known, result), None) for strings in rows]
     stored = tabular.fetch_many(cursor, "phases", [strings["id"] for strings, _ in result.phases])
     checked["phases"] = []
@@ -848,7 +930,7 @@ def _checked_again(cursor: duckdb.DuckDBPyConnection, result: IatiPlan) -> dict[
             fields = [
                 (k, old.get(k), new.get(k)) for k in {**old, **new} if old.get(k) != new.get(k)
             ]
-            raise EditConflict(f"Phase {quoted(strings['id'])}", fields)
+            raise conflict("phases", strings["id"], fields)
         checked["phases"].append((_validated("phases", strings, known, result), current))
     return checked
 
@@ -857,10 +939,18 @@ def _validated(table: str, strings: dict[str, str], known: Known, result: IatiPl
     try:
         return CONVERTERS[table](Row(result.source, 0, strings, known), known)
     except SeedError as error:
+        reason = _(
+            "{file}: the record changed since the file was checked ({table} {id}, {column}: "
+            "{reason}); nothing was written, plan the import again"
+        )
         raise InputError(
-            f"{result.source}: the record changed since the file was checked ({table[:-1]} "
-            f"{quoted(strings['id'])}, {error.column}: {error.reason}); nothing was written, "
-            "plan the import again"
+            reason.format(
+                file=result.source,
+                table=table,
+                id=quoted(strings["id"]),
+                column=error.column,
+                reason=error.reason,
+            )
         ) from None
 
 
@@ -868,7 +958,9 @@ def apply(store: Store, editor: str, result: IatiPlan, *, progress: Progress | N
     """Write the whole plan in one transaction and return how many records it wrote; a plan
     with problems is refused, and any failure while writing leaves the database untouched."""
     if result.problems:
-        raise InputError(f"{result.summary()}; fix them first, nothing was written")
+        raise InputError(
+            _("{summary}; fix them first, nothing was written").format(summary=result.summary())
+        )
     via = f"iati {result.source}"
     written = 0
     with store.transaction() as cursor:
@@ -885,15 +977,24 @@ def describe(result: IatiPlan) -> Iterable[str]:
     """The plan as lines of text, for the CLI and the dashboard alike."""
     yield result.summary()
     for row in result.organisations:
-        yield f"  add organisation {row['id']}: {row['name']}"
+        yield _("  add organisation {id}: {name}").format(id=row["id"], name=row["name"])
     for row in result.projects:
-        yield f"  add project      {row['id']}: {row['name']}"
+        yield _("  add project      {id}: {name}").format(id=row["id"], name=row["name"])
     for ident, title in result.adds:
-        yield f"  add phase        {ident}: {title}"
+        yield _("  add phase        {id}: {title}").format(id=ident, title=title)
     for ident, fields in result.changes:
         for name, before, after in fields:
-            yield f"  change phase     {ident}.{name}: {before!r} -> {after!r}"
+            yield _("  change phase     {id}.{field}: {before} -> {after}").format(
+                id=ident, field=name, before=repr(before), after=repr(after)
+            )
     for problem in result.problems:
-        yield f"  problem {problem}"
+        yield _("  problem activity {id}, <{element}>: {reason}").format(
+            id=_quoted_id(str(problem.at)), element=problem.field, reason=problem.reason
+        )
     for note in result.notes:
-        yield f"  note    {note}"
+        yield _("  note    {note}").format(note=note)
+
+
+def _quoted_id(text: str, limit: int = 60) -> str:
+    """An activity's identifier as `Problem` shows it: quoted, cut at `limit` characters."""
+    return repr(text if len(text) <= limit else f"{text[:limit]}…")

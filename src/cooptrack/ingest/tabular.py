@@ -9,6 +9,11 @@ per record, or nothing: whatever would stop the write shows in the plan first.
 
 In bulk on purpose: the ids a file may refer to are loaded once, its stored records fetched in
 one query and the rows inserted as one table, so that 100,000 rows take seconds, not minutes.
+
+Russian versions of the texts come in the optional `*_ru` columns (`RUSSIAN`). A file without
+such a column keeps the Russian version each record holds (an older export, another tool); an
+empty cell in a column the file has removes it. Labels may be English or Russian names (a
+download made in Russian imports back). Problems are worded in the current language.
 """
 
 from __future__ import annotations
@@ -26,22 +31,31 @@ from typing import Any, cast
 import duckdb
 import pyarrow as pa
 import pycountry
+from babel.numbers import format_decimal
 
+from cooptrack import i18n
 from cooptrack.dates import PartialDate, Precision
 from cooptrack.db.schema import KINDS, SINGULAR, Kind
 from cooptrack.db.store import Store
-from cooptrack.errors import EditConflict, InputError, Problem, SeedError
+from cooptrack.errors import InputError, Problem, SeedError
+from cooptrack.i18n import ENGLISH_MARKER, _
 from cooptrack.query.export import plain_cell
-from cooptrack.record.edits import Record
+from cooptrack.record.edits import Record, conflict
 from cooptrack.record.validation import (
     CONVERTERS,
     NO_PUBLIC_SOURCE,
+    OPTIONAL_COLUMNS,
     Known,
     Row,
     Values,
+    item_too_long,
     quoted,
     title_key,
+    too_long,
+    too_many,
+    unknown,
 )
+from cooptrack.reference import russian_country_names
 
 Progress = Callable[[int, int], None]
 
@@ -56,6 +70,8 @@ REQUIRED = {
     "commitments": {"id", "text", "made_by", "status", "sources"},
 }
 _COMMON = ("id", "countries", "conventions", "topics", "confidence", "sources")
+# The Russian versions of a record's texts, as the seed files and the export name them.
+RUSSIAN: dict[Kind, tuple[str, ...]] = {kind: OPTIONAL_COLUMNS[kind] for kind in KINDS}
 # Every column an export of each kind has. The import accepts all of them, so an export
 # imports back as it is, but uses none that is derived from others: a meeting's
 # `organisations` (its chairs' and organisers'), a commitment's `due` (its due date or the
@@ -64,15 +80,15 @@ COLUMNS: dict[str, frozenset[str]] = {
     "meetings": frozenset(
         {*_COMMON, "title", "short_title", "kind", "series", "ordinal", "start_date", "end_date"}
         | {"tentative", "city", "host_country", "format", "status", "chairs", "summary"}
-        | {"chair_organisations", "organisers", "organisations"}
+        | {"chair_organisations", "organisers", "organisations", *RUSSIAN["meetings"]}
     ),
     "phases": frozenset(
         {*_COMMON, "project", "phase", "title", "implementers", "budget", "currency", "summary"}
-        | {"planned_start", "planned_end", "actual_start", "actual_end"}
+        | {"planned_start", "planned_end", "actual_start", "actual_end", *RUSSIAN["phases"]}
     ),
     "commitments": frozenset(
         {*_COMMON, "text", "made_by", "meeting", "made_on", "due_date", "ahead_of", "status"}
-        | {"fulfilled_by"}
+        | {"fulfilled_by", *RUSSIAN["commitments"]}
         | {"due", "overdue", "latest_followup_on", "latest_followup"}  # derived: read, unused
     ),
 }
@@ -107,9 +123,15 @@ class Plan:
     mark: tuple[Any, ...] = ()  # the record when planned (see `record_mark`)
 
     def summary(self) -> str:
-        return (
-            f"{self.source}: {len(self.adds)} to add, {len(self.changes)} to change, "
-            f"{self.unchanged} unchanged, {len(self.problems)} problems"
+        return _(
+            "{file}: {added} to add, {changed} to change, {unchanged} unchanged, "
+            "{problems} problems"
+        ).format(
+            file=self.source,
+            added=i18n.number(len(self.adds)),
+            changed=i18n.number(len(self.changes)),
+            unchanged=i18n.number(self.unchanged),
+            problems=i18n.number(len(self.problems)),
         )
 
 
@@ -138,13 +160,22 @@ class Sheet:
             if index < len(self.header) and self.header[index]:
                 row[self.header[index]] = plain_cell(text)  # as it was before an export
                 continue
-            where = f"cell {column_letter(index + 1)}{number} " if cell_refs else "a cell "
+            if cell_refs:
+                reason = _(
+                    "cell {cell} holds {value} under no column name in the header; name the "
+                    "column or remove the cell"
+                )
+            else:
+                reason = _(
+                    "a cell holds {value} under no column name in the header; name the column "
+                    "or remove the cell"
+                )
+            cell = f"{column_letter(index + 1)}{number}"
             self.problems.append(
                 Problem(
                     number,
                     column_letter(index + 1),
-                    f"{where}holds {quoted(text, 30)} under no column name in the header; "
-                    "name the column or remove the cell",
+                    reason.format(cell=cell, value=quoted(text, 30)),
                 )
             )
         if row:
@@ -175,16 +206,22 @@ def read_table(name: str, content: bytes) -> Sheet:
     the limits on size, rows and columns; InputError for a file that cannot be read at all."""
     if len(content) > MAX_BYTES:
         raise InputError(
-            f"{name} is {len(content) / 2**20:,.1f} MB; import at most {MAX_BYTES // 2**20} MB "
-            "at a time (split the file)"
+            _("{file} is {size} MB; import at most {limit} MB at a time (split the file)").format(
+                file=name, size=_megabytes(len(content), "#,##0.0"), limit=MAX_BYTES // 2**20
+            )
         )
     if name.lower().endswith((".xlsx", ".xlsm")):
         sheet = _read_xlsx(name, content)
     else:
         sheet = _read_csv(name, content)
     if not sheet.rows and not sheet.problems:
-        raise InputError(f"{name} has a header but no rows")
+        raise InputError(_("{file} has a header but no rows").format(file=name))
     return sheet
+
+
+def _megabytes(size: int, pattern: str) -> str:
+    """A size in MB as the current language writes numbers ("1,234.5" / "1 234,5")."""
+    return str(format_decimal(size / 2**20, format=pattern, locale=i18n.locale()))
 
 
 def _header(name: str, cells: list[str]) -> list[str]:
@@ -193,25 +230,41 @@ def _header(name: str, cells: list[str]) -> list[str]:
     while header and not header[-1]:
         header.pop()
     if not header:
-        raise InputError(f"{name}: row 1 is empty; the first row must name the columns")
+        raise InputError(
+            _("{file}: row 1 is empty; the first row must name the columns").format(file=name)
+        )
     first: dict[str, int] = {}
     for index, column in enumerate(header):
         if column and column in first:
+            reason = _(
+                "{file}, row 1: the header names {column} twice (columns {first} and "
+                "{second}); name each column once"
+            )
             raise InputError(
-                f"{name}, row 1: the header names {quoted(column)} twice (columns "
-                f"{column_letter(first[column] + 1)} and {column_letter(index + 1)}); "
-                "name each column once"
+                reason.format(
+                    file=name,
+                    column=quoted(column),
+                    first=column_letter(first[column] + 1),
+                    second=column_letter(index + 1),
+                )
             )
         first[column] = index
     if len(header) > MAX_COLUMNS:
-        raise InputError(f"{name}, row 1: {len(header)} columns; a file has at most {MAX_COLUMNS}")
+        raise InputError(_too_many_columns(name, len(header)))
     return header
+
+
+def _too_many_columns(name: str, count: int) -> str:
+    return _("{file}, row 1: {count} columns; a file has at most {limit}").format(
+        file=name, count=i18n.number(count), limit=MAX_COLUMNS
+    )
 
 
 def _too_many_rows(name: str) -> InputError:
     return InputError(
-        f"{name} has more than {MAX_ROWS:,} rows; import at most {MAX_ROWS:,} at a time "
-        "(split the file)"
+        _(
+            "{file} has more than {limit} rows; import at most {limit} at a time (split the file)"
+        ).format(file=name, limit=i18n.number(MAX_ROWS))
     )
 
 
@@ -220,14 +273,15 @@ def _read_csv(name: str, content: bytes) -> Sheet:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(
-            f"{name} is not UTF-8 text (byte {error.start + 1:,} is not); "
-            "save it as CSV UTF-8 or .xlsx"
+            _(
+                "{file} is not UTF-8 text (byte {byte} is not); save it as CSV UTF-8 or .xlsx"
+            ).format(file=name, byte=i18n.number(error.start + 1))
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         first = next(reader, None)
         if first is None:
-            raise InputError(f"{name} is empty")
+            raise InputError(_("{file} is empty").format(file=name))
         sheet = Sheet(name, _header(name, first))
         width = len(first)
         line = reader.line_num + 1
@@ -237,15 +291,23 @@ def _read_csv(name: str, content: bytes) -> Sheet:
             if any(cell.strip() for cell in cells):
                 if len(cells) < width:
                     missing = sheet.column_name(len(cells))
-                    reason = f"the row has {len(cells)} cells, the header has {width}"
+                    reason = _("the row has {cells} cells, the header has {width}").format(
+                        cells=i18n.number(len(cells)), width=i18n.number(width)
+                    )
                     sheet.problems.append(Problem(line, missing, reason))
                 sheet.add(line, cells, cell_refs=False)
             line = reader.line_num + 1
     except csv.Error as error:
         reason = str(error)
         if "field larger than field limit" in reason:
-            reason = f"a cell is longer than {csv.field_size_limit():,} characters"
-        raise InputError(f"{name}, row {reader.line_num}: not valid CSV ({reason})") from None
+            reason = _("a cell is longer than {limit} characters").format(
+                limit=i18n.number(csv.field_size_limit())
+            )
+        raise InputError(
+            _("{file}, row {row}: not valid CSV ({reason})").format(
+                file=name, row=reader.line_num, reason=reason
+            )
+        ) from None
     return sheet
 
 
@@ -255,11 +317,14 @@ def _check_zip(name: str, content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise InputError(f"{name} is not a readable .xlsx workbook (not a zip archive)") from None
+        raise InputError(
+            _("{file} is not a readable .xlsx workbook (not a zip archive)").format(file=name)
+        ) from None
     if unpacked > MAX_UNPACKED:
         raise InputError(
-            f"{name} expands to {unpacked / 2**20:,.0f} MB; an .xlsx may expand to at most "
-            f"{MAX_UNPACKED // 2**20} MB"
+            _("{file} expands to {size} MB; an .xlsx may expand to at most {limit} MB").format(
+                file=name, size=_megabytes(unpacked, "#,##0"), limit=MAX_UNPACKED // 2**20
+            )
         )
 
 
@@ -274,12 +339,17 @@ def _read_xlsx(name: str, content: bytes) -> Sheet:
     try:
         sheets = list(book.worksheets)
         if not sheets:
-            raise InputError(f"{name} has no worksheet")
+            raise InputError(_("{file} has no worksheet").format(file=name))
         for other in sheets[1:]:
             if _holds_values(name, other):
+                reason = _(
+                    "{file}: sheet {sheet} holds data too; only the first sheet ({first}) is "
+                    "imported, so save the sheet to import alone"
+                )
                 raise InputError(
-                    f"{name}: sheet {quoted(other.title)} holds data too; only the first sheet "
-                    f"({quoted(sheets[0].title)}) is imported, so save the sheet to import alone"
+                    reason.format(
+                        file=name, sheet=quoted(other.title), first=quoted(sheets[0].title)
+                    )
                 )
         sheet = _sheet(name, sheets[0])
         _merged_cells(content, sheets[0], sheet)
@@ -296,23 +366,33 @@ def _unreadable(name: str, error: BaseException) -> InputError:
     cause: BaseException | None = error
     while cause is not None:  # openpyxl wraps what the XML parser raised
         if "Forbidden" in type(cause).__name__:  # defusedxml: a DTD or entity in a part
-            return InputError(f"{name} declares a DTD or entities, which are refused for safety")
+            return InputError(
+                _("{file} declares a DTD or entities, which are refused for safety").format(
+                    file=name
+                )
+            )
         cause = cause.__cause__ or cause.__context__
-    return InputError(f"{name} is not a readable .xlsx workbook ({type(error).__name__})")
+    return InputError(
+        _("{file} is not a readable .xlsx workbook ({error})").format(
+            file=name, error=type(error).__name__
+        )
+    )
 
 
 def _check_declared_size(name: str, worksheet: Any) -> None:
     """Refuse what the sheet declares (its dimension) before reading a row of it."""
     rows, columns = worksheet.max_row or 0, worksheet.max_column or 0
     if rows > MAX_ROWS + 1:
+        reason = _(
+            "{file}: the sheet declares {rows} rows; import at most {limit} at a time (delete "
+            "the empty rows below the data, or split the file)"
+        )
         raise InputError(
-            f"{name}: the sheet declares {rows:,} rows; import at most {MAX_ROWS:,} at a time "
-            "(delete the empty rows below the data, or split the file)"
+            reason.format(file=name, rows=i18n.number(rows), limit=i18n.number(MAX_ROWS))
         )
     if columns > MAX_COLUMNS:
-        raise InputError(
-            f"{name}: the sheet declares {columns:,} columns; a file has at most {MAX_COLUMNS}"
-        )
+        reason = _("{file}: the sheet declares {columns} columns; a file has at most {limit}")
+        raise InputError(reason.format(file=name, columns=i18n.number(columns), limit=MAX_COLUMNS))
     worksheet.reset_dimensions()  # read what is there, not what the dimension says
 
 
@@ -323,9 +403,13 @@ def _cells(name: str, worksheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
         if number > MAX_ROWS + 1:
             raise _too_many_rows(name)
         if len(cells) > MAX_COLUMNS and any(c.value is not None for c in cells[MAX_COLUMNS:]):
+            reason = _(
+                "{file}, row {row}: a value in column {column}; a file has at most {limit} columns"
+            )
             raise InputError(
-                f"{name}, row {number}: a value in column {column_letter(len(cells))}; a file "
-                f"has at most {MAX_COLUMNS} columns"
+                reason.format(
+                    file=name, row=number, column=column_letter(len(cells)), limit=MAX_COLUMNS
+                )
             )
         yield number, cells
 
@@ -338,7 +422,7 @@ def _sheet(name: str, worksheet: Any) -> Sheet:
     rows = _cells(name, worksheet)
     first = next(rows, None)
     if first is None:
-        raise InputError(f"{name} is empty")
+        raise InputError(_("{file} is empty").format(file=name))
     sheet = Sheet(name, _header(name, [_cell_text(c.value) for c in first[1]]))
     for number, cells in rows:
         texts = []
@@ -359,12 +443,14 @@ def _unreadable_cell(
     """A formula or an error value: refused, since the file keeps no value it could give."""
     ref = f"{column_letter(index + 1)}{number}"
     if data_type == "f":
-        reason = (
-            f"cell {ref} holds the formula {quoted(text, 40)}; formulas are not imported, "
-            "so replace it with its value (copy, then paste values only)"
-        )
+        reason = _(
+            "cell {cell} holds the formula {formula}; formulas are not imported, so replace it "
+            "with its value (copy, then paste values only)"
+        ).format(cell=ref, formula=quoted(text, 40))
     elif data_type == "e":
-        reason = f"cell {ref} holds the error value {quoted(text, 20)}"
+        reason = _("cell {cell} holds the error value {value}").format(
+            cell=ref, value=quoted(text, 20)
+        )
     else:
         return None
     return Problem(number, sheet.column_name(index), reason)
@@ -385,8 +471,10 @@ def _merged_cells(content: bytes, worksheet: Any, sheet: Sheet) -> None:
             Problem(
                 first_row,
                 sheet.column_name(_column_number(first_col) - 1),
-                f"cells {first_col}{first_row}{last} are merged; unmerge them and fill each "
-                "cell (a merged range keeps its value in its first cell only)",
+                _(
+                    "cells {cells} are merged; unmerge them and fill each cell (a merged range "
+                    "keeps its value in its first cell only)"
+                ).format(cells=f"{first_col}{first_row}{last}"),
             )
         )
 
@@ -420,27 +508,50 @@ def detect_kind(columns: set[str]) -> Kind:
     missing = sorted(REQUIRED[closest] - columns)
     if not missing:
         raise InputError(
-            "cannot tell what the file holds: its columns fit more than one kind of record; "
-            "say which (--kind meetings, phases or commitments)"
+            _(
+                "cannot tell what the file holds: its columns fit more than one kind of record; "
+                "say which (--kind meetings, phases or commitments)"
+            )
         )
-    raise InputError(
-        f"cannot tell what the file holds: it comes closest to {closest} (the columns of "
-        f"`cooptrack export {closest}`), which also need the column(s) {', '.join(missing)}"
+    reason = _(
+        "cannot tell what the file holds: it comes closest to {kind} (the columns of "
+        "`cooptrack export {kind}`), which also need the column(s) {columns}"
     )
+    raise InputError(reason.format(kind=closest, columns=", ".join(missing)))
 
 
 def _check_columns(name: str, kind: Kind, header: list[str]) -> None:
     columns = {column for column in header if column}
     missing = REQUIRED[kind] - columns
     if missing:
-        raise InputError(f"{name} lacks the column(s) {', '.join(sorted(missing))}")
-    unknown = sorted(columns - COLUMNS[kind])
-    if unknown:
-        names = ", ".join(quoted(column, 30) for column in unknown[:10])
         raise InputError(
-            f"{name}, row 1: the import does not read the column(s) {names}; remove them or "
-            f"correct their names (a {SINGULAR[kind]} file has: {', '.join(sorted(COLUMNS[kind]))})"
+            _("{file} lacks the column(s) {columns}").format(
+                file=name, columns=", ".join(sorted(missing))
+            )
         )
+    unread = sorted(columns - COLUMNS[kind])
+    if unread:
+        names = ", ".join(quoted(column, 30) for column in unread[:10])
+        known = ", ".join(sorted(COLUMNS[kind]))
+        raise InputError(_unread_columns(kind).format(file=name, columns=names, known=known))
+
+
+def _unread_columns(kind: Kind) -> str:
+    """The message naming columns the import does not read, one per kind of file."""
+    if kind == "meetings":
+        return _(
+            "{file}, row 1: the import does not read the column(s) {columns}; remove them or "
+            "correct their names (a meeting file has: {known})"
+        )
+    if kind == "phases":
+        return _(
+            "{file}, row 1: the import does not read the column(s) {columns}; remove them or "
+            "correct their names (a phase file has: {known})"
+        )
+    return _(
+        "{file}, row 1: the import does not read the column(s) {columns}; remove them or "
+        "correct their names (a commitment file has: {known})"
+    )
 
 
 # --- labels back to codes ----------------------------------------------------------------------
@@ -452,40 +563,56 @@ class LabelError(Exception):
         self.column, self.reason = column, reason
 
 
+def _named(rows: list[tuple[Any, Any, Any]]) -> dict[str, str]:
+    """name → id for rows of (id, English name, Russian name), any case: every English name,
+    and a Russian one that names no other record (an English name wins over a Russian one)."""
+    english = {str(name).casefold(): str(ident) for ident, name, _russian in rows}
+    russian: dict[str, set[str]] = {}
+    for ident, _english, name in rows:
+        if name is not None and str(name).strip():
+            russian.setdefault(str(name).strip().casefold(), set()).add(str(ident))
+    unique = {name: ids.pop() for name, ids in russian.items() if len(ids) == 1}
+    return {**unique, **english}
+
+
 class Labels:
     """The record's codes, names and ids, read once per plan: readable labels of an export
-    turned back into codes, and the ids that rows may refer to."""
+    (English or Russian names) turned back into codes, and the ids that rows may refer to."""
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
-        def pairs(sql: str) -> list[tuple[str, str]]:
-            return [(str(a), str(b)) for a, b in cursor.execute(sql).fetchall()]
+        def rows(sql: str) -> list[tuple[Any, Any, Any]]:
+            return [(a, b, c) for a, b, c in cursor.execute(sql).fetchall()]
 
         self.countries = {
-            name.casefold(): code for code, name in pairs("SELECT code, name FROM countries")
+            **russian_country_names(),
+            **_named(rows("SELECT code, name, name_ru FROM countries")),
         }
-        organisations = pairs("SELECT id, name FROM organisations")
-        self.organisations = {name.casefold(): ident for ident, name in organisations}
-        topics = pairs("SELECT id, label FROM topics")
-        self.topics = {label.casefold(): ident for ident, label in topics}
-        projects = pairs("SELECT id, name FROM projects")
-        self.projects = {name.casefold(): ident for ident, name in projects}
+        organisations = rows("SELECT id, name, name_ru FROM organisations")
+        self.organisations = _named(organisations)
+        topics = rows("SELECT id, label, label_ru FROM topics")
+        self.topics = _named(topics)
+        projects = rows("SELECT id, name, name_ru FROM projects")
+        self.projects = _named(projects)
+        conventions = rows("SELECT code, name, name_ru FROM conventions")
+        self.conventions = _named(conventions)
         meetings = cursor.execute(
-            "SELECT id, title, lower(title), start_date, start_precision FROM meetings"
+            "SELECT id, title, lower(title), start_date, start_precision, title_ru FROM meetings"
         ).fetchall()
-        self.meetings = {title_key(str(title)): str(ident) for ident, title, *_ in meetings}
-        self.meeting_titles = {str(ident): str(key) for ident, _, key, _, _ in meetings}
+        self.meetings = {
+            title_key(name): ident
+            for name, ident in _named([(i, t, r) for i, t, _l, _s, _p, r in meetings]).items()
+        }
+        self.meeting_titles = {str(ident): str(key) for ident, _t, key, *_rest in meetings}
         self.meeting_starts = {
             str(ident): PartialDate(start, cast(Precision, precision))
-            for ident, _, _, start, precision in meetings
+            for ident, _t, _l, start, precision, _r in meetings
         }
         self.ids: dict[str, set[str]] = {
-            "organisation": {ident for ident, _ in organisations},
-            "topic": {ident for ident, _ in topics},
-            "project": {ident for ident, _ in projects},
+            "organisation": {str(row[0]) for row in organisations},
+            "topic": {str(row[0]) for row in topics},
+            "project": {str(row[0]) for row in projects},
             "meeting": set(self.meeting_titles),
-            "convention": {
-                str(c) for (c,) in cursor.execute("SELECT code FROM conventions").fetchall()
-            },
+            "convention": {str(row[0]) for row in conventions},
         }
         self._looked_up: dict[str, str | None] = {}
 
@@ -520,9 +647,21 @@ class Labels:
     def meeting(self, label: str) -> str | None:
         return self.meetings.get(title_key(label))
 
+    def convention(self, label: str) -> str:
+        """A code as written (any case, spaces ignored: "unece - water"), or a name in English
+        or Russian; what is neither is returned as a code, for validation to name."""
+        return self.conventions.get(label.casefold()) or label.replace(" ", "").upper()
+
+
+_MARKER = ENGLISH_MARKER.strip()
+
 
 def _lookup(lookup: Callable[[str], str | None] | dict[str, str], label: str) -> str | None:
-    return lookup(label) if callable(lookup) else lookup.get(label.casefold())
+    found = lookup(label) if callable(lookup) else lookup.get(label.casefold())
+    if found is None and label.endswith(_MARKER):
+        # A download in Russian marks a title it shows in English ("… [EN]").
+        return _lookup(lookup, label.removesuffix(_MARKER).rstrip())
+    return found
 
 
 def to_seed_strings(kind: Kind, cells: dict[str, str], labels: Labels) -> dict[str, str]:
@@ -534,15 +673,14 @@ def to_seed_strings(kind: Kind, cells: dict[str, str], labels: Labels) -> dict[s
     def codes(column: str, lookup: Any, what: str) -> str:
         parts = [part.strip() for part in get(column).split(";") if part.strip()]
         if len(parts) > Row.MAX_ITEMS:
-            raise LabelError(column, f"has {len(parts):,} values; the limit is {Row.MAX_ITEMS}")
+            raise LabelError(column, too_many(len(parts), Row.MAX_ITEMS))
         found = []
-        for number, label in enumerate(parts, start=1):
+        for place, label in enumerate(parts, start=1):
             if len(label) > Row.MAX_SHORT:
-                length = f"{len(label):,} characters long; the limit is {Row.MAX_SHORT}"
-                raise LabelError(column, f"value {number} is {length}")
+                raise LabelError(column, item_too_long(place, len(label), Row.MAX_SHORT))
             code = _lookup(lookup, label)
             if code is None:
-                raise LabelError(column, f"unknown {what} {quoted(label)}")
+                raise LabelError(column, unknown(what, label))
             found.append(code)
         return ";".join(found)
 
@@ -552,17 +690,16 @@ def to_seed_strings(kind: Kind, cells: dict[str, str], labels: Labels) -> dict[s
         if not label:
             return ""
         if len(label) > Row.MAX_SHORT:
-            length = f"{len(label):,} characters long; the limit is {Row.MAX_SHORT}"
-            raise LabelError(column, f"is {length}")
+            raise LabelError(column, too_long(len(label), Row.MAX_SHORT))
         code = _lookup(lookup, label)
         if code is None:
-            raise LabelError(column, f"unknown {what} {quoted(label)}")
+            raise LabelError(column, unknown(what, label))
         return code
 
     strings = {
         "id": get("id"),
         "countries": codes("countries", labels.country, "country"),
-        "conventions": get("conventions").replace(" ", "").upper(),
+        "conventions": ";".join(labels.convention(part) for part in get("conventions").split(";")),
         "topics": codes("topics", labels.topics, "topic"),
         "confidence": get("confidence") or "L",
         "sources": ";".join(part.strip() for part in get("sources").split(";")),
@@ -611,7 +748,28 @@ def to_seed_strings(kind: Kind, cells: dict[str, str], labels: Labels) -> dict[s
             "status": get("status"),
             "fulfilled_by": one("fulfilled_by", labels.meeting, "meeting"),
         }
+    # A Russian column the file has, even with an empty cell (`mark_columns`); one it lacks is
+    # left out, so that the record's own Russian version is kept (`keep_stored_russian`).
+    strings |= {column: get(column) for column in RUSSIAN[kind] if column in cells}
     return strings
+
+
+def mark_columns(kind: Kind, header: list[str], rows: list[tuple[int, dict[str, str]]]) -> None:
+    """Give every row the Russian columns the header names, empty where its cell is: a row
+    keeps only its non-empty cells, and an empty Russian cell must clear the stored version,
+    where a column the file lacks keeps it."""
+    present = [column for column in RUSSIAN[kind] if column in header]
+    for _number, cells in rows:
+        for column in present:
+            cells.setdefault(column, "")
+
+
+def keep_stored_russian(kind: Kind, strings: dict[str, str], current: Record | None) -> None:
+    """The Russian versions a row does not give (its file lacks the column) are the record's."""
+    for column in RUSSIAN[kind]:
+        if column not in strings:
+            stored = (current or {}).get(column)
+            strings[column] = "" if stored is None else str(stored)
 
 
 # --- checking rows ------------------------------------------------------------------------------
@@ -725,7 +883,9 @@ def _check_rows(
             continue
         ident = strings["id"]
         if ident in first_row:
-            reason = f"{quoted(ident)} appears twice in the file (first in row {first_row[ident]})"
+            reason = _("{id} appears twice in the file (first in row {row})").format(
+                id=quoted(ident), row=first_row[ident]
+            )
             problems.append(Problem(number, "id", reason))
             continue
         first_row[ident] = number
@@ -736,6 +896,7 @@ def _check_rows(
     known = labels.known(SINGULAR[kind], replaced=stored)
     passed: list[PlannedRow] = []
     for done, (number, cells, strings) in enumerate(readable, start=1):
+        keep_stored_russian(kind, strings, stored.get(strings["id"]))
         try:
             values = CONVERTERS[kind](Row(source, number, strings, known), known)
         except SeedError as error:
@@ -760,6 +921,7 @@ def plan(
     sheet = read_table(name, content)
     chosen = kind or detect_kind({column for column in sheet.header if column})
     _check_columns(name, chosen, sheet.header)
+    mark_columns(chosen, sheet.header, sheet.rows)
     result = Plan(chosen, name)
     with store.cursor() as cursor:
         result.mark = record_mark(cursor)
@@ -841,7 +1003,7 @@ def write_rows(
     next_id = int(found[0] if found else 0) + 1
     now = datetime.now(UTC).replace(tzinfo=None)
     lines: list[Values] = []
-    for ident, (_, current) in zip(ids, rows, strict=True):
+    for ident, (_values, current) in zip(ids, rows, strict=True):
         if current == after[ident]:
             continue
         lines.append(
@@ -881,14 +1043,13 @@ def _check_unchanged(kind: Kind, planned: list[PlannedRow], now: list[PlannedRow
     """Refuse when a record changed (or appeared) since the plan was made."""
     for before, current in zip(planned, now, strict=True):
         if before.current != current.current:
-            label = f"{SINGULAR[kind].capitalize()} {before.values['id']!r}"
             old, new = before.current or {}, current.current or {}
             fields = [
                 (k, old.get(k), new.get(k))
                 for k in dict.fromkeys([*old, *new])
                 if old.get(k) != new.get(k)
             ]
-            raise EditConflict(label, fields)
+            raise conflict(kind, str(before.values["id"]), fields)
 
 
 def record_mark(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
@@ -911,7 +1072,9 @@ def apply(store: Store, editor: str, result: Plan, *, progress: Progress | None 
     record has changed since the plan was made, the rows are checked again there, exactly as
     the plan checked them, and a plan the record has moved away from is refused."""
     if result.problems:
-        raise InputError(f"{result.summary()}; fix them first, nothing was written")
+        raise InputError(
+            _("{summary}; fix them first, nothing was written").format(summary=result.summary())
+        )
     with store.transaction() as cursor:
         passed = result.rows
         if record_mark(cursor) != result.mark:
@@ -929,10 +1092,11 @@ def _checked_again(
     rows = [(row.number, row.cells) for row in result.rows]
     passed, problems = _check_rows(cursor, result.kind, result.source, rows, progress)
     if problems or len(passed) != len(result.rows):
-        first = problems[0] if problems else "a row no longer passes"
-        raise InputError(
-            f"{result.source}: the record changed since the file was checked ({first}); "
-            "nothing was written, check the file again"
+        first = str(problems[0]) if problems else _("a row no longer passes")
+        reason = _(
+            "{file}: the record changed since the file was checked ({problem}); nothing was "
+            "written, check the file again"
         )
+        raise InputError(reason.format(file=result.source, problem=first))
     _check_unchanged(result.kind, result.rows, passed)
     return passed

@@ -17,7 +17,8 @@ from cooptrack.dates import PartialDate, iso_text
 from cooptrack.db.schema import SINGULAR, Kind
 from cooptrack.db.store import Store, insert
 from cooptrack.errors import EditConflict, InputError, SeedError
-from cooptrack.record.validation import CONVERTERS, Known, Row, Values
+from cooptrack.i18n import _, pgettext
+from cooptrack.record.validation import CONVERTERS, OPTIONAL_COLUMNS, Known, Row, Values
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -212,7 +213,8 @@ def to_strings(kind: Kind, record: Record) -> dict[str, str]:
             "status": record["status"],
             "fulfilled_by": _text(record["fulfilled_by"]),
         }
-    return {**common, **specific}
+    russian = {column: _text(record.get(column)) for column in OPTIONAL_COLUMNS[kind]}
+    return {**common, **specific, **russian}
 
 
 def _partial(value: Any, precision: Any) -> str:
@@ -258,10 +260,49 @@ def _check_unchanged(
     kind: Kind, ident: str, expected: Record | None, current: Record | None
 ) -> None:
     if expected != current:
-        label = f"{SINGULAR[kind].capitalize()} {ident!r}"
         if current is None and expected is not None:
-            raise EditConflict(f"{label} was deleted meanwhile and", [])
-        raise EditConflict(label, _diff(expected, current))
+            raise conflict(kind, ident, [], deleted=True)
+        raise conflict(kind, ident, _diff(expected, current))
+
+
+# Whole sentences per kind of record: Russian words differ with the gender of the noun.
+def _changed_message(kind: str) -> str:
+    if kind == "meetings":
+        return _(
+            "Meeting {id} was changed by someone else since you opened it ({fields}); nothing "
+            "was saved. Review their change and edit again."
+        )
+    if kind == "phases":
+        return _(
+            "Phase {id} was changed by someone else since you opened it ({fields}); nothing "
+            "was saved. Review their change and edit again."
+        )
+    return _(
+        "Commitment {id} was changed by someone else since you opened it ({fields}); nothing "
+        "was saved. Review their change and edit again."
+    )
+
+
+def _deleted_message(kind: str) -> str:
+    if kind == "meetings":
+        return _("Meeting {id} was deleted by someone else since you opened it; nothing was saved.")
+    if kind == "phases":
+        return _("Phase {id} was deleted by someone else since you opened it; nothing was saved.")
+    return _("Commitment {id} was deleted by someone else since you opened it; nothing was saved.")
+
+
+def conflict(
+    kind: str, ident: str, changes: list[tuple[str, Any, Any]], *, deleted: bool = False
+) -> EditConflict:
+    """The refusal of a write to a record someone else changed (or deleted) since it was
+    opened, worded in the current language; `changes` are the fields they changed."""
+    error = EditConflict(f"{SINGULAR[kind].capitalize()} {ident!r}", changes)
+    fields = ", ".join(name for name, _before, _after in changes) or pgettext(
+        "edit conflict", "the record"
+    )
+    message = _deleted_message(kind) if deleted else _changed_message(kind)
+    error.args = (message.format(id=repr(ident), fields=fields),)
+    return error
 
 
 def log_change(cursor: duckdb.DuckDBPyConnection, editor: str, change: Change, via: str) -> None:
@@ -292,11 +333,14 @@ def write(
     via: str,
     action: str | None = None,
 ) -> Change:
-    """Validate and write one record inside the caller's transaction, with its history line."""
+    """Validate and write one record inside the caller's transaction, with its history line.
+    A Russian version `strings` does not name (a form or file without that field) is kept as
+    stored; one given empty is removed."""
     ident = strings.get("id", "").strip()
     current = fetch(cursor, kind, ident) if ident else None
     _check_unchanged(kind, ident, expected, current)
-    values = validate(kind, strings, known_from(cursor, skip=(kind, ident)), via)
+    kept = {c: _text(current.get(c)) for c in OPTIONAL_COLUMNS[kind]} if current else {}
+    values = validate(kind, {**kept, **strings}, known_from(cursor, skip=(kind, ident)), via)
     if current is not None:
         cursor.execute(f"DELETE FROM {kind} WHERE id = ?", [ident])
     insert(cursor, kind, [values])
@@ -307,6 +351,14 @@ def write(
     if change.before != change.after:
         log_change(cursor, editor, change, via)
     return change
+
+
+def _exists_again(kind: str) -> str:
+    if kind == "meetings":
+        return _("meeting {id} exists again; nothing to restore")
+    if kind == "phases":
+        return _("phase {id} exists again; nothing to restore")
+    return _("commitment {id} exists again; nothing to restore")
 
 
 def _restore_followups(cursor: duckdb.DuckDBPyConnection, record: Record) -> None:
@@ -358,10 +410,11 @@ def delete(store: Store, editor: str, kind: Kind, ident: str, expected: Record |
             ).fetchall()
             if users:
                 names = ", ".join(sorted(str(u) for (u,) in users))
-                raise InputError(
-                    f"meeting {ident!r} is still linked from commitments ({names}); "
-                    "relink or delete them first"
+                reason = _(
+                    "meeting {id} is still linked from commitments ({names}); relink or delete "
+                    "them first"
                 )
+                raise InputError(reason.format(id=repr(ident), names=names))
         if kind == "commitments":
             cursor.execute("DELETE FROM followups WHERE commitment = ?", [ident])
         cursor.execute(f"DELETE FROM {kind} WHERE id = ?", [ident])
@@ -410,11 +463,12 @@ def restore(store: Store, editor: str, change_id: int) -> Change:
             [change_id],
         ).fetchone()
         if found is None:
-            raise InputError(f"change {change_id} is not a deletion; nothing to restore")
+            reason = _("change {number} is not a deletion; nothing to restore")
+            raise InputError(reason.format(number=change_id))
         kind, ident, before = found
         record = json.loads(before)
         if fetch(cursor, kind, ident) is not None:
-            raise InputError(f"{SINGULAR[kind]} {ident!r} exists again; nothing to restore")
+            raise InputError(_exists_again(kind).format(id=repr(ident)))
         change = write(
             cursor,
             editor,

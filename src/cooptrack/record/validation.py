@@ -1,6 +1,9 @@
 """Validation of every row written to the record: the seed loader, the Edit page's forms and
 the imports all check a row with `Row` and the converters here, so every path accepts and refuses
 exactly the same values. A converter returns the table row by column name (`Values`).
+
+A reason is written in the current language (`cooptrack.i18n`) when the check fails: the Edit
+page and the import preview set it before they check; the seed loader and the CLI speak English.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from urllib.parse import urlsplit
 from cooptrack.dates import PartialDate
 from cooptrack.db import schema
 from cooptrack.errors import SeedError
+from cooptrack.i18n import N_, _, ngettext, number
 from cooptrack.reference import is_country_code
 
 NO_PUBLIC_SOURCE = "no public source"
@@ -54,7 +58,69 @@ def quoted(value: str, limit: int = 60) -> str:
     """A value for a message: its repr, cut short so that a huge cell still gives one line."""
     if len(value) <= limit:
         return repr(value)
-    return f"{value[:limit]!r}… ({len(value):,} characters)"
+    return ngettext("{start}… ({n} character)", "{start}… ({n} characters)", len(value)).format(
+        start=repr(value[:limit]), n=number(len(value))
+    )
+
+
+def too_long(length: int, limit: int) -> str:
+    """Why a cell is too long ("is 400 characters long; the limit is 300"), in the current
+    language."""
+    return ngettext(
+        "is {length} character long; the limit is {limit}",
+        "is {length} characters long; the limit is {limit}",
+        length,
+    ).format(length=number(length), limit=number(limit))
+
+
+def item_too_long(place: int, length: int, limit: int) -> str:
+    """Why one value of a list cell is too long ("value 2 is 400 characters long; …")."""
+    return ngettext(
+        "value {place} is {length} character long; the limit is {limit}",
+        "value {place} is {length} characters long; the limit is {limit}",
+        length,
+    ).format(place=number(place), length=number(length), limit=number(limit))
+
+
+def too_many(count: int, limit: int) -> str:
+    """Why a list has too many values ("has 60 values; the limit is 50")."""
+    return ngettext(
+        "has {count} value; the limit is {limit}", "has {count} values; the limit is {limit}", count
+    ).format(count=number(count), limit=number(limit))
+
+
+# What a reference names, by the kind of record it refers to (Russian words differ in gender).
+_UNKNOWN = {
+    "country": N_("unknown country {value}"),
+    "organisation": N_("unknown organisation {value}"),
+    "actor": N_("unknown actor {value}"),
+    "organisation or country": N_("unknown organisation or country {value}"),
+    "meeting": N_("unknown meeting {value}"),
+    "project": N_("unknown project {value}"),
+    "phase": N_("unknown phase {value}"),
+    "topic": N_("unknown topic {value}"),
+    "convention": N_("unknown convention {value}"),
+    "commitment": N_("unknown commitment {value}"),
+}
+_DUPLICATE = {
+    "topic": N_("duplicate topic id {value}"),
+    "convention": N_("duplicate convention id {value}"),
+    "organisation": N_("duplicate organisation id {value}"),
+    "party": N_("duplicate party id {value}"),
+    "meeting": N_("duplicate meeting id {value}"),
+    "meeting title": N_("duplicate meeting title {value}"),
+    "project": N_("duplicate project id {value}"),
+    "phase": N_("duplicate phase id {value}"),
+    "commitment": N_("duplicate commitment id {value}"),
+}
+
+
+def unknown(kind: str, value: str) -> str:
+    """Why a reference is refused ("unknown country 'Narnia'"): the record knows no such id."""
+    template = _UNKNOWN.get(kind)
+    if template is None:
+        return _("unknown {kind} {value}").format(kind=kind, value=quoted(value))
+    return _(template).format(value=quoted(value))
 
 
 def title_key(title: str) -> str:
@@ -79,19 +145,21 @@ def url_problem(url: str) -> str | None:
     A source is shown as a link: it must be exactly one address, so characters that could end
     it early or start markup (brackets, quotes, spaces, controls) must be percent-encoded."""
     if len(url) > Row.MAX_URL:
-        return f"is {len(url):,} characters long; the limit is {Row.MAX_URL:,}"
+        return too_long(len(url), Row.MAX_URL)
     found = _URL_BAD.search(url)
     char = found.group() if found else None
     if char is None and not url.isascii():
         char = next((c for c in url if not c.isascii() and _is_control(c)), None)
     if char is not None:
         encoded = "".join(f"%{byte:02X}" for byte in char.encode())
-        return (
-            f"{quoted(url)} contains {char!r}, which a web address cannot hold as it is "
-            f"(percent-encode it as {encoded} if it is part of the address)"
-        )
+        return _(
+            "{url} contains {char}, which a web address cannot hold as it is "
+            "(percent-encode it as {encoded} if it is part of the address)"
+        ).format(url=quoted(url), char=repr(char), encoded=encoded)
     if _BAD_ESCAPE.search(url):
-        return f"{quoted(url)} has a '%' that is not followed by two hexadecimal digits"
+        return _("{url} has a '%' that is not followed by two hexadecimal digits").format(
+            url=quoted(url)
+        )
     return _url_parts_problem(url)
 
 
@@ -100,13 +168,15 @@ def _url_parts_problem(url: str) -> str | None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
-        return f"{quoted(url)} is not a web address"
+        return _("{url} is not a web address").format(url=quoted(url))
     if parts.scheme.lower() not in ("http", "https"):
-        return f"{quoted(url)} is not an http(s) address"
+        return _("{url} is not an http(s) address").format(url=quoted(url))
     if parts.username is not None or parts.password is not None:
-        return f"{quoted(url)} names a user before its host, which disguises where it leads"
+        return _("{url} names a user before its host, which disguises where it leads").format(
+            url=quoted(url)
+        )
     if not _valid_host(parts.hostname or ""):
-        return f"{quoted(url)} has no valid host name"
+        return _("{url} has no valid host name").format(url=quoted(url))
     return None
 
 
@@ -169,11 +239,9 @@ class Row:
     def _cell(self, column: str) -> str:
         return (self.values.get(column) or "").strip()
 
-    def _check_length(self, column: str, value: str, limit: int, what: str = "is") -> None:
+    def _check_length(self, column: str, value: str, limit: int) -> None:
         if len(value) > limit:
-            raise self.fail(
-                column, f"{what} {len(value):,} characters long; the limit is {limit:,}"
-            )
+            raise self.fail(column, too_long(len(value), limit))
 
     def raw(self, column: str) -> str:
         """The cell's text without surrounding spaces, within the column's length limit."""
@@ -186,12 +254,22 @@ class Row:
         """The values of a list cell (joined by ';'), at most MAX_ITEMS, each within limits."""
         limit = item_limit or self.MAX_SHORT
         value = self._cell(column)
-        self._check_length(column, value, self.MAX_ITEMS * (limit + 2), "the list is")
+        list_limit = self.MAX_ITEMS * (limit + 2)
+        if len(value) > list_limit:
+            reason = ngettext(
+                "the list is {length} character long; the limit is {limit}",
+                "the list is {length} characters long; the limit is {limit}",
+                len(value),
+            )
+            raise self.fail(
+                column, reason.format(length=number(len(value)), limit=number(list_limit))
+            )
         found = [part.strip() for part in value.split(";") if part.strip()]
         if len(found) > self.MAX_ITEMS:
-            raise self.fail(column, f"has {len(found):,} values; the limit is {self.MAX_ITEMS}")
-        for number, item in enumerate(found, start=1):
-            self._check_length(column, item, limit, f"value {number} is")
+            raise self.fail(column, too_many(len(found), self.MAX_ITEMS))
+        for place, item in enumerate(found, start=1):
+            if len(item) > limit:
+                raise self.fail(column, item_too_long(place, len(item), limit))
         return found
 
     def present(self, column: str, required: bool) -> str | None:
@@ -200,7 +278,7 @@ class Row:
         if value:
             return value
         if required:
-            raise self.fail(column, "is required")
+            raise self.fail(column, _("is required"))
         return None
 
     def _check_free_text(self, column: str, value: str) -> None:
@@ -208,10 +286,11 @@ class Row:
         controls = _CONTROL_IN_TEXT if column in self.LONG_COLUMNS else _CONTROL_IN_LINE
         found = controls.search(value)
         if found is not None:
-            where = f"at position {found.start() + 1:,}"
-            raise self.fail(column, f"contains the control character {found.group()!r} {where}")
+            reason = _("contains the control character {char} at position {position}")
+            position = number(found.start() + 1)
+            raise self.fail(column, reason.format(char=repr(found.group()), position=position))
         if has_contact_details(value):
-            raise self.fail(column, "looks like an e-mail address or phone number; leave it out")
+            raise self.fail(column, _("looks like an e-mail address or phone number; leave it out"))
 
     def text(self, column: str, required: bool = True) -> str | None:
         value = self.present(column, required)
@@ -224,15 +303,14 @@ class Row:
         """A name shown in lists joined by '; ', so it must not contain ';' itself."""
         value = self.text(column, required) or ""
         if ";" in value:
-            raise self.fail(column, "must not contain ';' (lists of names are joined with it)")
+            raise self.fail(column, _("must not contain ';' (lists of names are joined with it)"))
         return value
 
     def slug(self, column: str) -> str:
         value = self.raw(column)
         if not _SLUG.fullmatch(value):
-            raise self.fail(
-                column, f"{quoted(value)} is not an id (lowercase letters, digits, '-')"
-            )
+            reason = _("{value} is not an id (lowercase letters, digits, '-')")
+            raise self.fail(column, reason.format(value=quoted(value)))
         return value
 
     def choice(self, column: str, allowed: tuple[str, ...], required: bool = True) -> str | None:
@@ -240,7 +318,8 @@ class Row:
         if not value and not required:
             return None
         if value not in allowed:
-            raise self.fail(column, f"{quoted(value)} is not one of: {', '.join(allowed)}")
+            reason = _("{value} is not one of: {allowed}")
+            raise self.fail(column, reason.format(value=quoted(value), allowed=", ".join(allowed)))
         return value
 
     def integer(self, column: str) -> int | None:
@@ -248,7 +327,8 @@ class Row:
         if not value:
             return None
         if not _INTEGER.fullmatch(value):
-            raise self.fail(column, f"{quoted(value)} is not a whole number (up to 9 digits)")
+            reason = _("{value} is not a whole number (up to 9 digits)")
+            raise self.fail(column, reason.format(value=quoted(value)))
         return int(value)
 
     def decimal(self, column: str) -> Decimal | None:
@@ -257,19 +337,23 @@ class Row:
         if not value:
             return None
         try:
-            number = Decimal(value) if value.isascii() else Decimal("NaN")
+            amount = Decimal(value) if value.isascii() else Decimal("NaN")
         except InvalidOperation:
-            raise self.fail(column, f"{quoted(value)} is not a number") from None
-        if not number.is_finite() or number < 0 or number > MAX_AMOUNT:
-            raise self.fail(column, f"{quoted(value)} is not an amount (0 to {MAX_AMOUNT:,})")
-        if number != number.quantize(Decimal("0.01")):
-            raise self.fail(column, f"{quoted(value)} has more than two decimals")
-        return number.quantize(Decimal("0.01"))
+            raise self.fail(
+                column, _("{value} is not a number").format(value=quoted(value))
+            ) from None
+        if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+            reason = _("{value} is not an amount (0 to {largest})")
+            raise self.fail(column, reason.format(value=quoted(value), largest=number(MAX_AMOUNT)))
+        if amount != amount.quantize(Decimal("0.01")):
+            reason = _("{value} has more than two decimals")
+            raise self.fail(column, reason.format(value=quoted(value)))
+        return amount.quantize(Decimal("0.01"))
 
     def boolean(self, column: str) -> bool:
         value = self.raw(column).lower()
         if value not in ("true", "false", ""):
-            raise self.fail(column, f"{quoted(value)} is not true or false")
+            raise self.fail(column, _("{value} is not true or false").format(value=quoted(value)))
         return value == "true"
 
     def date(self, column: str, required: bool = False) -> PartialDate | None:
@@ -286,7 +370,7 @@ class Row:
         if value is None:
             return None
         if not self.known.has(kind, value):
-            raise self.fail(column, f"unknown {kind} {quoted(value)}")
+            raise self.fail(column, unknown(kind, value))
         return value
 
     def later_ref(self, column: str, kind: str) -> str | None:
@@ -300,7 +384,7 @@ class Row:
         values = self.items(column)
         for value in values:
             if not self.known.has(kind, value):
-                raise self.fail(column, f"unknown {kind} {quoted(value)}")
+                raise self.fail(column, unknown(kind, value))
         return sorted(set(values))  # canonical order: a list is a set of codes
 
     def texts(self, column: str) -> list[str]:
@@ -314,10 +398,8 @@ class Row:
         if [url.lower() for url in urls] == [NO_PUBLIC_SOURCE]:
             return [NO_PUBLIC_SOURCE]
         if not urls:
-            raise self.fail(
-                column,
-                f"every record needs at least one source address, or '{NO_PUBLIC_SOURCE}'",
-            )
+            reason = _("every record needs at least one source address, or '{none}'")
+            raise self.fail(column, reason.format(none=NO_PUBLIC_SOURCE))
         for url in urls:
             problem = url_problem(url)
             if problem is not None:
@@ -332,9 +414,11 @@ def _unique_id(row: Row, column: str, kind: str, known: Known, value: str | None
     ident = value if value is not None else row.slug(column)
     seen = known.ids.setdefault(kind, set())
     if ident in seen:
-        what = kind if kind.endswith("title") else f"{kind} id"
-        shown = row.raw(column) if value is not None else ident
-        raise row.fail(column, f"duplicate {what} {quoted(shown)}")
+        shown = quoted(row.raw(column) if value is not None else ident)
+        template = _DUPLICATE.get(kind)
+        if template is None:
+            raise row.fail(column, _("duplicate {kind} {value}").format(kind=kind, value=shown))
+        raise row.fail(column, _(template).format(value=shown))
     seen.add(ident)
     return ident
 
@@ -350,7 +434,8 @@ def _dated(column: str, precision: str, value: PartialDate | None) -> Values:
 def _check_order(row: Row, start_col: str, end_col: str) -> None:
     start, end = row.date(start_col), row.date(end_col)
     if start and end and end.end < start.start:
-        raise row.fail(end_col, f"{end.iso()} is before {start_col} {start.iso()}")
+        reason = _("{end} is before {column} {start}")
+        raise row.fail(end_col, reason.format(end=end.iso(), column=start_col, start=start.iso()))
 
 
 # A validated row, by the names of the table's columns: every INSERT names its columns too.
@@ -369,7 +454,8 @@ def _topic(row: Row, known: Known) -> Values:
 def _convention(row: Row, known: Known) -> Values:
     code = row.raw("code")
     if not _CODE.fullmatch(code):
-        raise row.fail("code", f"{quoted(code)} is not a convention code (A-Z, digits, '-')")
+        reason = _("{value} is not a convention code (A-Z, digits, '-')")
+        raise row.fail("code", reason.format(value=quoted(code)))
     _unique_id(row, "code", "convention", known, code)
     return {
         "code": code,
@@ -418,11 +504,11 @@ def _meeting(row: Row, known: Known) -> Values:
     start, end = row.date("start", required=True), row.date("end")
     _check_order(row, "start", "end")
     if start and end and end.start < start.start:  # the database stores first days and checks
-        raise row.fail(
-            "end",
-            f"{end.iso()} is stored as its first day, {end.start}, before start {start.iso()}; "
-            "give the end at least as precisely as the start",
+        reason = _(
+            "{end} is stored as its first day, {first_day}, before start {start}; "
+            "give the end at least as precisely as the start"
         )
+        raise row.fail("end", reason.format(end=end.iso(), first_day=end.start, start=start.iso()))
     return {
         "id": ident,
         "title": title,
@@ -471,11 +557,11 @@ def _phase(row: Row, known: Known) -> Values:
     _check_order(row, "planned_start", "planned_end")
     _check_order(row, "actual_start", "actual_end")
     if not row.raw("planned_start") and not row.raw("actual_start"):
-        raise row.fail("actual_start", "a phase needs a planned or an actual start")
+        raise row.fail("actual_start", _("a phase needs a planned or an actual start"))
     budget = row.decimal("budget")
     currency = row.text("currency", False)
     if budget is not None and not (currency and _CURRENCY.fullmatch(currency)):
-        raise row.fail("currency", "a budget needs a three-letter currency code such as EUR")
+        raise row.fail("currency", _("a budget needs a three-letter currency code such as EUR"))
     dates = ("planned_start", "planned_end", "actual_start", "actual_end")
     return {
         "id": ident,
@@ -505,10 +591,10 @@ def _commitment(row: Row, known: Known) -> Values:
     meeting = row.ref("meeting", "meeting")
     made_on = row.date("made_on") or (known.meeting_starts.get(meeting) if meeting else None)
     if made_on is None:
-        raise row.fail("made_on", "is required when the commitment has no meeting")
+        raise row.fail("made_on", _("is required when the commitment has no meeting"))
     actors = row.refs("made_by", "actor")
     if not actors:
-        raise row.fail("made_by", "who made the commitment is required")
+        raise row.fail("made_by", _("who made the commitment is required"))
     countries = [a for a in actors if _is_country_code(a)]
     return {
         "id": ident,
