@@ -18,7 +18,7 @@ from cooptrack.i18n import ENGLISH_MARKER, use_language
 from cooptrack.ingest import iati, tabular
 from cooptrack.query.export import export_bytes
 from cooptrack.query.filters import Filters
-from cooptrack.record import edits
+from cooptrack.record import accounts, edits
 from cooptrack.reference import resolve_countries
 
 MEETING = "hlc-3"
@@ -300,3 +300,14 @@ def test_an_iati_activity_in_russian_gives_the_russian_title_and_summary(writabl
     assert stored(writable, "SELECT name_ru FROM projects WHERE id = ?", [ident]) == [
         ("Чистый воздух для городов Центральной Азии",)
     ]
+
+
+def test_a_refused_sign_in_is_explained_in_russian() -> None:
+    with use_language("ru"):
+        assert accounts.too_many_failures(60) == (
+            "Слишком много неудачных попыток входа: повторите через 1 минуту."
+        )
+        assert accounts.too_many_failures(300) == (
+            "Слишком много неудачных попыток входа: повторите через 5 минут."
+        )
+    assert accounts.too_many_failures(120) == "Too many failed sign-ins: try again in 2 minutes."

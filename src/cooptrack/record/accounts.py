@@ -37,12 +37,13 @@ from tomlkit.items import InlineTable
 
 from cooptrack import files
 from cooptrack.errors import InputError
+from cooptrack.i18n import N_, _, ngettext, number
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 _LONGEST_NAME = 63
 MIN_PASSWORD = 10
 DEFAULT_SECRETS = Path(".streamlit/secrets.toml")
-WRONG = "Unknown account or wrong password."
+WRONG = N_("Unknown account or wrong password.")  # translated where it is shown
 
 _log = logging.getLogger("cooptrack.auth")
 _HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory parameters (64 MiB, t=3, p=4)
@@ -266,13 +267,18 @@ def attempt_sign_in(
             return SignIn(True, upgraded_hash=verdict.upgraded_hash)
         locked = max(by_account.failed(key), by_session.failed(_SESSION))
     _log.warning("sign-in failed: account %s, session %s", shown, session)
-    return SignIn(False, f"{WRONG} {too_many_failures(locked)}" if locked else WRONG)
+    wrong = _(WRONG)
+    return SignIn(False, f"{wrong} {too_many_failures(locked)}" if locked else wrong)
 
 
 def too_many_failures(wait: float) -> str:
+    """Why a sign-in is refused for now, in the language of the page."""
     minutes = math.ceil(wait / 60)
-    later = f"{minutes} minute{'s' if minutes > 1 else ''}"
-    return f"Too many failed sign-ins: try again in {later}."
+    return ngettext(
+        "Too many failed sign-ins: try again in {n} minute.",
+        "Too many failed sign-ins: try again in {n} minutes.",
+        minutes,
+    ).format(n=number(minutes))
 
 
 def _loggable(name: str) -> str:
