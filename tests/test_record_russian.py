@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED_DIR
 
-from cooptrack.db.schema import Kind
+from cooptrack.db.schema import KINDS, Kind
 from cooptrack.db.store import Store
 from cooptrack.errors import EditConflict, InputError
 from cooptrack.i18n import ENGLISH_MARKER, use_language
@@ -311,3 +311,14 @@ def test_a_refused_sign_in_is_explained_in_russian() -> None:
             "Слишком много неудачных попыток входа: повторите через 5 минут."
         )
     assert accounts.too_many_failures(120) == "Too many failed sign-ins: try again in 2 minutes."
+
+
+def test_every_download_made_in_russian_imports_back_unchanged(bundled_db: Path) -> None:
+    """Labels follow the language of a download; the importer reads them back in either."""
+    with Store.open(bundled_db) as store:
+        for kind in KINDS:
+            with use_language("ru"):
+                content = export_bytes(store, kind, Filters())
+            plan = tabular.plan(store, f"{kind}.csv", content)
+            assert (plan.problems, plan.adds, plan.changes) == ([], [], []), kind
+            assert plan.unchanged > 0, kind
