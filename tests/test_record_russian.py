@@ -149,7 +149,7 @@ def test_russian_labels_of_a_download_in_russian_import_back_as_codes(writable: 
         writable,
         """SELECT id, host_country, countries, topics, conventions, organisers FROM meetings m
            WHERE host_country IS NOT NULL AND len(countries) > 1 AND len(topics) > 0
-             AND len(conventions) > 0 AND len(organisers) > 0
+             AND len(conventions) > 1 AND len(organisers) > 0
              AND NOT EXISTS (SELECT 1 FROM organisations o
                              WHERE list_contains(m.organisers, o.id) AND o.name_ru IS NULL)
            ORDER BY id LIMIT 1""",

@@ -650,7 +650,8 @@ class Labels:
     def convention(self, label: str) -> str:
         """A code as written (any case, spaces ignored: "unece - water"), or a name in English
         or Russian; what is neither is returned as a code, for validation to name."""
-        return self.conventions.get(label.casefold()) or label.replace(" ", "").upper()
+        name = label.strip().casefold()
+        return self.conventions.get(name) or label.replace(" ", "").upper()
 
 
 _MARKER = ENGLISH_MARKER.strip()
