@@ -14,6 +14,12 @@ a character gets one more, so `plain_cell` undoes it exactly (for reading an exp
 Dates, numbers and the enumerated columns (kind, status, format, confidence) never begin so.
 The workbook holds the same cell texts, each written as a string: Excel never reads one as a
 formula. Parquet is data for programs, not a spreadsheet: its text is the record's own.
+
+Columns are the same in every language, and so are the cells a program reads (ids, codes,
+ISO dates, flags, the English record texts, and their Russian versions in the `*_ru` columns,
+which `cooptrack import` reads back). Only the readable labels (names of countries,
+organisations and topics; `due`'s wording) follow the interface's language, and the importer
+reads those back in either language.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from cooptrack import config, files
 from cooptrack.db.schema import Kind
 from cooptrack.db.store import Store
 from cooptrack.errors import InputError
+from cooptrack.i18n import _, current
 from cooptrack.query.filters import Filters, where
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -128,9 +135,11 @@ _MADE_BY = (
     + _labels("c.made_by_countries", "country_names")
     + ")"
 )
+# `$due_ahead` is "before {date} ({meeting})" in the interface's language.
 _DUE = """CASE WHEN c.due_date IS NOT NULL THEN iso_partial(c.due_date, c.due_precision)
-    WHEN ahead.id IS NOT NULL THEN 'before '
-        || iso_partial(ahead.start_date, ahead.start_precision) || ' (' || ahead.short_title || ')'
+    WHEN ahead.id IS NOT NULL THEN replace(replace($due_ahead,
+        '{date}', iso_partial(ahead.start_date, ahead.start_precision)),
+        '{meeting}', ahead.short_title)
     END"""
 
 COLUMNS: dict[Kind, tuple[Column, ...]] = {
@@ -158,6 +167,9 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _text("summary", "summary"),
         _plain("confidence", "confidence"),
         _list("sources", "sources", "sources"),
+        _text("title_ru", "title_ru"),
+        _text("short_title_ru", "short_title_ru"),
+        _text("summary_ru", "summary_ru"),
     ),
     "phases": (
         _text("id", "id"),
@@ -177,6 +189,8 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _text("summary", "summary"),
         _plain("confidence", "confidence"),
         _list("sources", "sources", "sources"),
+        _text("title_ru", "title_ru"),
+        _text("summary_ru", "summary_ru"),
     ),
     "commitments": (
         _text("id", "c.id"),
@@ -197,14 +211,16 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _text("fulfilled_by", "fulfilled.title"),
         _plain("confidence", "c.confidence"),
         _list("sources", "c.sources", "sources"),
+        _text("text_ru", "c.text_ru"),
     ),
 }
 # FROM … ORDER BY of each kind; `{where}` is the filters' condition.
 _FROM: dict[Kind, str] = {
-    "meetings": "FROM meeting_facts, label_maps WHERE {where} ORDER BY alive_from, id",
-    "phases": "FROM phase_facts, label_maps WHERE {where} ORDER BY project_name, alive_from, id",
+    "meetings": "FROM meeting_facts, label_maps_in($lang) WHERE {where} ORDER BY alive_from, id",
+    "phases": "FROM phase_facts, label_maps_in($lang) WHERE {where} "
+    "ORDER BY project_name, alive_from, id",
     "commitments": """FROM (SELECT * FROM commitment_facts WHERE {where}) c
-        CROSS JOIN label_maps
+        CROSS JOIN label_maps_in($lang)
         LEFT JOIN meetings m ON m.id = c.meeting
         LEFT JOIN meetings ahead ON ahead.id = c.ahead_of
         LEFT JOIN meetings fulfilled ON fulfilled.id = c.fulfilled_by
@@ -216,8 +232,10 @@ def _query(
     kind: Kind, filters: Filters, today: date | None, items: str
 ) -> tuple[str, dict[str, object]]:
     condition, params = where(filters)
+    params = {**params, "lang": current()}
     if kind == "commitments":
-        params = {**params, "today": today or config.today()}
+        due_ahead = _("before {date} ({meeting})")
+        params = {**params, "today": today or config.today(), "due_ahead": due_ahead}
     return f"SELECT {items}\n{_FROM[kind].format(where=condition)}", params
 
 
@@ -225,7 +243,8 @@ def export_query(
     kind: Kind, filters: Filters, today: date | None = None
 ) -> tuple[str, dict[str, object]]:
     """The SELECT of a CSV extract, filtered; pure but for `today` (default: the configured
-    day), so it can be tested without a database. `overdue` is as of `today`."""
+    day) and the interface's language (its labels), so it can be tested without a database.
+    `overdue` is as of `today`."""
     items = ",\n    ".join(f"{c.cell} AS {c.name}" for c in COLUMNS[kind])
     return _query(kind, filters, today, items)
 

@@ -12,6 +12,7 @@ import pandas as pd
 from cooptrack.dates import span_label
 from cooptrack.db.store import Store
 from cooptrack.i18n import DEFAULT, Language, _, current, pgettext, shown
+from cooptrack.query import codes
 from cooptrack.query.filters import Filters, where
 from cooptrack.query.rows import rows
 from cooptrack.reference import Vocabulary
@@ -20,33 +21,14 @@ from cooptrack.reference import Vocabulary
 def status_label(code: Any) -> str:
     """A meeting's or a commitment's status as the interface names it; the record (and every
     filter, colour and link) keeps the code. Anything that is not a status is shown as it is."""
-    labels = {
-        "planned": pgettext("meeting status", "planned"),
-        "held": pgettext("meeting status", "held"),
-        "postponed": pgettext("meeting status", "postponed"),
-        "cancelled": pgettext("meeting status", "cancelled"),
-        "proposed": pgettext("commitment status", "proposed"),
-        "agreed": pgettext("commitment status", "agreed"),
-        "in-progress": pgettext("commitment status", "in-progress"),
-        "fulfilled": pgettext("commitment status", "fulfilled"),
-        "superseded": pgettext("commitment status", "superseded"),
-        "dropped": pgettext("commitment status", "dropped"),
-    }
-    return labels.get(code, code) if isinstance(code, str) else ""
+    if not isinstance(code, str):
+        return ""
+    return codes.meeting_status_name(codes.commitment_status_name(code))
 
 
 def kind_label(code: Any) -> str:
     """A meeting's kind in words (`wgecc-meeting` → "WGECC meeting")."""
-    labels = {
-        "high-level-conference": pgettext("meeting kind", "High-level conference"),
-        "wgecc-meeting": pgettext("meeting kind", "WGECC meeting"),
-        "coordination-committee": pgettext("meeting kind", "Coordination committee"),
-        "cop": pgettext("meeting kind", "COP / meeting of parties"),
-        "ministerial": pgettext("meeting kind", "Ministerial"),
-        "workshop": pgettext("meeting kind", "Workshop"),
-        "other": pgettext("meeting kind", "Other"),
-    }
-    return labels.get(code, code) if isinstance(code, str) else ""
+    return codes.kind_name(code) if isinstance(code, str) else ""
 
 
 def format_label(code: Any) -> str:
