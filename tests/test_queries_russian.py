@@ -360,3 +360,27 @@ def test_a_russian_export_imports_back_as_it_is(russian: Russian, kind: schema.K
         total = store.rows(f"SELECT count(*) FROM {kind}")[0][0]
     assert plan.problems == [] and plan.adds == [] and plan.changes == []
     assert plan.unchanged == total > 0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        FilterInput(countries=("Narnia",)),
+        FilterInput(topics=("astrology",)),
+        FilterInput(conventions=("",)),
+        FilterInput(date_from="2022", date_to="2021"),
+        FilterInput(search="x" * 300),
+        FilterInput(organisations=("eu",) * 51),
+    ],
+)
+def test_filter_problems_are_worded_in_the_interface_language(
+    store: Store, raw: FilterInput
+) -> None:
+    vocabulary = meeting_queries.vocabulary(store)
+    _, english = resolve(raw, vocabulary)
+    with use_language("ru"):
+        _, russian = resolve(raw, meeting_queries.vocabulary(store))
+    assert [p.at for p in russian] == [p.at for p in english] and len(russian) == 1
+    assert CYRILLIC.search(russian[0].reason) and not CYRILLIC.search(english[0].reason)
+    for typed in ("Narnia", "astrology", "2022", "2021"):
+        assert (typed in russian[0].reason) == (typed in english[0].reason)
