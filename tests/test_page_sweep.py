@@ -866,5 +866,5 @@ def test_hostile_russian_versions_are_shown_as_written(
     hostile_db: Path, monkeypatch: pytest.MonkeyPatch, page: str, params: dict[str, str]
 ) -> None:
     """In Russian the pages show the Russian versions and names: as literal as the English."""
-    at = checked(open_app(hostile_db, monkeypatch, page, lang="ru", **params), f"ru {page}")
+    at = checked(open_app(hostile_db, monkeypatch, page, False, lang="ru", **params), f"ru {page}")
     assert at.query_params.get("lang") in ("ru", ["ru"])

@@ -188,6 +188,7 @@ def test_a_version_3_file_gains_the_russian_columns_and_keeps_every_record(
             assert set(columns) <= set(layout), table
         assert store.rows("SELECT count(*) FROM meeting_facts")[0][0] == seed_count("meetings")
         assert store.rows("SELECT count(*) FROM meetings WHERE title_ru IS NOT NULL") == [(0,)]
-        # Without Russian names a Russian lookup falls back to the English one.
+        # Countries are named from the ISO data; a name nobody gave falls back to English.
+        assert store.rows("SELECT name_ru FROM countries WHERE code = 'KG'") == [("Кыргызстан",)]
         named = store.rows("SELECT topic_names['climate'] FROM label_maps_in('ru')")
         assert named == store.rows("SELECT label FROM topics WHERE id = 'climate'")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from cooptrack.i18n import _, month_name
+from cooptrack.i18n import DEFAULT, _, current, month_name, ngettext, pgettext
 
 Precision = Literal["day", "month", "year"]
 PRECISIONS: tuple[Precision, ...] = ("day", "month", "year")
@@ -32,21 +32,33 @@ class PartialDate:
     def parse(cls, text: str) -> PartialDate:
         """Read `2020-02-12`, `2009-11` or `2021`; raise ValueError naming what is wrong."""
         match = _ISO.fullmatch(text.strip())
-        shown = repr(text) if len(text) <= 40 else f"{text[:40]!r}…"
+        shown = _quoted(text)
         if not match:
-            raise ValueError(f"{shown} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY")
+            raise ValueError(
+                _("{value} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY").format(value=shown)
+            )
         year, month, day = (int(part) if part else None for part in match.groups())
         assert year is not None
         if year == 0:
-            raise ValueError(f"{shown} does not exist: there is no year 0")
+            raise ValueError(_("{value} does not exist: there is no year 0").format(value=shown))
         if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"{shown} does not exist: there is no month {month}")
+            raise ValueError(
+                _("{value} does not exist: there is no month {month}").format(
+                    value=shown, month=month
+                )
+            )
         if day is not None:
             assert month is not None
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
-                name = calendar.month_name[month]
-                raise ValueError(f"{shown} does not exist: {name} {year} has {last} days")
+                reason = ngettext(
+                    "{value} does not exist: {month} {year} has {days} day",
+                    "{value} does not exist: {month} {year} has {days} days",
+                    last,
+                )
+                raise ValueError(
+                    reason.format(value=shown, month=_whole_month(month), year=year, days=last)
+                )
             return cls(date(year, month, day), "day")
         if month is not None:
             return cls(date(year, month, 1), "month")
@@ -65,6 +77,33 @@ class PartialDate:
     def iso(self) -> str:
         """ISO text at the known precision: `2020-02-12`, `2009-11`, `2021`."""
         return iso_text(self.start, self.precision)
+
+
+def _quoted(text: str) -> str:
+    """What was typed, quoted the way the language quotes (cut at 40 characters)."""
+    cut = text if len(text) <= 40 else f"{text[:40]}…"
+    if current() == DEFAULT:
+        return repr(text) if len(text) <= 40 else f"{text[:40]!r}…"
+    return f"«{cut}»"
+
+
+def _whole_month(month: int) -> str:
+    """`February`; in Russian the form a sentence needs after it: `в феврале`."""
+    names = (
+        pgettext("in the month", "January"),
+        pgettext("in the month", "February"),
+        pgettext("in the month", "March"),
+        pgettext("in the month", "April"),
+        pgettext("in the month", "May"),
+        pgettext("in the month", "June"),
+        pgettext("in the month", "July"),
+        pgettext("in the month", "August"),
+        pgettext("in the month", "September"),
+        pgettext("in the month", "October"),
+        pgettext("in the month", "November"),
+        pgettext("in the month", "December"),
+    )
+    return names[month - 1]
 
 
 def iso_text(value: date, precision: str) -> str:

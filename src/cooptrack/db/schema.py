@@ -18,7 +18,7 @@ from typing import Literal
 import duckdb
 
 from cooptrack.i18n import ENGLISH_MARKER
-from cooptrack.reference import CENTRAL_ASIA
+from cooptrack.reference import CENTRAL_ASIA, all_countries
 
 SCHEMA_VERSION = 4
 
@@ -435,6 +435,10 @@ def _add_russian(cursor: duckdb.DuckDBPyConnection) -> None:
     for table, columns in RUSSIAN_COLUMNS.items():
         for column in columns:
             cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+    # Country names are reference data, not the record's own: a new file gets them, so does
+    # an older one (where nobody has named a country in Russian yet).
+    named = [(c.name_ru, c.code) for c in all_countries() if c.name_ru]
+    cursor.executemany("UPDATE countries SET name_ru = ? WHERE code = ? AND name_ru IS NULL", named)
 
 
 MIGRATIONS: dict[int, Migration] = {

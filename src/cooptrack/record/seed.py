@@ -118,11 +118,15 @@ def _read_meta(path: Path) -> dict[str, str]:
     as_of = data.get("as_of")
     if not isinstance(as_of, date):
         raise SeedError(path.name, 0, "as_of", "must be a date such as 2026-11-28")
-    return {
+    meta = {
         "data_as_of": as_of.isoformat(),
         "dataset_title": str(data.get("title", "")),
         "dataset_description": str(data.get("description", "")),
     }
+    for key in ("title_ru", "description_ru"):  # the same in Russian, when written
+        if isinstance(data.get(key), str) and data[key].strip():
+            meta[f"dataset_{key}"] = data[key].strip()
+    return meta
 
 
 def _check_deferred(known: Known) -> None:
