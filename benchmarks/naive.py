@@ -27,7 +27,7 @@ from cooptrack.query import commitments as commitment_queries
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
 from cooptrack.query.export import BOM, neutralise
-from cooptrack.query.filters import Filters
+from cooptrack.query.filters import Filters, search_needles
 from cooptrack.reference import CENTRAL_ASIA
 
 CLOSED = ("fulfilled", "superseded", "dropped")
@@ -68,7 +68,10 @@ class NaiveTables:
                 m.end_date.where(has_end, m.start_date),
                 m.end_precision.where(has_end, m.start_precision),
             )
-            m["search_text"] = _search_text(m, ["title", "series", "city", "summary"])
+            m["search_text"] = _search_text(
+                m,
+                ["title", "series", "city", "summary", "title_ru", "short_title_ru", "summary_ru"],
+            )
             self._facts["meetings"] = m
         return self._facts["meetings"]
 
@@ -80,6 +83,8 @@ class NaiveTables:
                     "name": "project_name",
                     "summary": "project_summary",
                     "sources": "project_sources",
+                    "name_ru": "project_name_ru",
+                    "summary_ru": "project_summary_ru",
                 }
             )
             p = self.table("phases").merge(projects_, on="project", how="left")
@@ -94,7 +99,9 @@ class NaiveTables:
             p["alive_to"] = actual_end.where(
                 actual_end.notna(), planned_end.where(planned_end.notna(), OPEN_END)
             )
-            p["search_text"] = _search_text(p, ["project_name", "title", "summary"])
+            p["search_text"] = _search_text(
+                p, ["project_name", "title", "summary", "project_name_ru", "title_ru", "summary_ru"]
+            )
             self._facts["phases"] = p
         return self._facts["phases"]
 
@@ -120,7 +127,7 @@ class NaiveTables:
             closed = c.id.map(closed_on)
             made_end = _period_end(c.made_on, c.made_on_precision)
             c["alive_to"] = closed.where(closed.notna(), made_end).where(~c.is_open, OPEN_END)
-            c["search_text"] = c.text.str.lower()
+            c["search_text"] = _search_text(c, ["text", "text_ru"])
             self._facts["commitments"] = c
         return self._facts["commitments"]
 
@@ -134,7 +141,7 @@ def _period_end(day: pd.Series, precision: pd.Series) -> pd.Series:
 
 def _search_text(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     return [
-        " ".join(str(v) for v in values if isinstance(v, str)).lower()
+        " ".join(str(v) for v in values if isinstance(v, str)).lower().replace("ё", "е")
         for values in zip(*(frame[c] for c in columns), strict=True)
     ]
 
@@ -155,8 +162,8 @@ def _mask(frame: pd.DataFrame, filters: Filters) -> pd.Series:
         mask &= frame.alive_from <= pd.Timestamp(filters.date_to)
     if filters.date_from is not None:
         mask &= frame.alive_to >= pd.Timestamp(filters.date_from)
-    for word in filters.search.lower().split():
-        mask &= frame.search_text.str.contains(word, regex=False)
+    for needle in search_needles(filters.search):  # the words, Russian ones by their stems
+        mask &= frame.search_text.str.contains(needle, regex=False)
     return mask
 
 
@@ -276,6 +283,9 @@ def _export_meetings(t: NaiveTables, filters: Filters) -> pd.DataFrame:
             "summary": rows.summary,
             "confidence": rows.confidence,
             "sources": [_joined(s) for s in rows.sources],
+            "title_ru": rows.title_ru,
+            "short_title_ru": rows.short_title_ru,
+            "summary_ru": rows.summary_ru,
         }
     )
 
@@ -306,6 +316,8 @@ def _export_phases(t: NaiveTables, filters: Filters) -> pd.DataFrame:
             "summary": rows.summary,
             "confidence": rows.confidence,
             "sources": [_joined(s) for s in rows.sources],
+            "title_ru": rows.title_ru,
+            "summary_ru": rows.summary_ru,
         }
     )
 
@@ -358,6 +370,7 @@ def _export_commitments(t: NaiveTables, filters: Filters, today: date) -> pd.Dat
             "fulfilled_by": rows.fulfilled_by.map(meetings.title),
             "confidence": rows.confidence,
             "sources": [_joined(s) for s in rows.sources],
+            "text_ru": rows.text_ru,
         }
     )
 

@@ -25,6 +25,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import sys
@@ -108,6 +109,16 @@ class Counts:
     followups: int
 
 
+@functools.cache
+def _recorded(table: str) -> str:
+    """The columns the generator fills, in the table's order: every column but the Russian
+    versions (synthetic records have none, which is what most real records have too)."""
+    with duckdb.connect() as connection:
+        connection.execute(schema.TABLES)
+        names = [row[0] for row in connection.execute(f"DESCRIBE {table}").fetchall()]
+    return ", ".join(n for n in names if n not in schema.RUSSIAN_COLUMNS.get(table, ()))
+
+
 def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -188,7 +199,7 @@ def _meetings_sql(
     cities, hosts = _list(c for c, _ in CITIES), _list(h for _, h in CITIES)
     topics, labels = _list(vocab["topic_ids"]), _list(vocab["topic_labels"])
     return f"""
-INSERT INTO meetings
+INSERT INTO meetings ({_recorded("meetings")})
 WITH base AS (
     SELECT i, 'sm' || lpad(CAST(i AS VARCHAR), {width}, '0') AS id, {kind} AS kind,
         precision_of(rnd(i, 'm.sp')) AS start_precision, any_day(rnd(i, 'm.start')) AS day,
@@ -250,7 +261,7 @@ def _phases_sql(
     project_id = f"'sp' || lpad(CAST(k AS VARCHAR), {pwidth}, '0')"
     topic_labels = vocab["topic_labels"]
     project_sql = f"""
-INSERT INTO projects
+INSERT INTO projects ({_recorded("projects")})
 SELECT {project_id} AS id,
     'Synthetic programme ' || (k + 1) || ': '
         || {_list(topic_labels)}[zipf(rnd(k, 'p.topic'), {len(topic_labels)})] AS name,
@@ -261,7 +272,7 @@ SELECT {project_id} AS id,
     ['{SOURCE_PREFIX}' || {project_id}] AS sources
 FROM range({projects}) r(k)"""
     phase_sql = f"""
-INSERT INTO phases
+INSERT INTO phases ({_recorded("phases")})
 WITH base AS (
     SELECT i, i // 3 AS k, i % 3 + 1 AS phase,
         'sph' || lpad(CAST(i AS VARCHAR), {width}, '0') AS id,
@@ -320,7 +331,7 @@ def _commitments_sql(
         (0.1, 0.3, 0.55, 0.85, 0.9, 1),
     )
     return f"""
-INSERT INTO commitments
+INSERT INTO commitments ({_recorded("commitments")})
 WITH base AS (
     SELECT i, 'sc' || lpad(CAST(i AS VARCHAR), {width}, '0') AS id,
         CASE WHEN rnd(i, 'c.at') < 0.8 THEN {meeting_id.format(f="'c.m'")} END AS meeting_ref,
@@ -387,7 +398,7 @@ def _followups_sql(meetings: int) -> str:
     )
     notes = _list(NOTES)
     return f"""
-INSERT INTO followups
+INSERT INTO followups ({_recorded("followups")})
 WITH planned AS (
     SELECT c.id, c.made_on, c.status,
         CASE WHEN c.made_on > $as_of THEN 0

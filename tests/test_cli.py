@@ -26,23 +26,23 @@ from cooptrack.query.export import cell_sql, neutralise, plain_cell
 OPTIONS = ("country", "convention", "topic", "organisation", "from", "to", "search", "db")
 
 MEETINGS_CSV = '''\
-id,title,short_title,kind,series,ordinal,start_date,end_date,tentative,city,host_country,format,status,chairs,countries,conventions,topics,organisations,chair_organisations,organisers,summary,confidence,sources
-m-b,Beta conference,Beta,high-level-conference,,,2009-11,,false,Rome,Italy,,held,,Kazakhstan,,"Water, rivers and lakes",European Union,,European Union,,M,https://example.org/b; https://example.org/b2
+id,title,short_title,kind,series,ordinal,start_date,end_date,tentative,city,host_country,format,status,chairs,countries,conventions,topics,organisations,chair_organisations,organisers,summary,confidence,sources,title_ru,short_title_ru,summary_ru
+m-b,Beta conference,Beta,high-level-conference,,,2009-11,,false,Rome,Italy,,held,,Kazakhstan,,"Water, rivers and lakes",European Union,,European Union,,M,https://example.org/b; https://example.org/b2,,,
 m-a,"Alpha meeting, with ""quotes""",Alpha,wgecc-meeting,WGECC,1,2018-06-07,2018-06-08,false,Tashkent,Uzbekistan,in-person,held,Jane Doe (European Commission),Kazakhstan; Uzbekistan,CBD; UNFCCC,"Climate change; Water, rivers and lakes",European Commission,European Commission,,"Two lines
-of summary.",H,https://example.org/a
-m-c,Gamma COP,Gamma COP,cop,UNFCCC COP,26,2031,,true,,,,planned,,,UNFCCC,Climate change,,,,Date not fixed.,L,https://example.org/c
+of summary.",H,https://example.org/a,,,
+m-c,Gamma COP,Gamma COP,cop,UNFCCC COP,26,2031,,true,,,,planned,,,UNFCCC,Climate change,,,,Date not fixed.,L,https://example.org/c,,,
 '''  # noqa: E501
 
 PHASES_CSV = """\
-id,project,phase,title,implementers,planned_start,planned_end,actual_start,actual_end,budget,currency,countries,conventions,topics,summary,confidence,sources
-p-1,Project P,1,P one,Government of Kazakhstan,,,2016-08,2019-02,1000.50,EUR,Kazakhstan; Uzbekistan,CBD,"Water, rivers and lakes",,H,https://example.org/p1
-p-2,Project P,2,P two,,2019-10,2022-10,2019-10,2023-04-14,,,Uzbekistan,UNFCCC,Climate change,Closed late.,H,https://example.org/p2
+id,project,phase,title,implementers,planned_start,planned_end,actual_start,actual_end,budget,currency,countries,conventions,topics,summary,confidence,sources,title_ru,summary_ru
+p-1,Project P,1,P one,Government of Kazakhstan,,,2016-08,2019-02,1000.50,EUR,Kazakhstan; Uzbekistan,CBD,"Water, rivers and lakes",,H,https://example.org/p1,,
+p-2,Project P,2,P two,,2019-10,2022-10,2019-10,2023-04-14,,,Uzbekistan,UNFCCC,Climate change,Closed late.,H,https://example.org/p2,,
 """  # noqa: E501
 
 COMMITMENTS_CSV = '''\
-id,text,made_by,meeting,made_on,countries,conventions,topics,due_date,due,ahead_of,latest_followup_on,latest_followup,overdue,status,fulfilled_by,confidence,sources
-c-1,"Hold a session, with experts",European Commission; Kazakhstan,"Alpha meeting, with ""quotes""",2018-06-07,Uzbekistan,CBD,"Water, rivers and lakes",2019,2019,,2019-03,Session held.,false,fulfilled,Beta conference,H,https://example.org/c1
-c-2,Agree common views,European Union,"Alpha meeting, with ""quotes""",2018-06-08,Kazakhstan,UNFCCC,Climate change,,before 2031 (Gamma COP),Gamma COP,,,false,agreed,,M,https://example.org/c2
+id,text,made_by,meeting,made_on,countries,conventions,topics,due_date,due,ahead_of,latest_followup_on,latest_followup,overdue,status,fulfilled_by,confidence,sources,text_ru
+c-1,"Hold a session, with experts",European Commission; Kazakhstan,"Alpha meeting, with ""quotes""",2018-06-07,Uzbekistan,CBD,"Water, rivers and lakes",2019,2019,,2019-03,Session held.,false,fulfilled,Beta conference,H,https://example.org/c1,
+c-2,Agree common views,European Union,"Alpha meeting, with ""quotes""",2018-06-08,Kazakhstan,UNFCCC,Climate change,,before 2031 (Gamma COP),Gamma COP,,,false,agreed,,M,https://example.org/c2,
 '''  # noqa: E501
 
 

@@ -28,7 +28,14 @@ from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
 from cooptrack.query.choices import record_choices
 from cooptrack.query.export import BOM, export_bytes
-from cooptrack.query.filters import FilterInput, Filters, resolve, search_stem, where
+from cooptrack.query.filters import (
+    FilterInput,
+    Filters,
+    resolve,
+    search_needles,
+    search_stem,
+    where,
+)
 
 TODAY = date(2026, 11, 28)
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -384,3 +391,12 @@ def test_filter_problems_are_worded_in_the_interface_language(
     assert CYRILLIC.search(russian[0].reason) and not CYRILLIC.search(english[0].reason)
     for typed in ("Narnia", "astrology", "2022", "2021"):
         assert (typed in russian[0].reason) == (typed in english[0].reason)
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"), [("Зелёный курс", "зеленый"), ("зеленый", "ЗЕЛЁНОГО")]
+)
+def test_yo_and_ye_find_each_other(store: Store, written: str, typed: str) -> None:
+    """Russian texts write «ё» or «е» for the same letter; a search must not care which."""
+    (stored,) = store.rows("SELECT search_text_of(?)", [written])[0]
+    assert all(needle in stored for needle in search_needles(typed))

@@ -43,7 +43,7 @@ PROPER = {
     "GIZ", "EEAS", "DG", "ENV", "NDC", "NDCs", "SDG", "SDGs", "WECOOP2", "GEF", "GCF",
     "Google", "Microsoft", "Apple", "Outlook", "xlsx", "docx", "ics", "csv", "parquet",
     "English",  # the language switch names each language in its own words
-    "Calendar", "cooptrack",
+    "Calendar", "cooptrack", "Nexus",
 }  # fmt: skip
 PAGES = [
     "pages/overview.py",

@@ -188,6 +188,8 @@ CREATE OR REPLACE MACRO shown_text(en, ru, lang) AS
 -- A vocabulary name in the interface's language, the English one when no other is recorded.
 CREATE OR REPLACE MACRO name_in(en, ru, lang) AS
     CASE WHEN lang = 'ru' THEN coalesce(nullif(trim(ru), ''), en) ELSE en END;
+-- What searches match: lower case, and «ё» written «е» (Russian texts use either).
+CREATE OR REPLACE MACRO search_text_of(t) AS replace(lower(t), 'ё', 'е');
 CREATE OR REPLACE MACRO code_labels(codes) AS nullif(array_to_string(list_sort(codes), '; '), '');
 CREATE OR REPLACE MACRO source_labels(urls) AS nullif(array_to_string(urls, '; '), '');
 """
@@ -227,8 +229,8 @@ CREATE OR REPLACE VIEW meeting_facts_source AS
         period_end(coalesce(m.end_date, m.start_date),
                    CASE WHEN m.end_date IS NULL THEN m.start_precision ELSE m.end_precision END)
             AS alive_to,
-        lower(concat_ws(' ', m.title, m.series, m.city, m.summary,
-                        m.title_ru, m.short_title_ru, m.summary_ru)) AS search_text
+        search_text_of(concat_ws(' ', m.title, m.series, m.city, m.summary,
+                                 m.title_ru, m.short_title_ru, m.summary_ru)) AS search_text
     FROM meetings m;
 CREATE OR REPLACE VIEW phase_facts_source AS
     SELECT p.*, pr.name AS project_name, pr.name_ru AS project_name_ru,
@@ -241,8 +243,8 @@ CREATE OR REPLACE VIEW phase_facts_source AS
             WHEN p.planned_end IS NOT NULL THEN period_end(p.planned_end, p.planned_end_precision)
             ELSE {OPEN_END}
         END AS alive_to,
-        lower(concat_ws(' ', pr.name, p.title, p.summary, pr.name_ru, p.title_ru, p.summary_ru))
-            AS search_text
+        search_text_of(concat_ws(' ', pr.name, p.title, p.summary,
+                                 pr.name_ru, p.title_ru, p.summary_ru)) AS search_text
     FROM phases p LEFT JOIN projects pr ON pr.id = p.project;
 -- A table macro, so that refreshing a few commitments aggregates their follow-ups only (the
 -- aggregate over every follow-up costs ~150 ms at a million commitments); NULL: all of them.
@@ -271,7 +273,7 @@ CREATE OR REPLACE MACRO commitment_facts_of(wanted) AS TABLE
         CASE WHEN c.status IN {tuple(OPEN_COMMITMENT_STATUSES)} THEN {OPEN_END}
              ELSE coalesce(notes.closed_on, period_end(c.made_on, c.made_on_precision))
         END AS alive_to,
-        lower(concat_ws(' ', c.text, c.text_ru)) AS search_text,
+        search_text_of(concat_ws(' ', c.text, c.text_ru)) AS search_text,
         notes.latest_seq, notes.latest_on, notes.latest_precision, notes.latest_note,
         notes.latest_note_ru
     FROM commitments c

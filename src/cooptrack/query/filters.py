@@ -258,9 +258,10 @@ def _value_text(token: object) -> str:
 
 
 def search_words(text: str) -> tuple[str, ...]:
-    """The distinct lower-cased words of a search, in order. Python lower-cases Cyrillic as
-    DuckDB's `lower` made `search_text` (tests/test_queries_russian.py checks every letter)."""
-    return _unique(text.lower().split())
+    """The distinct lower-cased words of a search, in order, «ё» written «е» as in
+    `search_text`. Python lower-cases Cyrillic as DuckDB's `lower` made `search_text`
+    (tests/test_queries_russian.py checks every letter)."""
+    return _unique(text.lower().replace("ё", "е").split())
 
 
 # Russian inflection endings (nouns, adjectives, participles), longest first. A stem match is
