@@ -11,7 +11,7 @@ from cooptrack.ui import data
 from cooptrack.ui.language import link_params
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import label, md
-from cooptrack.ui.widgets import caption, empty_state, records_named
+from cooptrack.ui.widgets import caption, empty_state, records_named, with_named_statuses
 
 
 def counted_records(table: str, n: int) -> str:
@@ -94,7 +94,8 @@ with left:
             "where": _("Where"),
             "status": _("Status"),
         }  # the frame's own column names are words on the page too
-        st.dataframe(upcoming[list(titles)].rename(columns=titles), hide_index=True)
+        shown = with_named_statuses(upcoming[list(titles)])
+        st.dataframe(shown.rename(columns=titles), hide_index=True)
 with right:
     st.subheader(_("Latest follow-ups"))
     notes = data.followups(version, filters)

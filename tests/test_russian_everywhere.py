@@ -108,8 +108,6 @@ def proper_words(db: Path) -> set[str]:
     ids, places and addresses, the terms the glossary explains, and what its Russian texts
     themselves write in Latin letters (SECCA, DG CLIMA, Umweltbundesamt)."""
     words: set[str] = set(PROPER)
-    for code in FILE_CODES:
-        words.update(LATIN_WORD.findall(code))
     with Store.open(db) as store:
         for term in glossary(store):
             words.update(LATIN_WORD.findall(term.term))
@@ -219,5 +217,8 @@ def test_every_page_speaks_russian(
 ) -> None:
     at = open_app(russian_db, monkeypatch, page, lang="ru")
     assert not at.exception, [e.value for e in at.exception]
-    left = english_left(at, proper_words(russian_db))
+    proper = proper_words(russian_db)
+    if page == "pages/glossary.py":  # it shows the codes files hold beside their names
+        proper |= {word for code in FILE_CODES for word in LATIN_WORD.findall(code)}
+    left = english_left(at, proper)
     assert not left, "\n".join(left[:40])

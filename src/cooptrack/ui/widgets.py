@@ -18,7 +18,7 @@ from cooptrack.query.export import MIME, Format, export_bytes, file_name
 from cooptrack.query.filters import Filters
 from cooptrack.ui import data
 from cooptrack.ui.language import link_params, link_suffix
-from cooptrack.ui.text import as_text, label, md, table_cells
+from cooptrack.ui.text import as_text, label, md, status_label, table_cells
 
 # The labels of the CSV buttons (marked here, translated where drawn).
 CSV_LABELS = {
@@ -263,7 +263,7 @@ def table(
     that column's cells lead to each row's own page; codes the table uses are explained.
     `columns` maps each column to its English title, marked with `N_` and translated here."""
     columns = {name: _(title) for name, title in columns.items()}
-    shown = frame[list(columns)]
+    shown = with_named_statuses(frame[list(columns)])
     first = next(iter(columns), "")
     if link is None and first in _COMMITMENT_TEXT and "id" in frame.columns:
         link = (first, "commitment")
@@ -290,6 +290,13 @@ def table(
         _scrolled(shown, columns, key, link[1] if link and ids is not None else None, ids)
     if link:
         explain_codes(shown[[c for c in columns if not pd.api.types.is_numeric_dtype(shown[c])]])
+
+
+def with_named_statuses(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its status codes (`in-progress`) named as the interface names them."""
+    if "status" not in frame.columns:
+        return frame
+    return frame.assign(status=[status_label(code) for code in frame["status"]])
 
 
 def _scrolled(
