@@ -13,6 +13,7 @@ from cooptrack.i18n import N_, _, full_date, number
 from cooptrack.query.brief import Brief, BriefCommitment, BriefMeeting, Listed
 from cooptrack.query.brief_document import brief_docx
 from cooptrack.ui import data
+from cooptrack.ui.language import deferred
 from cooptrack.ui.text import block, md, source_markdown, status_label
 from cooptrack.ui.widgets import table
 
@@ -52,7 +53,7 @@ st.query_params["meeting"] = meeting.id
 
 st.download_button(
     _("Download as Word (.docx)"),
-    data=lambda: brief_docx(made),
+    data=deferred(lambda: brief_docx(made)),
     file_name=f"brief_{meeting.id[:60]}_{today.isoformat()}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     on_click="ignore",

@@ -26,7 +26,7 @@ TIMELINE = "Timeline of meetings"
 
 
 def switch(page: Page, language: str) -> None:
-    page.locator('[data-testid="stSidebar"]').get_by_role("button", name=language).click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("radio", name=language).click()
 
 
 def test_the_switch_turns_the_page_russian_and_back_and_the_address_follows(page: Page) -> None:

@@ -8,6 +8,9 @@ back to the URL (`lang` when it is not English), so it survives page switches an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import streamlit as st
 
 from cooptrack import i18n
@@ -15,6 +18,7 @@ from cooptrack.i18n import LANGUAGES, Language, language_of
 from cooptrack.ui.text import md
 
 KEY = "f_lang"
+T = TypeVar("T")
 
 
 def begin() -> Language:
@@ -82,3 +86,15 @@ def link_params() -> dict[str, str]:
     a new tab (a new session, no switch touched yet) keeps the language it was shown in."""
     chosen = i18n.current()
     return {} if chosen == i18n.DEFAULT else {"lang": chosen}
+
+
+def deferred(make: Callable[[], T]) -> Callable[[], T]:
+    """`make`, to be called later by Streamlit (a download's file is made when it is clicked,
+    outside the page run), in the language of the run that offered it."""
+    chosen = i18n.current()
+
+    def in_the_runs_language() -> T:
+        with i18n.use_language(chosen):
+            return make()
+
+    return in_the_runs_language

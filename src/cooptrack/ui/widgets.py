@@ -17,7 +17,7 @@ from cooptrack.query.detail import MeetingRef
 from cooptrack.query.export import MIME, Format, export_bytes, file_name
 from cooptrack.query.filters import Filters
 from cooptrack.ui import data
-from cooptrack.ui.language import link_params, link_suffix
+from cooptrack.ui.language import deferred, link_params, link_suffix
 from cooptrack.ui.text import as_text, label, md, status_label, table_cells
 
 # The labels of the CSV buttons (marked here, translated where drawn).
@@ -71,7 +71,7 @@ def _download(kind: Kind, filters: Filters, form: Format, text: str, key: str, *
     store, today = data.store(), data.today()
     st.download_button(
         text,
-        data=lambda: export_bytes(store, kind, filters, today=today, form=form),
+        data=deferred(lambda: export_bytes(store, kind, filters, today=today, form=form)),
         file_name=file_name(kind, filters, today.isoformat(), form),
         mime=MIME[form],
         key=key,
