@@ -3,6 +3,7 @@
     python -m tools.catalogs update [DOMAIN...]  # new messages into the .po (translations kept)
     python -m tools.catalogs check [DOMAIN...]   # every message translated, placeholders intact
     python -m tools.catalogs compile   # .po -> .mo (make does this before run and test)
+    python -m tools.catalogs merge DOMAIN --from ru.json  # translations from a JSON file
 
 Messages are found by Babel's extractor in calls to `_`, `N_`, `ngettext` and `pgettext`
 (`cooptrack.i18n`). Each part of the code has its own catalog (a domain), so that people
@@ -12,9 +13,12 @@ translating different parts never edit the same file; at run time they are merge
 from __future__ import annotations
 
 import argparse
+import fcntl
+import json
 import re
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -107,22 +111,68 @@ def read(path: Path, language: str, domain: str) -> Catalog:
         return read_po(source, locale=language, domain=domain)
 
 
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """One writer of a catalog at a time (several people may translate at once)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with (path.parent / f".{path.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _write(path: Path, catalog: Catalog) -> None:
+    with path.open("wb") as target:
+        write_po(target, catalog, width=100, ignore_obsolete=True, omit_header=False)
+
+
+def _updated(path: Path, language: str, domain: str, template: Catalog) -> Catalog:
+    catalog = read(path, language, domain)
+    created = catalog.creation_date
+    catalog.update(template, no_fuzzy_matching=True)
+    # Stable headers: a catalog changes in git only when its messages do.
+    catalog.project, catalog.version, catalog.fuzzy = "cooptrack", "", False
+    catalog.creation_date = catalog.revision_date = created
+    return catalog
+
+
 def update(only: list[str]) -> None:
     for domain, template in extracted().items():
         if only and domain not in only:
             continue
         for language in TRANSLATED:
             path = po_path(language, domain)
-            catalog = read(path, language, domain)
-            created = catalog.creation_date
-            catalog.update(template, no_fuzzy_matching=True)
-            # Stable headers: a catalog changes in git only when its messages do.
-            catalog.project, catalog.version, catalog.fuzzy = "cooptrack", "", False
-            catalog.creation_date = catalog.revision_date = created
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as target:
-                write_po(target, catalog, width=100, ignore_obsolete=True, omit_header=False)
+            with locked(path):
+                catalog = _updated(path, language, domain, template)
+                _write(path, catalog)
             print(f"{path.relative_to(ROOT)}: {len(catalog)} messages")
+
+
+def merge(translations: Path, domain: str, language: str = "ru") -> None:
+    """Bring a catalog up to date with the code, then set the translations listed in a JSON
+    file: [{"msgid": "…", "msgstr": "…"}, {"msgid": "…", "msgid_plural": "…", "msgstr": ["…",
+    "…", "…"]}, {"context": "…", "msgid": "…", "msgstr": "…"}]."""
+    wanted = json.loads(translations.read_text(encoding="utf-8"))
+    template = extracted()[domain]
+    path = po_path(language, domain)
+    with locked(path):
+        catalog = _updated(path, language, domain, template)
+        missing = []
+        for entry in wanted:
+            plural = entry.get("msgid_plural")
+            msgid = (entry["msgid"], plural) if plural else entry["msgid"]
+            found = catalog.get(msgid, context=entry.get("context"))
+            if found is None:
+                missing.append(entry["msgid"])
+                continue
+            text = entry["msgstr"]
+            found.string = tuple(text) if isinstance(text, list) else text
+            found.flags.discard("fuzzy")
+        _write(path, catalog)
+    for ident in missing:
+        print(f"not a message of the {domain} code (yet?): {ident!r}")
 
 
 def problems(only: list[str] | None = None) -> list[str]:
@@ -171,11 +221,16 @@ def compile_all() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.catalogs", description=__doc__)
-    parser.add_argument("action", choices=("update", "check", "compile"))
+    parser.add_argument("action", choices=("update", "check", "compile", "merge"))
     parser.add_argument("domains", nargs="*", choices=[[], *DOMAINS], help="only these catalogs")
+    parser.add_argument("--from", dest="source", type=Path, help="merge: the JSON translations")
     arguments = parser.parse_args(argv)
     action, only = arguments.action, arguments.domains
-    if action == "update":
+    if action == "merge":
+        if arguments.source is None or len(only) != 1:
+            parser.error("merge needs one catalog and --from FILE.json")
+        merge(arguments.source, only[0])
+    elif action == "update":
         update(only)
     elif action == "compile":
         compile_all()
