@@ -1,14 +1,25 @@
-"""Commitments: what was promised, by whom, by when, and whether it happened."""
+"""Commitments: what was promised, by whom, by when, and what the record says became of it."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from cooptrack.i18n import _, number
-from cooptrack.query.figures import status_figure
+from cooptrack.i18n import N_, _, ngettext, number
+from cooptrack.query import commitments as commitment_queries
+from cooptrack.query.filters import Filters
+from cooptrack.query.status_charts import (
+    apart_from_unnamed,
+    bars_differ,
+    by_size,
+    in_place_order,
+    one_bar,
+    status_bars,
+)
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, chart_safe
 from cooptrack.ui.widgets import (
-    COMMITMENT_COLUMNS,
     caption,
     download_calendar,
     empty_state,
@@ -17,68 +28,136 @@ from cooptrack.ui.widgets import (
     table,
 )
 
-filters = current_filters()
-version, today = data.version(), data.today()
-st.title(_("Commitments"))
-caption(filters)
+# "Where it stands" says status and due date together, so it replaces both columns here.
+COLUMNS = {
+    "commitment": N_("Commitment"),
+    "where_it_stands": N_("Where it stands"),
+    "made_by": N_("Made by"),
+    "at": N_("At"),
+    "conventions": N_("Conventions"),
+    "latest_followup": N_("Latest follow-up"),
+}
+CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
-total, overdue_total = data.commitment_counts(version, filters, today)
-if total == 0:
-    empty_state(records_named("commitments"), filters)
-    st.stop()
 
-everything = data.commitments(version, filters, today, False)
-overdue = data.commitments(version, filters, today, True)
-show_all, show_overdue = st.tabs(
-    [
-        _("All ({n})").format(n=number(total)),
-        _("Overdue ({n})").format(n=number(overdue_total)),
-    ]
-)
-with show_all:
-    record_table(
-        "commitments",
-        everything,
-        filters,
-        what=records_named("commitments"),
-        key="commitments",
-        total=total,
+@st.cache_data(show_spinner=False, max_entries=256)
+def status_by_made(db_version: str, filters: Filters, by: commitment_queries.Made) -> pd.DataFrame:
+    return commitment_queries.status_by_made(data.store(), filters, by)
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with each text cut short; the link on it opens the commitment's own page."""
+    return frame.assign(commitment=[commitment_queries.clamped(t) for t in frame.commitment])
+
+
+def say_clamped(frame: pd.DataFrame) -> None:
+    cut = sum(len(str(t)) > commitment_queries.TEXT_SHOWN for t in frame.commitment)
+    if cut:
+        st.caption(
+            ngettext(
+                "{n} long text is cut short (…): open its row to read it whole.",
+                "{n} long texts are cut short (…): open a row to read it whole.",
+                cut,
+            ).format(n=number(cut))
+        )
+
+
+def made_chart(version: str, filters: Filters) -> None:
+    """Status by the year commitments were made; by the meeting they were made at when every
+    year looks the same (one year, say), and the totals alone when that says nothing either."""
+    by_year = status_by_made(version, filters, "year")
+    counts, title = by_year, _("Where they stand, by the year they were made")
+    if not bars_differ(by_year):
+        counts = status_by_made(version, filters, "meeting")
+        title = _("Where they stand, by the meeting they were made at")
+    if not bars_differ(counts):
+        counts = one_bar(by_year, _("All commitments"))
+        title = _("Where they stand")
+    safe = chart_safe(counts, *CHART_TEXT)
+    st.plotly_chart(
+        status_bars(safe, title, in_place_order(safe)), config=CHART_CONFIG, key="status_by_made"
     )
-with show_overdue:
+
+
+def convention_chart(version: str, filters: Filters) -> None:
+    named, unnamed = apart_from_unnamed(data.status_by(version, filters, "conventions"))
+    if not named.empty:
+        safe = chart_safe(named, *CHART_TEXT)
+        st.plotly_chart(
+            status_bars(safe, _("Where they stand, by convention"), by_size(safe)),
+            config=CHART_CONFIG,
+            key="status_by_convention",
+        )
+    if unnamed:
+        st.caption(
+            ngettext(
+                "{n} commitment names no convention; it is not in this chart.",
+                "{n} commitments name no convention; they are not in this chart.",
+                unnamed,
+            ).format(n=number(unnamed))
+        )
+
+
+def open_past_their_date(overdue: pd.DataFrame, overdue_total: int) -> None:
     st.caption(
         _(
-            "Open commitments whose due date, or the meeting they looked ahead to, has "
-            "passed with no recorded outcome."
+            "Open commitments whose due date, or the meeting they looked ahead to, has passed. "
+            "The record says no more than that: **no outcome recorded** means nothing was "
+            "noted after the date, not that the promise was broken."
         )
     )
     if overdue.empty:
-        st.success(_("Nothing is overdue under these filters."), icon=":material/check_circle:")
-    else:
-        counted = overdue_total > len(overdue)
-        if counted:
-            st.caption(
-                _(
-                    "Showing the {shown} most recent of {total} overdue commitments (scroll "
-                    "the table)."
-                ).format(shown=number(len(overdue)), total=number(overdue_total))
-            )
-        table(overdue, COMMITMENT_COLUMNS, key="overdue_commitments", counted=counted)
-download_calendar("commitments", filters)
+        st.success(
+            _("Nothing is open past its date under these filters."),
+            icon=":material/check_circle:",
+        )
+        return
+    counted = overdue_total > len(overdue)
+    if counted:
+        st.caption(
+            _(
+                "Showing the {shown} most recent of {total} commitments open past their date "
+                "(scroll the table)."
+            ).format(shown=number(len(overdue)), total=number(overdue_total))
+        )
+    say_clamped(overdue)
+    table(shown(overdue), COLUMNS, key="overdue_commitments", counted=counted)
 
-left, right = st.columns(2)
-left.plotly_chart(
-    status_figure(
-        chart_safe(data.status_by(version, filters, "conventions"), *CHART_TEXT),
-        _("Status by convention"),
-    ),
-    config={"displaylogo": False},
-    key="status_by_convention",
-)
-right.plotly_chart(
-    status_figure(
-        chart_safe(data.status_by(version, filters, "countries"), *CHART_TEXT),
-        _("Status by country"),
-    ),
-    config={"displaylogo": False},
-    key="status_by_country",
-)
+
+def page(filters: Filters, version: str, today: date) -> None:
+    st.title(_("Commitments"))
+    caption(filters)
+    total, overdue_total = data.commitment_counts(version, filters, today)
+    if total == 0:
+        empty_state(records_named("commitments"), filters)
+        return
+    everything = data.commitments(version, filters, today, False)
+    overdue = data.commitments(version, filters, today, True)
+    show_all, show_overdue = st.tabs(
+        [
+            _("All ({n})").format(n=number(total)),
+            _("Open past their date ({n})").format(n=number(overdue_total)),
+        ]
+    )
+    with show_all:
+        say_clamped(everything)
+        record_table(
+            "commitments",
+            shown(everything),
+            filters,
+            what=records_named("commitments"),
+            key="commitments",
+            columns=COLUMNS,
+            total=total,
+        )
+    with show_overdue:
+        open_past_their_date(overdue, overdue_total)
+    download_calendar("commitments", filters)
+    left, right = st.columns(2)
+    with left:
+        made_chart(version, filters)
+    with right:
+        convention_chart(version, filters)
+
+
+page(current_filters(), data.version(), data.today())

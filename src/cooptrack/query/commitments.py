@@ -10,13 +10,15 @@ import pandas as pd
 from cooptrack.dates import human_text
 from cooptrack.db.schema import NONE_LABEL
 from cooptrack.db.store import Store
-from cooptrack.i18n import N_, _, current
+from cooptrack.i18n import ENGLISH_MARKER, N_, _, current
 from cooptrack.query.detail import due_by_label
 from cooptrack.query.filters import Filters, where
 from cooptrack.query.meetings import SHOWN_ROWS, newest_sql, status_label, titles_sql
 from cooptrack.query.rows import rows
 
 TOP_LABELS = 15
+# A commitment's text is cut to this many characters in tables; its own page shows it whole.
+TEXT_SHOWN = 160
 # How the key of commitments that name no convention or country is shown.
 NONE_SHOWN = N_("(none recorded)")
 
@@ -44,6 +46,8 @@ def commitments_frame(
                 code_labels(c.conventions) AS conventions, c.due_by, c.due_date, c.due_precision,
                 ahead.short_title AS ahead_of, c.status,
                 coalesce(c.is_open AND c.due_by < $today, false) AS overdue,
+                c.is_open,
+                coalesce(c.latest_on >= coalesce(c.due_date, c.due_by), false) AS noted_since_due,
                 f.short_title AS fulfilled_by,
                 shown_text(c.latest_note, c.latest_note_ru, $lang) AS latest_note,
                 c.latest_on, c.latest_precision
@@ -64,10 +68,43 @@ def commitments_frame(
     frame["latest_followup"] = [
         f"{_label(r.latest_on, r.latest_precision)}: {r.latest_note}"
         if isinstance(r.latest_note, str)
-        else ""
+        else _("none recorded")
         for r in rows(frame)
     ]
+    frame["where_it_stands"] = [where_it_stands(r) for r in rows(frame)]
     return frame
+
+
+def where_it_stands(row: Any) -> str:
+    """What the record says of a commitment, and no more: a due date that passed with nothing
+    noted since is "no outcome recorded" (the record cannot say it failed); one still open with
+    a note since is open past its date. `row` has status, is_open, overdue, noted_since_due,
+    the due columns and latest_on/latest_precision."""
+    status = status_label(row.status)
+    if not row.is_open:
+        return status
+    due = _due_or_none(row)
+    if due is None:
+        return _("open ({status}), no due date").format(status=status)
+    if not row.overdue:
+        return _("open ({status}), due {due}").format(status=status, due=due)
+    if row.noted_since_due:
+        return _("open ({status}) past its date, due {due}; latest note {when}").format(
+            status=status, due=due, when=_label(row.latest_on, row.latest_precision)
+        )
+    return _("open ({status}), due {due}: no outcome recorded").format(status=status, due=due)
+
+
+def clamped(text: Any, limit: int = TEXT_SHOWN) -> str:
+    """A record text cut to `limit` characters with "…", keeping the marker of a text shown in
+    English for want of a Russian one (the reader still sees which language it is in)."""
+    if not isinstance(text, str):
+        return ""
+    marker = ENGLISH_MARKER if text.endswith(ENGLISH_MARKER) else ""
+    body = text[: len(text) - len(marker)]
+    if len(body) <= limit:
+        return text
+    return body[: limit - 1].rstrip() + "…" + marker
 
 
 def _label(value: Any, precision: Any) -> str:
@@ -77,13 +114,18 @@ def _label(value: Any, precision: Any) -> str:
 
 
 def _due_label(row: Any) -> str:
+    return _due_or_none(row) or _("no due date")
+
+
+def _due_or_none(row: Any) -> str | None:
+    """The due date at its precision, or the meeting looked ahead to; None when neither."""
     if isinstance(row.due_precision, str):
         return due_by_label(pd.Timestamp(row.due_date).date(), row.due_precision)
     if isinstance(row.ahead_of, str) and row.due_by is not None and row.due_by is not pd.NaT:
         return _("before {date} ({meeting})").format(
             date=_label(row.due_by, "day"), meeting=row.ahead_of
         )
-    return _("no due date")
+    return None
 
 
 Dimension = Literal["conventions", "countries"]
@@ -110,7 +152,8 @@ def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFr
 
     A commitment that names several conventions counts once under each. With a convention or
     country filter set, only the filtered ones are shown, so bars answer the question asked;
-    past the TOP_LABELS largest, the rest are summed as one bar.
+    past the TOP_LABELS largest, the rest are summed as one bar. `unnamed`: the bar of the
+    commitments that name none (a chart shows it apart: it is not a convention).
     """
     condition, params = where(filters)
     keep = list(filters.conventions if dimension == "conventions" else filters.countries)
@@ -122,18 +165,66 @@ def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFr
     frame = store.frame(
         f"""WITH by_key AS ({by_key})
             , counted AS (
-                SELECT {label} AS label, k.status, k.commitments
+                SELECT {label} AS label, k.status, k.commitments,
+                    k.key = '{NONE_LABEL}' AS unnamed
                 FROM by_key k, label_maps_in($lang))
             , ranked AS (
                 SELECT label, dense_rank() OVER (ORDER BY total DESC, label) AS place
                 FROM (SELECT label, sum(commitments) AS total FROM counted GROUP BY label))
             SELECT CASE WHEN r.place <= $top THEN c.label ELSE {others} END AS label,
-                   c.status, sum(c.commitments)::BIGINT AS commitments
+                   c.status, sum(c.commitments)::BIGINT AS commitments,
+                   bool_and(c.unnamed) AS unnamed
             FROM counted c JOIN ranked r USING (label)
             GROUP BY ALL ORDER BY label, c.status""",
         {**params, **by_key_params, **words, "top": TOP_LABELS},
     )
     return frame
+
+
+Made = Literal["year", "meeting"]
+
+
+def status_by_made(store: Store, filters: Filters, by: Made) -> pd.DataFrame:
+    """Commitments counted by status and by the year they were made, or the meeting they were
+    made at (the TOP_LABELS largest, the rest summed), aggregated in SQL: `label`, `status`,
+    `commitments` and `place`, the order to show the bars in (oldest year or meeting first)."""
+    condition, params = where(filters)
+    if by == "year":
+        frame = store.frame(
+            f"""SELECT year(made_on)::VARCHAR AS label, status, count(*) AS commitments,
+                    year(made_on) AS place
+                FROM commitment_facts WHERE {condition} GROUP BY ALL ORDER BY place, status""",
+            params,
+        )
+        return frame
+    others = "replace($others, '{n}', (SELECT count(*) - $top FROM ranked)::VARCHAR)"
+    return store.frame(
+        f"""WITH counted AS (
+                SELECT meeting, status, count(*) AS commitments FROM commitment_facts
+                WHERE {condition} GROUP BY ALL)
+            , ranked AS (
+                SELECT meeting, row_number() OVER (ORDER BY sum(commitments) DESC, meeting)
+                    AS place
+                FROM counted GROUP BY meeting)
+            , named AS (
+                SELECT CASE WHEN r.place <= $top THEN coalesce(
+                        shown_text(m.short_title, m.short_title_ru, $lang), $none)
+                    ELSE {others} END AS label,
+                    c.status, c.commitments,
+                    CASE WHEN r.place <= $top AND m.start_date IS NOT NULL THEN m.start_date
+                         ELSE DATE '9999-12-31' END AS held
+                FROM counted c JOIN ranked r USING (meeting)
+                LEFT JOIN meetings m ON m.id = c.meeting)
+            SELECT label, status, sum(commitments)::BIGINT AS commitments, min(held) AS place
+            FROM named GROUP BY ALL ORDER BY place, label, status""",
+        {
+            **params,
+            "top": TOP_LABELS,
+            "lang": current(),
+            "none": _("(no meeting recorded)"),
+            "others": _("all others ({n})"),
+        },
+    )
 
 
 def _counted_by_key(

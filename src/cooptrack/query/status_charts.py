@@ -1,0 +1,134 @@
+"""The Commitments page's charts: where commitments stand, by convention and over time.
+
+Each is a horizontal stacked bar per label, in the order the caller gives (oldest year first,
+the largest convention first), its segments in STATUS_ORDER from the axis out and its legend
+in that same order, left to right. No data access here: the frames come from
+`query.commitments` (counted in SQL), so the figures test in isolation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from cooptrack import i18n
+from cooptrack.i18n import _
+from cooptrack.query.codes import commitment_status_name
+from cooptrack.query.figures import STATUS_COLOURS
+
+# Closed first, then open from the most advanced: the kept promises are read against the axis.
+STATUS_ORDER = ("fulfilled", "in-progress", "agreed", "proposed", "superseded", "dropped")
+_FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 13}
+
+
+def status_bars(counts: pd.DataFrame, title: str, order: Sequence[str]) -> go.Figure:
+    """One stacked bar per label of `counts` (label, status, commitments), top to bottom in
+    `order`; a count too long for its segment is left to hover."""
+    figure = go.Figure()
+    for status in statuses_in(counts):
+        group = counts[counts.status == status]
+        name = commitment_status_name(status)
+        hover = _("{label}: {count} {status}").format(label="%{y}", count="%{x:,}", status=name)
+        figure.add_trace(
+            go.Bar(
+                x=group.commitments,
+                y=group.label,
+                orientation="h",
+                name=name,
+                marker={"color": STATUS_COLOURS.get(status, "#969696")},
+                texttemplate="%{x:,}",
+                textposition="inside",
+                insidetextanchor="middle",
+                hovertemplate=hover + "<extra></extra>",
+            )
+        )
+    figure.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=list(reversed(order)),
+        automargin=True,
+        tickfont={"size": 12, "color": "#333333"},
+    )
+    totals = counts.groupby("label").commitments.sum()
+    small = not totals.empty and totals.max() <= 10
+    figure.update_xaxes(
+        title_text=_("commitments"),
+        dtick=1 if small else None,
+        rangemode="tozero",
+        tickformat=",",
+        showgrid=True,
+        gridcolor="#eeeeee",
+    )
+    figure.update_layout(
+        height=150 + 28 * max(len(order), 1),
+        margin={"l": 10, "r": 20, "t": 80, "b": 40},
+        font=_FONT,
+        plot_bgcolor="white",
+        barmode="stack",
+        # "normal": the legend reads left to right in the order the segments stack (Plotly
+        # reverses it for stacked bars by default, which reads against the bars).
+        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
+        hoverlabel={"align": "left"},
+        separators=_separators(),
+        uniformtext={"minsize": 10, "mode": "hide"},
+        title={
+            "text": title,
+            "font": {"size": 14},
+            "x": 0,
+            "xref": "container",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 6, "l": 6},
+        },
+    )
+    return figure
+
+
+def statuses_in(counts: pd.DataFrame) -> list[str]:
+    """The statuses `counts` holds, in STATUS_ORDER (a code not listed last, as found)."""
+    found = list(dict.fromkeys(counts.status))
+    return [s for s in STATUS_ORDER if s in found] + [s for s in found if s not in STATUS_ORDER]
+
+
+def by_size(counts: pd.DataFrame) -> list[str]:
+    """Labels, the largest first and "all others" last."""
+    totals = counts.groupby("label").commitments.sum()
+    rest = counts.label[counts.label.str.startswith(_("all others"))].unique().tolist()
+    return sorted(totals.index, key=lambda x: (x in rest, -totals[x], x))
+
+
+def in_place_order(counts: pd.DataFrame) -> list[str]:
+    """Labels in the order of their `place` column (oldest year or meeting first)."""
+    return list(dict.fromkeys(counts.sort_values(["place", "label"], kind="stable").label))
+
+
+def apart_from_unnamed(counts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The bars of named conventions, and how many commitments name none (shown as a count
+    beside the chart: "no convention" is not a convention, and would be the largest bar)."""
+    unnamed = counts.unnamed.astype(bool)
+    return counts[~unnamed], int(counts.commitments[unnamed].sum())
+
+
+def one_bar(counts: pd.DataFrame, label: str) -> pd.DataFrame:
+    """`counts` summed by status into one bar named `label`: when no split says anything."""
+    summed: pd.DataFrame = counts.groupby("status", as_index=False)["commitments"].sum()
+    return summed.assign(label=label, place=0)
+
+
+def bars_differ(counts: pd.DataFrame) -> bool:
+    """Whether the bars say something: at least two of them, not all with the same count in
+    every status (five identical bars only repeat the total)."""
+    table = counts.pivot_table(
+        index="label", columns="status", values="commitments", aggfunc="sum", fill_value=0
+    )
+    return len(table) > 1 and len(table.drop_duplicates()) > 1
+
+
+def _separators() -> str:
+    """Plotly's decimal mark and thousands separator, as the current language writes them."""
+    where = i18n.locale()
+    return f"{get_decimal_symbol(where)}{get_group_symbol(where)}"
