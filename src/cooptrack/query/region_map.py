@@ -15,6 +15,7 @@ import json
 from dataclasses import replace
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,6 +28,14 @@ GEOMETRY_FILE = "central_asia.geojson"
 # Light to dark blue: calm, and readable in grey print; a country with none is the lightest.
 COLOURS = [[0.0, "#e8f0f8"], [1.0, "#2f6fa8"]]
 LABEL_CHARS = 40  # a country's name on the map; longer names are cut (the table has them whole)
+LON_RANGE, LAT_RANGE = (46.0, 88.0), (34.8, 56.2)  # the five countries, with a thin margin
+# plotly.js loads its world map (from cdn.plot.ly) for any geo trace with a `locationmode`,
+# `geojson-id` included, and draws nothing if that fails, as it does with no network. Its
+# address is a `config` option: point it at an empty map, inline. (What Plotly appends, the
+# map's file name, falls into the address's fragment.)
+EMPTY_TOPOJSON_URL = (
+    "data:application/json," + quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
+)
 
 
 @functools.cache
@@ -84,6 +93,12 @@ def _shown_name(name: str) -> str:
     return html.escape(short, quote=False)
 
 
+def map_config() -> dict[str, str | bool]:
+    """The `config` the map needs beside the chart's own: no fetched world map, no toolbar
+    (it covers the map on a phone), no zoom by scrolling past it."""
+    return {"topojsonURL": EMPTY_TOPOJSON_URL, "displayModeBar": False, "scrollZoom": False}
+
+
 def map_figure(
     counts: pd.DataFrame, shapes: dict[str, Any], chosen: tuple[str, ...] = ()
 ) -> go.Figure:
@@ -119,7 +134,10 @@ def map_figure(
     )
     figure.add_trace(_labels(counts, names, hosted, shapes))
     figure.update_geos(
-        fitbounds="locations",
+        # Ranges, not `fitbounds`: with those Plotly keeps the world's proportions and draws
+        # the region in a third of the height.
+        lonaxis={"range": list(LON_RANGE)},
+        lataxis={"range": list(LAT_RANGE)},
         visible=False,
         projection={"type": "mercator"},
         showcountries=False,
@@ -132,7 +150,7 @@ def map_figure(
         bgcolor="rgba(0,0,0,0)",
     )
     figure.update_layout(
-        height=380,
+        height=360,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         font={"family": "DejaVu Sans, Arial, sans-serif", "size": 13},
         showlegend=False,
@@ -146,10 +164,11 @@ def map_figure(
 def _labels(
     counts: pd.DataFrame, names: list[str], hosted: list[int], shapes: dict[str, Any]
 ) -> go.Scattergeo:
-    """Each country's name and how many meetings it hosted, at the point its shape's
-    properties give (inside the shape, clear of the neighbours' labels)."""
+    """Each country's name and the number it is shaded by (the caption says what it counts),
+    at the point its shape's properties give: inside it, clear of the neighbours' labels at
+    a phone's width."""
     where_at = {f["id"]: f["properties"] for f in shapes["features"]}
-    texts = [f"<b>{name}</b><br>{_hosted(h)}" for name, h in zip(names, hosted, strict=True)]
+    texts = [f"<b>{name}</b><br>{number(h)}" for name, h in zip(names, hosted, strict=True)]
     dark = max([*hosted, 1]) * 0.6
     return go.Scattergeo(
         lon=[where_at[c]["label_lon"] for c in counts.code],

@@ -10,6 +10,7 @@ a link).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -40,6 +41,8 @@ URL_KEYS = {
 }
 _MULTI = ("country", "convention", "topic", "organisation")
 _EARLIEST, _LATEST = date(1990, 1, 1), date(2060, 12, 31)
+# Streamlit folds the side panel away below this width; above it the hint is noise.
+_PHONE_ONLY = "<style>@media (min-width: 768px) {.st-key-phone_filter_hint {display: none}}</style>"
 
 
 def _from_url() -> list[Problem]:
@@ -92,9 +95,9 @@ def render() -> Filters:
             _("Convention"),
             list(vocabulary.conventions),
             key="f_convention",
-            format_func=lambda c: c,
+            # Named, so that typing "biolog" finds CBD as well as typing "cbd" does.
+            format_func=lambda code: convention_label(code, vocabulary.conventions),
             placeholder=_("All conventions"),
-            help="; ".join(f"{c}: {n}" for c, n in vocabulary.conventions.items()),
         )
         st.multiselect(
             _("Topic"),
@@ -114,13 +117,15 @@ def render() -> Filters:
                 "Commission includes DG ENV)."
             ),
         )
-        # One under the other: side by side, the sidebar cuts a date's year off.
-        st.date_input(
-            _("From"), key="f_from", min_value=_EARLIEST, max_value=_LATEST, format=day_format
-        )
-        st.date_input(
-            _("To"), key="f_to", min_value=_EARLIEST, max_value=_LATEST, format=day_format
-        )
+        _year_range(record_years())
+        with st.expander(_("Exact days"), expanded=_exact_days()):
+            # One under the other: side by side, the sidebar cuts a date's year off.
+            st.date_input(
+                _("From"), key="f_from", min_value=_EARLIEST, max_value=_LATEST, format=day_format
+            )
+            st.date_input(
+                _("To"), key="f_to", min_value=_EARLIEST, max_value=_LATEST, format=day_format
+            )
         st.text_input(
             _("Search"),
             key="f_search",
@@ -134,6 +139,8 @@ def render() -> Filters:
         for problem in problems:
             st.sidebar.warning(md(problem.reason), icon=":material/warning:")
     _write_url()
+    if filters.is_empty():
+        _phone_hint()
     for problem in st.session_state.url_problems:
         st.warning(
             _("Ignored from the link: {reason}. The other filters apply.").format(
@@ -142,6 +149,76 @@ def render() -> Filters:
             icon=":material/link_off:",
         )
     return filters
+
+
+def convention_label(code: str, names: Mapping[str, str]) -> str:
+    """ "CBD — Convention on Biological Diversity": the code a reader knows, and the name a
+    reader may type instead."""
+    name = names.get(code, "")
+    return f"{code} — {name}" if name and name != code else code
+
+
+def record_years() -> tuple[int, int]:
+    """The first and last year the record has meetings or commitments in, and at least this
+    year: the ends of the year slider."""
+    years = data.per_year(data.version(), Filters()).year.dropna()
+    this_year = data.today().year
+    if years.empty:
+        return this_year - 1, this_year
+    return int(years.min()), max(int(years.max()), this_year)
+
+
+def _year_range(span: tuple[int, int]) -> None:
+    """Whole years at a drag, applied as soon as the handle is let go; its two ends mean "no
+    limit", and moving one handle leaves the other end's exact day alone."""
+    first, last = span
+    shown = _years_shown(span)
+    # Keyed by what it shows, so that dates typed below move it too (a new widget, drawn at
+    # the new years), without writing a drawn widget's state.
+    key = "f_years_{}_{}".format(*shown)
+    st.select_slider(
+        _("Years"),
+        options=list(range(first, last + 1)),
+        value=shown,
+        key=key,
+        on_change=_years_moved,
+        args=(span, key),
+        help=_("Drag either end; for exact days, open “Exact days” below."),
+    )
+
+
+def _years_shown(span: tuple[int, int]) -> tuple[int, int]:
+    first, last = span
+    start, end = st.session_state.get("f_from"), st.session_state.get("f_to")
+    low = first if start is None else min(max(start.year, first), last)
+    high = last if end is None else min(max(end.year, first), last)
+    return low, max(low, high)
+
+
+def _years_moved(span: tuple[int, int], key: str) -> None:
+    first, last = span
+    low, high = st.session_state[key]
+    was_low, was_high = _years_shown(span)
+    if low != was_low:
+        st.session_state.f_from = None if low == first else date(low, 1, 1)
+    if high != was_high:
+        st.session_state.f_to = None if high == last else date(high, 12, 31)
+
+
+def _exact_days() -> bool:
+    """Open when a date is not a whole year's start or end, so the reader sees the day."""
+    start, end = st.session_state.get("f_from"), st.session_state.get("f_to")
+    return bool(
+        (start and (start.month, start.day) != (1, 1)) or (end and (end.month, end.day) != (12, 31))
+    )
+
+
+def _phone_hint() -> None:
+    """On a phone the side panel folds into an unlabelled button: say where the filters are
+    (shown only on narrow screens, and only while no filter is set)."""
+    with st.container(key="phone_filter_hint"):
+        st.html(_PHONE_ONLY)
+        st.caption(_(":material/filter_list: To filter, open the side panel (top left)."))
 
 
 def _current_input() -> FilterInput:
@@ -176,3 +253,17 @@ def _write_url() -> None:
                 st.query_params[name] = target_list
             else:
                 del st.query_params[name]
+
+
+def set_countries(codes: list[str]) -> None:
+    """The Country filter, set from a page's own control. Only from a callback (before the
+    sidebar is drawn): Streamlit refuses a change to a drawn widget."""
+    st.session_state.f_country = list(codes)
+
+
+def countries_from_link(codes: list[str]) -> None:
+    """The Country filter, set while the page is drawn (an old link's ?profile=): through the
+    link, which the sidebar reads again on the rerun this starts."""
+    st.query_params["country"] = list(codes)
+    del st.session_state["url_problems"]
+    st.rerun()
