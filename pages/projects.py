@@ -1,22 +1,39 @@
 """Projects: a Gantt chart of project phases (planned beside actual) with meetings as markers."""
 
+import pandas as pd
 import streamlit as st
 
 from cooptrack.i18n import N_, _, number
-from cooptrack.query.figures import gantt_figure
+from cooptrack.query.figures import chart_config, gantt_figure
 from cooptrack.ui import data
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, as_text, block, chart_safe, md, source_markdown
 from cooptrack.ui.widgets import caption, download_csv, empty_state, records_named, table
 
+DASH = "—"
 PHASE_COLUMNS = {
-    "label": N_("Phase"),
+    "name": N_("Phase"),
     "planned": N_("Planned"),
     "actual": N_("Actual"),
     "implementers": N_("Implementers"),
     "budget_label": N_("Budget"),
     "countries": N_("Beneficiaries"),
 }
+
+
+def with_dashes(phases: pd.DataFrame) -> pd.DataFrame:
+    """The table's empty cells as a dash, which the caption explains once, instead of "not
+    recorded" in every other cell; an actual period with no end keeps its words (it says
+    something: the phase started and may still run)."""
+    shown = phases.copy()
+    shown["planned"] = shown.planned.where(phases.planned_start.notna(), DASH)
+    shown["actual"] = shown.actual.where(phases.actual_start.notna(), DASH)
+    shown["budget_label"] = shown.budget_label.where(
+        phases.budget.notna() & phases.currency.notna(), DASH
+    )
+    shown["implementers"] = shown.implementers.where(phases.implementer_count > 0, DASH)
+    return shown
+
 
 filters = current_filters()
 version, today = data.version(), data.today()
@@ -32,7 +49,9 @@ total = data.phase_count(version, filters)
 st.caption(
     _(
         "Pale bars: the planned period; dark bars: what actually happened. A hatched bar has no "
-        "recorded end and runs to today. Red diamonds: meetings under the same filters."
+        "recorded end and runs to today. Red diamonds: meetings under the same filters, each "
+        "named, or with how many it stands for where they are too close to name apart (hover "
+        "to list them)."
     )
 )
 if total > len(phases):
@@ -49,13 +68,15 @@ st.plotly_chart(
         chart_safe(data.meetings(version, filters), *CHART_TEXT),
         today,
     ),
-    config={"displaylogo": False},
+    config=chart_config(toolbar=False),
     key="gantt_chart",
 )
-table(phases, PHASE_COLUMNS, key="phases_table")
+table(with_dashes(phases), PHASE_COLUMNS, key="phases_table")
+st.caption(_("A dash (—): not in the record; the sources read do not give it."))
 download_csv("phases", filters)
 for phase in phases.itertuples():
-    with st.expander(_("{phase}: about and sources").format(phase=md(phase.label))):
+    with st.expander(_("{phase}: about and sources").format(phase=md(phase.name))):
+        st.markdown(f"**{md(phase.title)}**")
         if summary := block(phase.summary):
             st.text(summary)
         else:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cooptrack.i18n import _, ngettext, number
-from cooptrack.query.figures import density_figure, timeline_figure
+from cooptrack.query.figures import chart_config, density_figure, timeline_figure
 from cooptrack.query.meetings import SHOWN_ROWS, TIMELINE_POINTS
 from cooptrack.ui import data
 from cooptrack.ui.detail import meeting_panel
@@ -44,7 +44,7 @@ if total > TIMELINE_POINTS:
     st.plotly_chart(
         density_figure(data.meeting_density(version, filters), today),
         key="density_chart",
-        config={"displaylogo": False},
+        config=chart_config(toolbar=False),
     )
     meetings = data.meetings(version, filters, SHOWN_ROWS)
 else:
@@ -52,8 +52,9 @@ else:
     st.caption(
         _(
             "Filled markers: exact day known. Open markers with a pale bar: only the month or "
-            "year is known, and the bar spans it. Click a marker, or pick a meeting below, to "
-            "read it."
+            "year is known, and the bar spans it. Meetings too close to be labelled apart share "
+            'a label ("5th–6th", "+2" for two more). Click a marker, or pick a meeting '
+            "below, to read it."
         )
     )
     event = st.plotly_chart(
@@ -61,7 +62,7 @@ else:
         on_select="rerun",
         selection_mode="points",
         key="timeline_chart",
-        config={"displaylogo": False},
+        config=chart_config(toolbar=False),
     )
     picked = [p["customdata"][0] for p in event.selection.points if p.get("customdata")]
 

@@ -30,7 +30,12 @@ def bundled(bundled_db: Path) -> Iterator[Store]:
 
 
 def marker_traces(figure: go.Figure) -> list[Any]:
-    return [t for t in figure.data if t.mode == "markers+text"]
+    """The traces of meetings (the lanes' markers, which carry each meeting's id)."""
+    return [t for t in figure.data if t.mode == "markers" and t.customdata is not None]
+
+
+def lane_names(figure: go.Figure) -> list[str]:
+    return [str(a.text) for a in figure.layout.annotations if a.xref == "paper" and a.xshift]
 
 
 def test_timeline_has_one_lane_and_one_legend_entry_per_kind(bundled: Store) -> None:
@@ -40,7 +45,13 @@ def test_timeline_has_one_lane_and_one_legend_entry_per_kind(bundled: Store) -> 
     kinds = set(meetings.kind)
     assert legend == [MEETING_KIND_LABELS[k] for k in MEETING_KINDS if k in kinds]
     assert sum(len(t.x) for t in marker_traces(figure)) == len(meetings)
-    assert figure.layout.yaxis.type == "category"
+    names = lane_names(figure)
+    assert len(names) == len(kinds)
+    assert all(
+        MEETING_KIND_LABELS[k] in n
+        for k, n in zip(sorted(kinds, key=MEETING_KINDS.index), names, strict=True)
+    )
+    assert figure.layout.hovermode == "closest"
 
 
 def test_imprecise_dates_are_open_markers_placed_mid_period(bundled: Store) -> None:
@@ -55,25 +66,33 @@ def test_a_single_lane_still_draws(bundled: Store) -> None:
     cops = meeting_queries.meetings_frame(bundled, Filters(conventions=("CBD",)))
     cops = cops[cops.kind == "cop"]
     figure = figures.timeline_figure(cops, TODAY)
-    assert figure.layout.yaxis.type == "category"
     assert len(cops) > 1
-    assert list(marker_traces(figure)[0].y) == ["COP / meeting of parties"] * len(cops)
+    assert all(abs(y) <= figures.DODGE_AT for y in marker_traces(figure)[0].y)
+    assert lane_names(figure) == ["COP / meeting of parties"]
+
+
+def test_meetings_on_nearby_days_are_stacked_apart() -> None:
+    days = [0.0, 1.0, 2.0, 400.0, 900.0, 901.0]
+    assert figures.dodge(days, span=1000.0, plot_px=330.0) == [0, 1, -1, 0, 0, 1]
 
 
 @pytest.mark.parametrize("width", [320.0, 640.0, 1200.0])
 def test_labels_never_overlap_on_the_same_side(width: float) -> None:
     days: list[float] = [0, 5, 10, 12, 40, 41, 42, 300, 301]
     texts = ["10th", "WGECC (Jul 2015)", "3rd", "CBD COP15, part one", "a", "b", "c", "d", "e"]
-    positions = figures.label_positions(days, texts, 400, width)
-    scale = width / 400
-    for side in ("top center", "bottom center"):
-        spans = [
-            (d * scale - 3.6 * len(t) - 4, d * scale + 3.6 * len(t) + 4)
-            for d, t, p in zip(days, texts, positions, strict=True)
-            if p == side
-        ]
-        assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
-    assert positions[0] == "top center"
+    labels = figures.place_labels(
+        days,
+        lambda m, limit: figures.group_label(
+            texts[m[0] : m[-1] + 1], [None] * len(m), [None] * len(m), limit
+        ),
+        (0.0, 400.0),
+        width,
+    )
+    for side in (figures.ABOVE, figures.BELOW):
+        boxes = [label.box for label in labels if label.side == side]
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(boxes))
+    assert sorted(i for label in labels for i in label.members) == list(range(len(days)))
+    assert labels[0].side == figures.ABOVE
 
 
 @pytest.mark.parametrize(
@@ -85,6 +104,7 @@ def test_labels_never_overlap_on_the_same_side(width: float) -> None:
         ("wgecc-meeting", "WGECC", 22, "22nd"),
         ("wgecc-meeting", "WGECC (Jul 2015)", None, "WGECC (Jul 2015)"),
         ("cop", "UNFCCC COP26", 26, "UNFCCC COP26"),
+        ("other", "1st CA Consultative Meeting", 1, "1st CA Consultative Meeting"),
     ],
 )
 def test_chart_labels(kind: str, title: str, ordinal: int | None, label: str) -> None:
@@ -99,15 +119,16 @@ def test_gantt_shows_planned_and_actual_bars_meetings_and_today(bundled: Store) 
     assert set(bars) == {"Planned", "Actual"}
     actual = phases[phases.actual_start.notna()]
     planned = phases[phases.planned_start.notna()]
-    assert list(bars["Actual"].y) == [figures.wrap(label) for label in actual.label]
-    assert list(bars["Planned"].y) == [figures.wrap(label) for label in planned.label]
+    assert list(bars["Actual"].y) == [figures.wrap(name) for name in actual.name]
+    assert list(bars["Planned"].y) == [figures.wrap(name) for name in planned.name]
     phase_3 = list(actual.id).index("wecoop-3")
     assert (
         bars["Actual"].x[phase_3]
         == (date(2023, 4, 14) - date(2019, 10, 1)).days * 86400000 + 86400000
     )
     diamonds = [t for t in figure.data if t.name == "Meetings"]
-    assert len(diamonds[0].x) == len(meetings)
+    assert sum(diamonds[0].customdata) == len(meetings)  # every meeting in one group
+    assert all(text for text in diamonds[0].text)  # and every group named or counted
     assert figure.layout.shapes[0].x0 == TODAY
 
 

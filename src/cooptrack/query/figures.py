@@ -9,7 +9,10 @@ carries to the browser.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -20,7 +23,7 @@ from plotly.subplots import make_subplots
 
 from cooptrack import i18n
 from cooptrack.db.schema import MEETING_KIND_LABELS, MEETING_KINDS
-from cooptrack.i18n import N_, _, ngettext, pgettext
+from cooptrack.i18n import ENGLISH_MARKER, N_, _, ngettext, pgettext
 from cooptrack.query.codes import commitment_status_name, kind_name, meeting_status_name
 from cooptrack.query.rows import rows
 
@@ -43,10 +46,7 @@ STATUS_COLOURS = {
     "dropped": "#de2d26",
 }
 WEBGL_ABOVE = 1000
-LABELS_UP_TO = 40
-# Labels are placed for a narrow plot (a phone or a half-width window), so they stay apart
-# at any width; what has no room keeps its hover text and the detail below the chart.
-NARROW_PLOT_PX = 320.0
+LABELS_UP_TO = 600  # beyond, the page draws meetings per quarter instead
 _FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 13}
 
 
@@ -94,11 +94,14 @@ PLOTLY_TEXTS = (
 )
 
 
-def chart_config() -> dict[str, Any]:
+def chart_config(toolbar: bool = True) -> dict[str, Any]:
     """The `config` of a chart: in Russian, Plotly's locale (month and day names on date axes,
     number separators, its buttons' tooltips), given with the chart, as Plotly allows, so no
-    locale file has to be loaded in the browser."""
+    locale file has to be loaded in the browser. Without `toolbar`, Plotly's buttons are not
+    drawn (on a phone they cover the chart's top; dragging still zooms, a double click resets)."""
     config: dict[str, Any] = {"displaylogo": False}
+    if not toolbar:
+        config["displayModeBar"] = False
     language = i18n.current()
     if language == i18n.DEFAULT:
         return config
@@ -130,7 +133,15 @@ def chart_config() -> dict[str, Any]:
     return config
 
 
-def _today_line(figure: go.Figure, today: date) -> None:
+def _today_line(
+    figure: go.Figure, today: date, span: tuple[pd.Timestamp, pd.Timestamp] | None = None
+) -> None:
+    """A dotted line at today, named at its top; left out when today is off the axis, and
+    named to its left near the right end so the word is not cut."""
+    now = pd.Timestamp(today)
+    if span is not None and not span[0] <= now <= span[1]:
+        return
+    near_end = span is not None and (span[1] - now) < (span[1] - span[0]) * 0.1
     figure.add_shape(
         type="line",
         x0=today,
@@ -147,13 +158,189 @@ def _today_line(figure: go.Figure, today: date) -> None:
         text=_("today"),
         showarrow=False,
         yanchor="bottom",
-        font={"size": 11, "color": "#444444"},
+        xanchor="right" if near_end else "center",
+        font={"size": 12, "color": "#222222"},
     )
 
 
+# ---- Labels that never collide -------------------------------------------------------------
+# A label's box is estimated from its length and font size against the axis span at a given
+# plot width; the same estimate places the labels and checks them in the tests. Labels are
+# placed for a phone's plot (the narrowest the page is read at), so they stay apart at any
+# wider size too.
+PHONE_PLOT_PX = 330.0  # the plot area of a chart on a 390 px phone
+DESK_PLOT_PX = 900.0  # the plot area at 1400 px with the sidebar open
+LABEL_FONT_PX = 12
+CHAR_EM = 0.62  # a DejaVu Sans character is at most ~0.62 of the font size wide (Cyrillic too)
+LABEL_PAD_PX = 8.0  # the gap kept between two labels
+LONGEST_LABEL = 20  # characters; a longer name is cut with "…" (its hover text is whole)
+ABOVE, BELOW = 1, -1
+
+
+def label_width_px(text: str, font_px: float = LABEL_FONT_PX) -> float:
+    """The width a one-line label takes, padding included, estimated from its characters."""
+    return len(text) * font_px * CHAR_EM + LABEL_PAD_PX
+
+
+def label_box(
+    x: float, text: str, anchor: str, span: float, plot_px: float, *, font_px: float = LABEL_FONT_PX
+) -> tuple[float, float]:
+    """The label's left and right ends in axis units; `anchor` says where the text sits
+    relative to `x`: centred on it, to its left (ending at x) or to its right (starting there)."""
+    width = label_width_px(text, font_px) * span / plot_px
+    if anchor == "left":
+        return x - width, x
+    if anchor == "right":
+        return x, x + width
+    return x - width / 2, x + width / 2
+
+
+def boxes_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@dataclass
+class Label:
+    """One label on a lane: the items it names, its text and where it is drawn."""
+
+    members: list[int]
+    text: str = ""
+    x: float = 0.0
+    anchor: str = "center"
+    side: int = ABOVE
+    box: tuple[float, float] = (0.0, 0.0)
+
+
+COMPACT_LABEL = 10  # characters, when the longer label has no room on either side
+Namer = Callable[[list[int], int], str]  # (members, most characters) -> the label's text
+
+
+def short(text: str, limit: int = LONGEST_LABEL) -> str:
+    """The text cut to `limit` characters with "…" (the hover text keeps it whole)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def place_labels(
+    xs: list[float],
+    name: Namer,
+    axis: tuple[float, float],
+    plot_px: float = PHONE_PLOT_PX,
+) -> list[Label]:
+    """Label items on one lane (xs sorted, in axis units) above or below it so that no two
+    labels on a side overlap: a label with no free side is shortened, and if it still has none
+    its item joins the label before it, which `name(members, limit)` then words as a group
+    ("5th–6th", "UNFCCC COP26 +2", "4 meetings"); an item far from the one before has the
+    labels before it shortened first, so no group spans a gap. Labels near an end of the
+    axis are drawn inward of their item so nothing is cut."""
+    placer = _Placer(xs, name, axis, plot_px)
+    for index in range(len(xs)):
+        placer.add(index)
+    return placer.placed
+
+
+_NOTHING = {ABOVE: -math.inf, BELOW: -math.inf}
+
+
+@dataclass
+class _Placer:
+    """Labels placed so far on a lane, and how far right each side reaches after each one."""
+
+    xs: list[float]
+    name: Namer
+    axis: tuple[float, float]
+    plot_px: float
+    placed: list[Label] = field(default_factory=list)
+    reach: list[dict[int, float]] = field(default_factory=list)
+
+    def add(self, index: int) -> None:
+        label = Label([index])
+        while True:
+            side = self._try_sides(label)
+            if side is None and self._far(label):
+                self._shorten_last()
+                side = self._try_sides(label)
+            if side is not None or not self.placed:
+                label.side = ABOVE if side is None else side
+                self._push(label)
+                return
+            self.reach.pop()
+            label = Label(self.placed.pop().members + label.members)
+
+    def _ends(self) -> dict[int, float]:
+        return self.reach[-1] if self.reach else _NOTHING
+
+    def _push(self, label: Label) -> None:
+        ends = self._ends()
+        self.placed.append(label)
+        self.reach.append({**ends, label.side: max(ends[label.side], label.box[1])})
+
+    def _fit(self, label: Label, limit: int) -> None:
+        _fit(label, self.xs, self.name(label.members, limit), self.axis, self.plot_px)
+
+    def _try_sides(self, label: Label) -> int | None:
+        """The free side for the label's text, or its shorter text; None if neither fits."""
+        before = self.placed[-1].side if self.placed else BELOW
+        for limit in (LONGEST_LABEL, COMPACT_LABEL):
+            self._fit(label, limit)
+            if (side := _free_side(label, self._ends(), before)) is not None:
+                return side
+        return None
+
+    def _far(self, label: Label) -> bool:
+        """Whether the item is farther from the last placed ones than a short label is wide:
+        grouping them would put one label far from its markers."""
+        if not self.placed:
+            return False
+        gap = self.xs[label.members[0]] - self.xs[self.placed[-1].members[-1]]
+        span = self.axis[1] - self.axis[0]
+        return gap > label_width_px("x" * COMPACT_LABEL) * span / self.plot_px
+
+    def _shorten_last(self) -> None:
+        """Redraw the last two labels (one a side, usually) with their shorter texts, each
+        kept as it was if the shorter one would not fit where it is."""
+        kept = [self.placed.pop() for _ in range(min(2, len(self.placed)))][::-1]
+        del self.reach[len(self.reach) - len(kept) :]
+        for label in kept:
+            before = (label.text, label.x, label.anchor, label.box)
+            self._fit(label, COMPACT_LABEL)
+            if label.box[0] < self._ends()[label.side]:
+                label.text, label.x, label.anchor, label.box = before
+            self._push(label)
+
+
+def _fit(
+    label: Label, xs: list[float], text: str, axis: tuple[float, float], plot_px: float
+) -> None:
+    """The label's text, position and box; moved inward of its items at the axis ends."""
+    span = axis[1] - axis[0]
+    label.text = text
+    label.x = (xs[label.members[0]] + xs[label.members[-1]]) / 2
+    label.anchor = "center"
+    box = label_box(label.x, label.text, "center", span, plot_px)
+    if box[0] < axis[0]:
+        label.anchor, label.x = "right", max(axis[0], xs[label.members[0]])
+    elif box[1] > axis[1]:
+        label.anchor, label.x = "left", min(axis[1], xs[label.members[-1]])
+    label.box = label_box(label.x, label.text, label.anchor, span, plot_px)
+
+
+def _free_side(label: Label, ends: dict[int, float], before: int) -> int | None:
+    """A side where the label starts past every label already there; the other side than the
+    label before first (alternating reads best)."""
+    for side in (-before, before):
+        if label.box[0] >= ends[side]:
+            return side
+    return None
+
+
+# Kinds that are one numbered series each: their lane names the series, so a number says it.
+SERIES_KINDS = ("high-level-conference", "wgecc-meeting", "coordination-committee", "ministerial")
+
+
 def chart_label(kind: str, short_title: str, ordinal: Any) -> str:
-    """The lane already names the kind, so a numbered meeting is labelled by its number."""
-    if kind == "cop" or ordinal is None or pd.isna(ordinal):
+    """The lane already names the kind, so a numbered meeting of a one-series lane is labelled
+    by its number; any other by its short title."""
+    if kind not in SERIES_KINDS or ordinal is None or pd.isna(ordinal):
         return short_title
     number = int(ordinal)
     if 10 <= number % 100 <= 20:
@@ -169,51 +356,140 @@ def chart_label(kind: str, short_title: str, ordinal: Any) -> str:
     return label.format(number=number)
 
 
-def label_positions(
-    days: list[float], texts: list[str], span_days: float, width_px: float = NARROW_PLOT_PX
-) -> list[str | None]:
-    """Put each label above or below its marker so that none overlaps the previous one on
-    the same side; a label with no free side is left to the hover text (None)."""
-    px_per_day = width_px / max(span_days, 1.0)
-    right_edge = {"top center": float("-inf"), "bottom center": float("-inf")}
-    positions: list[str | None] = []
-    for day, text in zip(days, texts, strict=True):
-        centre, half = day * px_per_day, 3.6 * len(text) + 4
-        side = next((s for s in right_edge if centre - half > right_edge[s]), None)
-        if side is not None:
-            right_edge[side] = centre + half
-        positions.append(side)
-    return positions
+def group_label(
+    texts: list[str], ordinals: list[Any], series: list[Any], limit: int = LONGEST_LABEL
+) -> str:
+    """One label for meetings too close to be labelled apart: a run of one series by its
+    numbers ("5th–6th", "UNFCCC COP26–27"), else the first one's label and how many more."""
+    if len(texts) == 1:
+        return short(texts[0], limit)
+    numbers = [None if o is None or pd.isna(o) else int(o) for o in ordinals]
+    first, last = numbers[0], numbers[-1]
+    one_series = len({str(s) for s in series}) == 1 and not pd.isna(series[0])
+    if one_series and first is not None and last is not None and first < last:
+        if texts[0].endswith(str(first)) and texts[-1].endswith(str(last)):
+            return short(_("{first}–{last}").format(first=texts[0], last=last), limit)
+        return short(_("{first}–{last}").format(first=texts[0], last=texts[-1]), limit)
+    lead = short(texts[0], limit)
+    return _("{label} +{more}").format(label=lead, more=i18n.number(len(texts) - 1))
+
+
+def unmarked(text: Any) -> str:
+    """A short title as a chart label: without the marker of a text shown in English (codes
+    and names such as "UNFCCC COP26" read the same; the hover title keeps the marker)."""
+    return str(text).removesuffix(ENGLISH_MARKER)
+
+
+def _days(values: Any, origin: pd.Timestamp) -> list[float]:
+    """Dates as days since `origin` (the axis the labels are placed on)."""
+    return [(pd.Timestamp(v) - origin) / pd.Timedelta(days=1) for v in values]
+
+
+def dodge(days: list[float], span: float, plot_px: float = PHONE_PLOT_PX) -> list[int]:
+    """Markers of a lane closer than a marker's width at `plot_px` are stacked: 0, +1, −1 in
+    turn, so meetings on the same or nearby days stay apart; a lone marker stays on the lane."""
+    gap = (MARKER_PX + 2) * span / plot_px
+    levels: list[int] = []
+    for index, day in enumerate(days):
+        crowded = index > 0 and day - days[index - 1] < gap
+        step = (levels[-1] + 1) % 3 if crowded else 0
+        levels.append(step)
+    return [(0, 1, -1)[level] for level in levels]
 
 
 def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
-    """Meetings on a time axis, one lane per kind. Dates known only to the month or year are
-    drawn as open markers with a bar over the whole period, so no made-up day is shown."""
+    """Meetings on a time axis, one named lane per kind. Dates known only to the month or year
+    are open markers with a bar over the whole period, so no made-up day is shown. Every
+    meeting is labelled, or grouped with its neighbours when their labels would collide on a
+    phone; meetings on nearby days are stacked instead of drawn on top of each other."""
     figure = go.Figure()
     lanes = [k for k in MEETING_KINDS if k in set(meetings.kind)]
-    first, last = _range(meetings.alive_from.min(), meetings.alive_to.max(), today)
-    for kind in lanes:
-        group = meetings[meetings.kind == kind].reset_index(drop=True)
-        lane, colour = kind_name(kind), KIND_COLOURS[kind]
+    first, last = fitted_range(meetings.alive_from.min(), meetings.alive_to.max(), today)
+    axis = (0.0, (last - first) / pd.Timedelta(days=1))
+    labelled = len(meetings) <= LABELS_UP_TO
+    for lane_index, kind in enumerate(lanes):
+        group = meetings[meetings.kind == kind].copy()
+        group["x"] = [
+            _marker_date(*r)
+            for r in group[["alive_from", "alive_to", "start_precision"]].itertuples(index=False)
+        ]
+        group = group.sort_values(["x", "id"]).reset_index(drop=True)
+        y, colour = -float(lane_index), KIND_COLOURS[kind]
         imprecise = group[group.start_precision != "day"]
         if not imprecise.empty:
-            figure.add_trace(_period_bars(imprecise, lane, colour))
-        figure.add_trace(_legend_entry(lane, kind, colour))
-        figure.add_trace(_lane_markers(group, lane, colour, (first, last), len(meetings)))
-    _today_line(figure, today)
-    order = [kind_name(k) for k in reversed(lanes)]
-    # Each lane is named just above its left end: tick labels would halve a narrow plot.
-    for kind in lanes:
-        figure.add_annotation(
-            x=0, xref="paper", y=kind_name(kind), yref="y", yshift=17, xanchor="left",
-            text=kind_name(kind), showarrow=False,
-            font={"size": 12, "color": KIND_COLOURS[kind]},
-        )  # fmt: skip
+            figure.add_trace(_period_bars(imprecise, y, colour))
+        figure.add_trace(_legend_entry(kind_name(kind), kind, colour))
+        days = _days(group.x, first)
+        levels = dodge(days, axis[1])
+        figure.add_trace(_lane_markers(group, y, levels, colour, len(meetings)))
+        if labelled:
+            figure.add_trace(_lane_labels(group, days, y, first, axis))
+        _lane_name(figure, kind, y)
+    _today_line(figure, today, (first, last))
     figure.update_yaxes(
-        type="category", categoryorder="array", categoryarray=order, showticklabels=False
-    )
+        range=[-(len(lanes) - 1) - LANE_BELOW, LANE_ABOVE],
+        showticklabels=False, showgrid=False, zeroline=False, fixedrange=True,
+    )  # fmt: skip
     figure.update_xaxes(range=[first, last])
-    return _layout(figure, height=140 + 90 * max(len(lanes), 1), clickmode="event+select")
+    plot_px = LANE_PX * (max(len(lanes), 1) - 1 + LANE_BELOW + LANE_ABOVE)
+    _layout(figure, height=round(plot_px) + 30 + LEGEND_BELOW_PX, clickmode="event+select")
+    figure.update_layout(
+        hovermode="closest",
+        margin={"t": 30, "b": LEGEND_BELOW_PX},
+        legend={"orientation": "h", "yanchor": "top", "y": -34 / plot_px, "x": 0},
+    )
+    return figure
+
+
+# The lanes' geometry, in lane heights: each lane has its name, a row of labels above the
+# markers and one below.
+LANE_PX = 84.0
+LANE_NAME_AT, LABEL_AT, DODGE_AT = 0.5, 0.27, 0.1
+LANE_ABOVE, LANE_BELOW = 0.64, 0.42
+MARKER_PX = 11
+LEGEND_BELOW_PX = 120  # the x axis and a legend of up to four rows on a phone
+
+
+def _lane_name(figure: go.Figure, kind: str, y: float) -> None:
+    """The lane's name above its left end, in dark bold text after a dot of its colour (tick
+    labels would take a third of a phone's width)."""
+    where = {"x": 0, "xref": "paper", "xanchor": "left", "y": y + LANE_NAME_AT, "yref": "y"}
+    figure.add_annotation(
+        **where, text="●", showarrow=False, font={"size": 14, "color": KIND_COLOURS[kind]}
+    )
+    figure.add_annotation(
+        **where, xshift=16, text=kind_name(kind), showarrow=False,
+        font={"size": 13, "color": "#222222", "weight": "bold"},
+    )  # fmt: skip
+
+
+def _lane_labels(
+    group: pd.DataFrame, days: list[float], y: float, first: pd.Timestamp, axis: tuple[float, float]
+) -> go.Scatter:
+    """The lane's labels as text of their own, above and below the lane by turns."""
+    texts = [chart_label(r.kind, unmarked(r.short_title), r.ordinal) for r in rows(group)]
+    ordinals, series = group.ordinal.tolist(), group.series.tolist()
+
+    def name(members: list[int], limit: int) -> str:
+        run = slice(members[0], members[-1] + 1)
+        return group_label(texts[run], ordinals[run], series[run], limit)
+
+    labels = place_labels(days, name, axis)
+    return go.Scatter(
+        x=[first + pd.Timedelta(days=label.x) for label in labels],
+        y=[y + label.side * LABEL_AT for label in labels],
+        mode="text",
+        text=[label.text for label in labels],
+        textposition=[f"middle {_TEXT_SIDE[label.anchor]}" for label in labels],
+        textfont={"size": LABEL_FONT_PX, "color": "#222222"},
+        hoverinfo="skip",
+        showlegend=False,
+        cliponaxis=False,
+    )
+
+
+# Plotly's textposition names where the text goes relative to its point.
+_TEXT_SIDE = {"center": "center", "left": "left", "right": "right"}
 
 
 def density_figure(density: pd.DataFrame, today: date) -> go.Figure:
@@ -254,45 +530,31 @@ def _quarter_count(quarter: Any, count: int, kind: str) -> str:
 
 
 def _lane_markers(
-    group: pd.DataFrame,
-    lane: str,
-    colour: str,
-    span: tuple[pd.Timestamp, pd.Timestamp],
-    total: int,
+    group: pd.DataFrame, y: float, levels: list[int], colour: str, total: int
 ) -> go.Scatter:
-    first, last = span
-    texts = [chart_label(r.kind, r.short_title, r.ordinal) for r in rows(group)]
-    xs = [_marker_date(r.alive_from, r.alive_to, r.start_precision) for r in rows(group)]
-    days = [float((x - first).days) for x in xs]
-    positions: list[str | None] = (
-        label_positions(days, texts, float((last - first).days))
-        if total <= LABELS_UP_TO
-        else [None] * len(group)
-    )
+    """The lane's meetings; the hover text is short and names the meeting whole."""
     scatter = go.Scattergl if total > WEBGL_ABOVE else go.Scatter
     return scatter(
-        x=xs,
-        y=[lane] * len(group),
-        mode="markers+text",
-        name=lane,
+        x=group.x,
+        y=[y + level * DODGE_AT for level in levels],
+        mode="markers",
+        name=kind_name(group.kind.iloc[0]),
         legendgroup=group.kind.iloc[0],
         showlegend=False,
         marker={
-            "size": 13,
+            "size": MARKER_PX,
             "color": colour,
             "line": {"width": 2, "color": colour},
             "symbol": ["circle" if p == "day" else "circle-open" for p in group.start_precision],
         },
-        text=[t if p else "" for t, p in zip(texts, positions, strict=True)],
-        textposition=[p or "top center" for p in positions],
-        textfont={"size": 11},
+        cliponaxis=False,
         customdata=[
             [r.id, r.title, r.when, r.where, _("status: {status}").format(status=status)]
             for r, status in zip(
                 rows(group), map(meeting_status_name, group.status.tolist()), strict=True
             )
         ],
-        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
+        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} · %{customdata[3]}"
         "<br>%{customdata[4]}<extra></extra>",
     )
 
@@ -315,13 +577,13 @@ def _legend_entry(lane: str, kind: str, colour: str) -> go.Scatter:
     )
 
 
-def _period_bars(group: pd.DataFrame, lane: str, colour: str) -> go.Scatter:
+def _period_bars(group: pd.DataFrame, y: float, colour: str) -> go.Scatter:
     xs: list[Any] = []
     for row in rows(group):
         xs += [row.alive_from, row.alive_to, None]
     return go.Scatter(
         x=xs,
-        y=[lane if x is not None else None for x in xs],
+        y=[y if x is not None else None for x in xs],
         mode="lines",
         line={"color": colour, "width": 6},
         opacity=0.3,
@@ -330,19 +592,28 @@ def _period_bars(group: pd.DataFrame, lane: str, colour: str) -> go.Scatter:
     )
 
 
-def _range(first: Any, last: Any, today: date) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The x range: the data and today, with a margin so edge labels are not cut."""
+# How far past the data an axis may run to keep today's line in view.
+TODAY_NEAR = pd.Timedelta(days=366)
+
+
+def fitted_range(first: Any, last: Any, today: date) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The x range: the data, and today when it is within a year of it, with a narrow margin
+    (markers and labels at the ends are drawn inward, so none is cut)."""
     now = pd.Timestamp(today)
     start = now if first is None or pd.isna(first) else pd.Timestamp(first)
-    end = now if last is None or pd.isna(last) else max(pd.Timestamp(last), now)
-    margin = max(timedelta(days=240), (end - start) * 0.06)
+    end = now if last is None or pd.isna(last) else pd.Timestamp(last)
+    if end < now <= end + TODAY_NEAR:
+        end = now
+    if start > now >= start - TODAY_NEAR:
+        start = now
+    margin = min(max(pd.Timedelta(days=20), (end - start) * 0.025), pd.Timedelta(days=120))
     return start - margin, end + margin
 
 
 _DAY_MS = 24 * 60 * 60 * 1000
 
 
-def wrap(label: str, width: int = 30) -> str:
+def wrap(label: str, width: int = 24) -> str:
     """Break a long axis label over lines, so it does not squeeze the plot."""
     lines: list[str] = []
     for word in label.split():
@@ -354,71 +625,125 @@ def wrap(label: str, width: int = 30) -> str:
 
 
 def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> go.Figure:
-    """Planned and actual periods of each phase as paired bars, meetings as diamonds on their
-    own row, and a line at today. A phase whose end is not recorded runs to today, hatched."""
+    """Planned and actual periods of each phase as paired bars, meetings grouped on their own
+    row (each group labelled by its meeting or its count), and a line at today. A phase whose
+    end is not recorded runs to today, hatched."""
     figure = go.Figure()
-    labels = [wrap(label) for label in phases.label]
-    meetings_row = _("Meetings")
-    for kind, start_col, end_col, colour, pattern in (
-        ("planned", "planned_start", "planned_until", "#c6dbef", ""),
-        ("actual", "actual_start", "actual_until", "#08519c", ""),
+    labels = [wrap(name) for name in phases.name]
+    for kind, columns, colour in (
+        ("planned", ("planned_start", "planned_until"), "#c6dbef"),
+        ("actual", ("actual_start", "actual_until"), "#08519c"),
     ):
-        name, line = _period_words(kind)
-        starts, lengths, ys, hover, patterns = [], [], [], [], []
-        for row in rows(phases):
-            start = getattr(row, start_col)
-            if start is None or pd.isna(start):
-                continue
-            end = getattr(row, end_col)
-            open_ended = end is None or pd.isna(end)
-            finish = pd.Timestamp(today) if open_ended else pd.Timestamp(end)
-            starts.append(pd.Timestamp(start))
-            lengths.append(max((finish - pd.Timestamp(start)).days + 1, 1) * _DAY_MS)
-            ys.append(wrap(row.label))
-            period = getattr(row, kind)
-            hover.append(f"<b>{row.label}</b><br>" + line.format(period=period))
-            patterns.append("/" if open_ended else pattern)
-        figure.add_trace(
-            go.Bar(
-                base=starts,
-                x=lengths,
-                y=ys,
-                orientation="h",
-                name=name,
-                offsetgroup=kind,
-                marker={
-                    "color": colour,
-                    "line": {"color": "#08519c", "width": 1},
-                    "pattern": {"shape": patterns},
-                },
-                hovertext=hover,
-                hoverinfo="text",
-            )
-        )
+        figure.add_trace(_phase_bars(phases, kind, columns, colour, today))
     _milestones(figure, phases)
+    first, last = _gantt_range(phases, meetings, today)
     if not meetings.empty:
-        figure.add_trace(
-            go.Scatter(
-                x=meetings.alive_from,
-                y=[meetings_row] * len(meetings),
-                mode="markers",
-                name=meetings_row,
-                marker={"symbol": "diamond", "size": 11, "color": "#d62728"},
-                customdata=meetings[["title", "when", "where"]].to_numpy(),
-                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}"
-                "<extra></extra>",
-            )
-        )
-        labels.append(meetings_row)
-    _today_line(figure, today)
+        figure.add_trace(_meeting_groups(meetings, first, last))
+        labels.append(_("Meetings"))
+    _today_line(figure, today, (first, last))
     figure.update_yaxes(
-        type="category", categoryorder="array", categoryarray=list(reversed(labels))
+        type="category", categoryorder="array", categoryarray=list(reversed(labels)),
+        tickfont={"color": "#222222"},
+    )  # fmt: skip
+    figure.update_xaxes(range=[first, last])
+    _layout(figure, height=150 + 56 * len(labels), barmode="group", bargap=0.35)
+    figure.update_layout(hovermode="closest")
+    return figure
+
+
+def _phase_bars(
+    phases: pd.DataFrame, kind: str, columns: tuple[str, str], colour: str, today: date
+) -> go.Bar:
+    """One bar per phase with a start: `kind` "planned" or "actual"; no end runs to today."""
+    start_col, end_col = columns
+    name, line = _period_words(kind)
+    starts, lengths, ys, hover, patterns = [], [], [], [], []
+    for row in rows(phases):
+        start = getattr(row, start_col)
+        if start is None or pd.isna(start):
+            continue
+        end = getattr(row, end_col)
+        open_ended = end is None or pd.isna(end)
+        finish = pd.Timestamp(today) if open_ended else pd.Timestamp(end)
+        starts.append(pd.Timestamp(start))
+        lengths.append(max((finish - pd.Timestamp(start)).days + 1, 1) * _DAY_MS)
+        ys.append(wrap(row.name))
+        hover.append(
+            f"<b>{row.name}</b><br>{row.title}<br>" + line.format(period=getattr(row, kind))
+        )
+        patterns.append("/" if open_ended else "")
+    return go.Bar(
+        base=starts, x=lengths, y=ys, orientation="h", name=name, offsetgroup=kind,
+        marker={"color": colour, "line": {"color": "#08519c", "width": 1},
+                "pattern": {"shape": patterns}},
+        hovertext=hover, hoverinfo="text",
+    )  # fmt: skip
+
+
+def _gantt_range(
+    phases: pd.DataFrame, meetings: pd.DataFrame, today: date
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """From the first start to the last end; an open-ended phase runs to today."""
+    starts = [phases.alive_from.min()] + ([] if meetings.empty else [meetings.alive_from.min()])
+    ends = [
+        v for v in phases[["planned_until", "actual_until"]].to_numpy().ravel() if not pd.isna(v)
+    ]
+    if not meetings.empty:
+        ends.append(meetings.alive_from.max())
+    open_ended = phases.actual_start.notna() & phases.actual_until.isna()
+    if open_ended.any() or not ends:
+        ends.append(pd.Timestamp(today))
+    return fitted_range(min(starts), max(pd.Timestamp(v) for v in ends), today)
+
+
+def _meeting_groups(meetings: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> go.Scatter:
+    """The meetings as diamonds on one row, grouped where their labels would collide on a
+    phone: each diamond names its meeting, or says how many it stands for and lists them on
+    hover."""
+    ordered = meetings.sort_values(["alive_from", "id"]).reset_index(drop=True)
+    days = _days(ordered.alive_from, first)
+    texts = [unmarked(t) for t in ordered.short_title]  # one row for all kinds: no numbers
+
+    def name(members: list[int], limit: int) -> str:
+        if len(members) == 1:
+            return short(texts[members[0]], limit)
+        count = members[-1] - members[0] + 1
+        return ngettext("{n} meeting", "{n} meetings", count).format(n=i18n.number(count))
+
+    labels = place_labels(days, name, (0.0, (last - first) / pd.Timedelta(days=1)))
+    hover = []
+    whens = [str(w) for w in ordered["when"]]
+    for label in labels:
+        shown = [f"{texts[i]} · {whens[i]}" for i in range(label.members[0], label.members[-1] + 1)]
+        more = len(shown) - HOVER_LINES
+        if more > 0:
+            shown = [*shown[:HOVER_LINES], _("and {n} more").format(n=i18n.number(more))]
+        hover.append("<br>".join(shown))
+    counts = [label.members[-1] - label.members[0] + 1 for label in labels]
+    return go.Scatter(
+        x=[first + pd.Timedelta(days=label.x) for label in labels],
+        y=[_("Meetings")] * len(labels),
+        mode="markers+text",
+        name=_("Meetings"),
+        marker={
+            "symbol": "diamond",
+            "size": [11 if c == 1 else 15 for c in counts],
+            "color": "#d62728",
+        },
+        text=[label.text for label in labels],
+        textposition=[
+            f"{'top' if label.side == ABOVE else 'bottom'} {_TEXT_SIDE[label.anchor]}"
+            for label in labels
+        ],
+        textfont={"size": LABEL_FONT_PX, "color": "#222222"},
+        customdata=counts,
+        hovertext=hover,
+        hoverinfo="text",
+        cliponaxis=False,
     )
-    earliest = [phases.alive_from.min()] + ([] if meetings.empty else [meetings.alive_from.min()])
-    ends = phases[["planned_until", "actual_until"]].to_numpy().ravel()
-    last = max((pd.Timestamp(v) for v in ends if not pd.isna(v)), default=None)
-    figure.update_xaxes(range=list(_range(min(earliest), last, today)))
-    return _layout(figure, height=160 + 60 * len(labels), barmode="group", bargap=0.35)
+
+
+HOVER_LINES = 12
 
 
 def _period_words(kind: str) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -27,9 +28,11 @@ def phases_frame(store: Store, filters: Filters, limit: int = GANTT_PHASES) -> p
     condition, params = where(filters)
     frame = store.frame(
         f"""SELECT * FROM (SELECT id, project,
-                shown_text(project_name, project_name_ru, $lang) AS project_name, phase,
+                shown_text(project_name, project_name_ru, $lang) AS project_name,
+                project_name AS project_en, project_name_ru AS project_ru, phase,
                 shown_text(title, title_ru, $lang) AS title, title AS title_en, title_ru,
                 coalesce(labels(implementers, organisation_names), $not_recorded) AS implementers,
+                coalesce(len(implementers), 0) AS implementer_count,
                 budget, currency,
                 planned_start, planned_start_precision,
                 planned_end, planned_end_precision,
@@ -55,7 +58,33 @@ def phases_frame(store: Store, filters: Filters, limit: int = GANTT_PHASES) -> p
     ]
     frame["budget_label"] = [_budget(r.budget, r.currency) for r in rows(frame)]
     frame["label"] = [_label(r.title_en, r.title_ru, r.phase) for r in rows(frame)]
+    frame["name"] = [phase_name(r.project_en, r.project_ru, r.phase, r.label) for r in rows(frame)]
     return frame
+
+
+ACRONYM = re.compile(r"\(([A-Z][A-Z0-9-]{2,})\)")
+
+
+def project_short_name(english: Any, russian: Any) -> str:
+    """What a project is called for short: the acronym its name gives in brackets (WECOOP,
+    SECCA: the same in both languages), else its name up to a colon, in the interface's
+    language where recorded (the marker of a text shown in English after it)."""
+    title, in_english = pick(english, russian)
+    for name in (title, english if isinstance(english, str) else ""):
+        if found := ACRONYM.search(name):
+            return found.group(1)
+    title = title.split(":")[0].strip()
+    return f"{title}{ENGLISH_MARKER}" if in_english else title
+
+
+def phase_name(project_en: Any, project_ru: Any, phase: Any, title: str) -> str:
+    """One rule for every phase: "<project> · phase N" (the phase's title when it has no
+    number), so titles that already count their phase are never counted twice."""
+    if phase is None or pd.isna(phase) or not isinstance(project_en, str):
+        return title
+    return _("{project} · phase {number}").format(
+        project=project_short_name(project_en, project_ru), number=number(int(phase))
+    )
 
 
 def _budget(budget: Any, currency: Any) -> str:
