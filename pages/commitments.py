@@ -102,7 +102,7 @@ def open_past_their_date(overdue: pd.DataFrame, overdue_total: int) -> None:
     st.caption(
         _(
             "Open commitments whose due date, or the meeting they looked ahead to, has passed. "
-            "The record says no more than that: **no outcome recorded** means nothing was "
+            "The record says no more than that: **no outcome recorded since** means nothing was "
             "noted after the date, not that the promise was broken."
         )
     )

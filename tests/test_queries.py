@@ -81,6 +81,11 @@ def test_commitments_know_when_they_are_due_and_overdue(small: Store) -> None:
     assert frame.loc["c-2", "due"] == "before 1 Jan 2031 (Gamma COP)"
     assert list(frame.overdue) == [False, True]
     assert frame.loc["c-1", "latest_followup"] == "Mar 2019: Session held."
+    assert frame.loc["c-2", "latest_followup"] == "none recorded"  # not a blank cell
+    assert frame.loc["c-1", "where_it_stands"] == "fulfilled"  # closed: never past its date
+    assert frame.loc["c-2", "where_it_stands"] == (
+        "open (agreed), due before 1 Jan 2031 (Gamma COP): no outcome recorded since"
+    )
     overdue = commitment_queries.commitments_frame(
         small, Filters(), date(2032, 1, 1), overdue_only=True
     )
@@ -96,6 +101,7 @@ def test_status_counts_keep_to_the_filtered_conventions(small: Store) -> None:
         ("CBD", "fulfilled", 1),
         ("UNFCCC", "agreed", 1),
     ]
+    assert not everything.unnamed.any()  # both name a convention
     only_cbd = commitment_queries.status_by(small, Filters(conventions=("CBD",)), "conventions")
     assert list(only_cbd.label) == ["CBD"]
     by_country = commitment_queries.status_by(small, Filters(), "countries")

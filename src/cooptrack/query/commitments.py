@@ -10,7 +10,7 @@ import pandas as pd
 from cooptrack.dates import human_text
 from cooptrack.db.schema import NONE_LABEL
 from cooptrack.db.store import Store
-from cooptrack.i18n import ENGLISH_MARKER, N_, _, current
+from cooptrack.i18n import ENGLISH_MARKER, N_, _, current, pgettext
 from cooptrack.query.detail import due_by_label
 from cooptrack.query.filters import Filters, where
 from cooptrack.query.meetings import SHOWN_ROWS, newest_sql, status_label, titles_sql
@@ -68,7 +68,7 @@ def commitments_frame(
     frame["latest_followup"] = [
         f"{_label(r.latest_on, r.latest_precision)}: {r.latest_note}"
         if isinstance(r.latest_note, str)
-        else _("none recorded")
+        else pgettext("follow-up", "none recorded")
         for r in rows(frame)
     ]
     frame["where_it_stands"] = [where_it_stands(r) for r in rows(frame)]
@@ -92,7 +92,7 @@ def where_it_stands(row: Any) -> str:
         return _("open ({status}) past its date, due {due}; latest note {when}").format(
             status=status, due=due, when=_label(row.latest_on, row.latest_precision)
         )
-    return _("open ({status}), due {due}: no outcome recorded").format(status=status, due=due)
+    return _("open ({status}), due {due}: no outcome recorded since").format(status=status, due=due)
 
 
 def clamped(text: Any, limit: int = TEXT_SHOWN) -> str:
