@@ -63,7 +63,7 @@ def show_map() -> None:
     st.caption(
         _(
             "The number on each country, and its shade: the meetings it hosted under the current "
-            "filters (the Country filter aside). Borders: Natural Earth, simplified."
+            "filters (the Country filter aside). Borders are simplified."
         )
     )
 

@@ -112,7 +112,7 @@ def map_figure(
     ]
     figure = go.Figure(
         go.Choropleth(
-            geojson=shapes,
+            geojson=_bare(shapes),
             featureidkey="id",
             locations=list(counts.code),
             z=hosted,
@@ -159,6 +159,15 @@ def map_figure(
         hoverlabel={"align": "left"},
     )
     return figure
+
+
+def _bare(shapes: dict[str, Any]) -> dict[str, Any]:
+    """The shapes as the browser gets them: ids and outlines only (the file's English names
+    and notes are not the page's to show, and weigh on every run)."""
+    features = [
+        {"type": "Feature", "id": f["id"], "geometry": f["geometry"]} for f in shapes["features"]
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _labels(
