@@ -119,8 +119,10 @@ def test_gantt_shows_planned_and_actual_bars_meetings_and_today(bundled: Store) 
     assert set(bars) == {"Planned", "Actual"}
     actual = phases[phases.actual_start.notna()]
     planned = phases[phases.planned_start.notna()]
-    assert list(bars["Actual"].y) == [figures.wrap(name) for name in actual.name]
-    assert list(bars["Planned"].y) == [figures.wrap(name) for name in planned.name]
+    assert list(bars["Actual"].y) == list(actual.name)
+    assert list(bars["Planned"].y) == list(planned.name)
+    names = [a.text for a in figure.layout.annotations if a.xref == "paper"]
+    assert names == [*phases.name, "Meetings"]  # every row named above its bars
     phase_3 = list(actual.id).index("wecoop-3")
     assert (
         bars["Actual"].x[phase_3]

@@ -168,8 +168,11 @@ def _today_line(
 # plot width; the same estimate places the labels and checks them in the tests. Labels are
 # placed for a phone's plot (the narrowest the page is read at), so they stay apart at any
 # wider size too.
-PHONE_PLOT_PX = 330.0  # the plot area of a chart on a 390 px phone
-DESK_PLOT_PX = 900.0  # the plot area at 1400 px with the sidebar open
+PHONE_CHART_PX = 350.0  # a chart's width on a 390 px phone (358 measured in Chromium)
+DESK_CHART_PX = 940.0  # at 1400 px with the sidebar open
+SIDE_MARGINS_PX = 30.0  # the layout's left and right margins
+PHONE_PLOT_PX = PHONE_CHART_PX - SIDE_MARGINS_PX  # the plot area, where labels are placed
+TICK_FONT_PX = 12
 LABEL_FONT_PX = 12
 CHAR_EM = 0.62  # a DejaVu Sans character is at most ~0.62 of the font size wide (Cyrillic too)
 LABEL_PAD_PX = 8.0  # the gap kept between two labels
@@ -613,10 +616,15 @@ def fitted_range(first: Any, last: Any, today: date) -> tuple[pd.Timestamp, pd.T
 _DAY_MS = 24 * 60 * 60 * 1000
 
 
-def wrap(label: str, width: int = 24) -> str:
-    """Break a long axis label over lines, so it does not squeeze the plot."""
+def wrap(label: str, width: int = 18) -> str:
+    """Break a long axis label over lines, so it does not squeeze the plot; a phase's
+    "· phase N" stays on one line."""
+    head, dot, tail = label.rpartition(" · ")
+    words = (
+        [*head.split(" "), f"·\u00a0{tail.replace(' ', chr(0xA0))}"] if dot else label.split(" ")
+    )
     lines: list[str] = []
-    for word in label.split():
+    for word in words:
         if lines and len(lines[-1]) + len(word) < width:
             lines[-1] += f" {word}"
         else:
@@ -625,11 +633,12 @@ def wrap(label: str, width: int = 24) -> str:
 
 
 def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> go.Figure:
-    """Planned and actual periods of each phase as paired bars, meetings grouped on their own
-    row (each group labelled by its meeting or its count), and a line at today. A phase whose
-    end is not recorded runs to today, hatched."""
+    """Planned and actual periods of each phase as paired bars named above their left end (a
+    phone keeps its whole width for the bars), meetings grouped on their own row (each group
+    labelled by its meeting or its count), and a line at today. A phase whose end is not
+    recorded runs to today, hatched."""
     figure = go.Figure()
-    labels = [wrap(name) for name in phases.name]
+    rows_shown = list(phases.name)
     for kind, columns, colour in (
         ("planned", ("planned_start", "planned_until"), "#c6dbef"),
         ("actual", ("actual_start", "actual_until"), "#08519c"),
@@ -638,17 +647,40 @@ def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> g
     _milestones(figure, phases)
     first, last = _gantt_range(phases, meetings, today)
     if not meetings.empty:
-        figure.add_trace(_meeting_groups(meetings, first, last))
-        labels.append(_("Meetings"))
+        rows_shown.append(_("Meetings"))
+        figure.add_trace(_meeting_groups(meetings, (first, last), PHONE_PLOT_PX))
+    for row in rows_shown:
+        figure.add_annotation(
+            x=0, xref="paper", xanchor="left", y=row, yref="y", yshift=ROW_NAME_SHIFT,
+            text=row_name(row), showarrow=False,
+            font={"size": 12, "color": "#222222", "weight": "bold"},
+        )  # fmt: skip
     _today_line(figure, today, (first, last))
     figure.update_yaxes(
-        type="category", categoryorder="array", categoryarray=list(reversed(labels)),
-        tickfont={"color": "#222222"},
+        type="category", categoryorder="array", categoryarray=list(reversed(rows_shown)),
+        showticklabels=False,
     )  # fmt: skip
     figure.update_xaxes(range=[first, last])
-    _layout(figure, height=150 + 56 * len(labels), barmode="group", bargap=0.35)
+    _layout(figure, height=110 + ROW_PX * len(rows_shown), barmode="group", bargap=0.45)
     figure.update_layout(hovermode="closest")
     return figure
+
+
+# A Gantt row: its name above a pair of bars (or the meetings' diamonds and their labels).
+ROW_PX = 64
+ROW_NAME_SHIFT = 28
+ROW_NAME_CHARS = 46  # fits a phone's plot in one line
+
+
+def row_name(name: str, limit: int = ROW_NAME_CHARS) -> str:
+    """A row's name cut to one line of a phone, keeping its "· phase N" and the marker of a
+    name shown in English: the project's name is what gives way."""
+    head, dot, tail = name.rpartition(" · ")
+    if not dot or len(name) <= limit:
+        return short(name, limit)
+    marker = ENGLISH_MARKER if head.endswith(ENGLISH_MARKER) else ""
+    room = limit - len(dot) - len(tail) - len(marker)
+    return f"{short(head.removesuffix(marker), room)}{marker}{dot}{tail}"
 
 
 def _phase_bars(
@@ -667,7 +699,7 @@ def _phase_bars(
         finish = pd.Timestamp(today) if open_ended else pd.Timestamp(end)
         starts.append(pd.Timestamp(start))
         lengths.append(max((finish - pd.Timestamp(start)).days + 1, 1) * _DAY_MS)
-        ys.append(wrap(row.name))
+        ys.append(row.name)
         hover.append(
             f"<b>{row.name}</b><br>{row.title}<br>" + line.format(period=getattr(row, kind))
         )
@@ -693,13 +725,17 @@ def _gantt_range(
     open_ended = phases.actual_start.notna() & phases.actual_until.isna()
     if open_ended.any() or not ends:
         ends.append(pd.Timestamp(today))
-    return fitted_range(min(starts), max(pd.Timestamp(v) for v in ends), today)
+    first = min(pd.Timestamp(v) for v in starts)
+    return fitted_range(first, max(pd.Timestamp(v) for v in ends), today)
 
 
-def _meeting_groups(meetings: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> go.Scatter:
+def _meeting_groups(
+    meetings: pd.DataFrame, span: tuple[pd.Timestamp, pd.Timestamp], plot_px: float
+) -> go.Scatter:
     """The meetings as diamonds on one row, grouped where their labels would collide on a
     phone: each diamond names its meeting, or says how many it stands for and lists them on
     hover."""
+    first, last = span
     ordered = meetings.sort_values(["alive_from", "id"]).reset_index(drop=True)
     days = _days(ordered.alive_from, first)
     texts = [unmarked(t) for t in ordered.short_title]  # one row for all kinds: no numbers
@@ -710,7 +746,7 @@ def _meeting_groups(meetings: pd.DataFrame, first: pd.Timestamp, last: pd.Timest
         count = members[-1] - members[0] + 1
         return ngettext("{n} meeting", "{n} meetings", count).format(n=i18n.number(count))
 
-    labels = place_labels(days, name, (0.0, (last - first) / pd.Timedelta(days=1)))
+    labels = place_labels(days, name, (0.0, (last - first) / pd.Timedelta(days=1)), plot_px)
     hover = []
     whens = [str(w) for w in ordered["when"]]
     for label in labels:
@@ -765,7 +801,7 @@ def _milestones(figure: go.Figure, phases: pd.DataFrame) -> None:
     figure.add_trace(
         go.Scatter(
             x=same_day.actual_start,
-            y=[wrap(label) for label in same_day.label],
+            y=list(same_day.name),
             mode="markers",
             name=_("One-day phase"),
             marker={"symbol": "diamond-wide", "size": 16, "color": "#08519c"},

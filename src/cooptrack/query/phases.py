@@ -73,8 +73,19 @@ def project_short_name(english: Any, russian: Any) -> str:
     for name in (title, english if isinstance(english, str) else ""):
         if found := ACRONYM.search(name):
             return found.group(1)
-    title = title.split(":")[0].strip()
+    title = _first_words(title.split(":")[0].strip(), SHORT_NAME)
     return f"{title}{ENGLISH_MARKER}" if in_english else title
+
+
+SHORT_NAME = 36  # characters: a phase row's name fits a phone's width on one line
+
+
+def _first_words(text: str, limit: int) -> str:
+    """The text's first words up to `limit` characters, with "…" when some are left out."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return kept.rstrip(" ,;–-") + "…"
 
 
 def phase_name(project_en: Any, project_ru: Any, phase: Any, title: str) -> str:
