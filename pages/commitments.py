@@ -12,6 +12,7 @@ from cooptrack.query.status_charts import (
     apart_from_unnamed,
     bars_differ,
     by_size,
+    by_year_made,
     in_place_order,
     one_bar,
     status_bars,
@@ -40,18 +41,13 @@ COLUMNS = {
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def status_by_made(db_version: str, filters: Filters, by: commitment_queries.Made) -> pd.DataFrame:
-    return commitment_queries.status_by_made(data.store(), filters, by)
-
-
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows with each text cut short; the link on it opens the commitment's own page."""
     return frame.assign(commitment=[commitment_queries.clamped(t) for t in frame.commitment])
 
 
 def say_clamped(frame: pd.DataFrame) -> None:
-    cut = sum(len(str(t)) > commitment_queries.TEXT_SHOWN for t in frame.commitment)
+    cut = sum(commitment_queries.clamped(t) != t for t in frame.commitment)
     if cut:
         st.caption(
             ngettext(
@@ -63,16 +59,12 @@ def say_clamped(frame: pd.DataFrame) -> None:
 
 
 def made_chart(version: str, filters: Filters) -> None:
-    """Status by the year commitments were made; by the meeting they were made at when every
-    year looks the same (one year, say), and the totals alone when that says nothing either."""
-    by_year = status_by_made(version, filters, "year")
-    counts, title = by_year, _("Where they stand, by the year they were made")
-    if not bars_differ(by_year):
-        counts = status_by_made(version, filters, "meeting")
-        title = _("Where they stand, by the meeting they were made at")
+    """Status by the year commitments were made (counted with the Overview's chart); when
+    every year looks the same (one year, say), the status totals alone."""
+    counts = by_year_made(data.per_year(version, filters))
+    title = _("Where they stand, by the year they were made")
     if not bars_differ(counts):
-        counts = one_bar(by_year, _("All commitments"))
-        title = _("Where they stand")
+        counts, title = one_bar(counts, _("All commitments")), _("Where they stand")
     safe = chart_safe(counts, *CHART_TEXT)
     st.plotly_chart(
         status_bars(safe, title, in_place_order(safe)), config=CHART_CONFIG, key="status_by_made"

@@ -20,6 +20,7 @@ from test_record_pages import open_page
 from cooptrack.db.store import Store
 from cooptrack.i18n import ENGLISH_MARKER, use_language
 from cooptrack.query import commitments as commitment_queries
+from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import status_charts
 from cooptrack.query.codes import commitment_status_name
 from cooptrack.query.filters import Filters
@@ -111,11 +112,13 @@ def test_an_empty_follow_up_says_none_recorded(cases: Store) -> None:
 
 def test_long_texts_are_clamped_keeping_the_english_marker() -> None:
     cut = commitment_queries.clamped(LONG)
-    assert len(cut) == commitment_queries.TEXT_SHOWN and cut.endswith("…")
+    assert len(cut) <= commitment_queries.TEXT_SHOWN and cut.endswith("…")
     assert LONG.startswith(cut[:-1])
     marked = commitment_queries.clamped(LONG + ENGLISH_MARKER)
     assert marked == cut + ENGLISH_MARKER
     assert commitment_queries.clamped("Short.") == "Short."
+    words = commitment_queries.clamped("Global Gateway " * 20)
+    assert words.endswith("Gateway…") or words.endswith("Global…")  # whole words only
 
 
 def past_their_date(db: Path) -> int:
@@ -147,12 +150,14 @@ def test_the_page_in_russian(cases_db: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_status_by_year_carries_information_on_the_bundled_record(store: Store) -> None:
-    counts = commitment_queries.status_by_made(store, Filters(), "year")
+    counts = status_charts.by_year_made(meeting_queries.per_year(store, Filters()))
     totals = counts.groupby("label").commitments.sum()
     assert status_charts.bars_differ(counts) and totals.nunique() > 1
     made = store.rows("SELECT count(*), count(DISTINCT year(made_on)) FROM commitments", {})[0]
     assert (totals.sum(), len(totals)) == made
     assert status_charts.in_place_order(counts) == sorted(totals.index)
+    fulfilled = store.rows("SELECT count(*) FROM commitments WHERE status = 'fulfilled'", {})[0]
+    assert counts.commitments[counts.status == "fulfilled"].sum() == fulfilled[0]
 
 
 def test_bars_that_say_nothing_are_told_apart() -> None:

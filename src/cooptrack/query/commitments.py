@@ -104,7 +104,10 @@ def clamped(text: Any, limit: int = TEXT_SHOWN) -> str:
     body = text[: len(text) - len(marker)]
     if len(body) <= limit:
         return text
-    return body[: limit - 1].rstrip() + "…" + marker
+    cut = body[: limit - 1]
+    if " " in cut[limit // 2 :]:  # end on a whole word: half a word reads as another one
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…" + marker
 
 
 def _label(value: Any, precision: Any) -> str:
@@ -179,52 +182,6 @@ def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFr
         {**params, **by_key_params, **words, "top": TOP_LABELS},
     )
     return frame
-
-
-Made = Literal["year", "meeting"]
-
-
-def status_by_made(store: Store, filters: Filters, by: Made) -> pd.DataFrame:
-    """Commitments counted by status and by the year they were made, or the meeting they were
-    made at (the TOP_LABELS largest, the rest summed), aggregated in SQL: `label`, `status`,
-    `commitments` and `place`, the order to show the bars in (oldest year or meeting first)."""
-    condition, params = where(filters)
-    if by == "year":
-        frame = store.frame(
-            f"""SELECT year(made_on)::VARCHAR AS label, status, count(*) AS commitments,
-                    year(made_on) AS place
-                FROM commitment_facts WHERE {condition} GROUP BY ALL ORDER BY place, status""",
-            params,
-        )
-        return frame
-    others = "replace($others, '{n}', (SELECT count(*) - $top FROM ranked)::VARCHAR)"
-    return store.frame(
-        f"""WITH counted AS (
-                SELECT meeting, status, count(*) AS commitments FROM commitment_facts
-                WHERE {condition} GROUP BY ALL)
-            , ranked AS (
-                SELECT meeting, row_number() OVER (ORDER BY sum(commitments) DESC, meeting)
-                    AS place
-                FROM counted GROUP BY meeting)
-            , named AS (
-                SELECT CASE WHEN r.place <= $top THEN coalesce(
-                        shown_text(m.short_title, m.short_title_ru, $lang), $none)
-                    ELSE {others} END AS label,
-                    c.status, c.commitments,
-                    CASE WHEN r.place <= $top AND m.start_date IS NOT NULL THEN m.start_date
-                         ELSE DATE '9999-12-31' END AS held
-                FROM counted c JOIN ranked r USING (meeting)
-                LEFT JOIN meetings m ON m.id = c.meeting)
-            SELECT label, status, sum(commitments)::BIGINT AS commitments, min(held) AS place
-            FROM named GROUP BY ALL ORDER BY place, label, status""",
-        {
-            **params,
-            "top": TOP_LABELS,
-            "lang": current(),
-            "none": _("(no meeting recorded)"),
-            "others": _("all others ({n})"),
-        },
-    )
 
 
 def _counted_by_key(

@@ -113,9 +113,23 @@ def apart_from_unnamed(counts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return counts[~unnamed], int(counts.commitments[unnamed].sum())
 
 
+def by_year_made(per_year: pd.DataFrame) -> pd.DataFrame:
+    """The commitments of `meetings.per_year` (year, what, key, count; shared with the
+    Overview, so counted once) as bars: label (the year), status, commitments, place."""
+    made = per_year[per_year.what == "commitments"]
+    return pd.DataFrame(
+        {
+            "label": made.year.astype(int).astype(str),
+            "status": made.key,
+            "commitments": made["count"].astype(int),
+            "place": made.year.astype(int),
+        }
+    ).reset_index(drop=True)
+
+
 def one_bar(counts: pd.DataFrame, label: str) -> pd.DataFrame:
     """`counts` summed by status into one bar named `label`: when no split says anything."""
-    summed: pd.DataFrame = counts.groupby("status", as_index=False)["commitments"].sum()
+    summed = counts.groupby("status", as_index=False).agg(commitments=("commitments", "sum"))
     return summed.assign(label=label, place=0)
 
 
