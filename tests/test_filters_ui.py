@@ -1,6 +1,6 @@
 """The sidebar filters and the Countries page they drive, headless with AppTest: the Country
 filter picks the profile (no second picker), the map shows when it does not, conventions are
-found by name, the year slider sets the dates and the link, and a phone gets a hint."""
+found by name, the year slider sets the dates and the link, and a hint says where the filters are."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def test_a_link_with_dates_sets_the_slider(
 def test_a_hint_says_where_the_filters_are_only_while_none_is_set(
     bundled_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hint = _(":material/filter_list: To filter, open the side panel (top left).")
+    hint = _("Filters are in the side panel (on a phone: » at the top left).")
     at = open_page(bundled_db, monkeypatch, "pages/overview.py")
     assert hint in [c.value for c in at.main.caption]
     at.multiselect(key="f_topic").set_value(["biodiversity"]).run()

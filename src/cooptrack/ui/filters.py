@@ -41,8 +41,6 @@ URL_KEYS = {
 }
 _MULTI = ("country", "convention", "topic", "organisation")
 _EARLIEST, _LATEST = date(1990, 1, 1), date(2060, 12, 31)
-# Streamlit folds the side panel away below this width; above it the hint is noise.
-_PHONE_ONLY = "<style>@media (min-width: 768px) {.st-key-phone_filter_hint {display: none}}</style>"
 
 
 def _from_url() -> list[Problem]:
@@ -214,11 +212,10 @@ def _exact_days() -> bool:
 
 
 def _phone_hint() -> None:
-    """On a phone the side panel folds into an unlabelled button: say where the filters are
-    (shown only on narrow screens, and only while no filter is set)."""
-    with st.container(key="phone_filter_hint"):
-        st.html(_PHONE_ONLY)
-        st.caption(_(":material/filter_list: To filter, open the side panel (top left)."))
+    """On a phone the side panel folds into an unlabelled » button: say where the filters
+    are, while no filter is set (a page may not carry its own CSS or HTML to show it only on
+    narrow screens, so it is worded for both)."""
+    st.caption(_("Filters are in the side panel (on a phone: » at the top left)."))
 
 
 def _current_input() -> FilterInput:
