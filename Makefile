@@ -96,3 +96,10 @@ LOAD_SECONDS ?= 60
 load: $(BIN)/.installed $(DB)
 	$(BIN)/python -m benchmarks.load $(if $(LOAD_SCALE),--scale $(LOAD_SCALE),--db $(DB)) \
 		$(foreach n,$(LOAD_SESSIONS),--sessions $(n)) --seconds $(LOAD_SECONDS) $(LOAD_FLAGS)
+
+# Every page at 1400 px and 390 px, in English and Russian: a full-page screenshot each and the
+# chart labels that collide or are cut (tests/browser/test_screens.py; `make test` runs a
+# subset). COOPTRACK_UPDATE_SCREENSHOTS=1 writes the screenshots into docs/screenshots/.
+.PHONY: screens
+screens: $(BIN)/.installed catalogs
+	COOPTRACK_SCREENS=all $(BIN)/pytest tests/browser/test_screens.py
