@@ -1,6 +1,6 @@
 """The sidebar filters and the Countries page they drive, headless with AppTest: the Country
 filter picks the profile (no second picker), the map shows when it does not, conventions are
-found by name, the year slider sets the dates and the link, and a hint says where the filters are."""
+found by name, the year slider sets the dates and the link, a hint says where the filters are."""
 
 from __future__ import annotations
 
