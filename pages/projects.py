@@ -64,7 +64,7 @@ if total > len(phases):
     )
 st.plotly_chart(
     gantt_figure(
-        chart_safe(phases, *CHART_TEXT),
+        chart_safe(phases, *CHART_TEXT, "name"),
         chart_safe(data.meetings(version, filters), *CHART_TEXT),
         today,
     ),

@@ -234,3 +234,11 @@ def test_phases_are_named_by_one_rule_in_both_languages() -> None:
     assert english.startswith("Green Central Asia [EN] · ")
     row = figures.row_name("Central Asia Nexus Dialogue Project [EN] · этап 1", 40)
     assert len(row) <= 40 and row.endswith(" [EN] · этап 1")
+
+
+def test_a_cut_label_keeps_its_entities_whole() -> None:
+    """Pages write `&` as `&amp;` for Plotly: a cut never leaves half an entity, which Plotly
+    would show as typed, and the width counts the one character it shows."""
+    cut = figures.short("Env. &amp; water pillar launch", 10)
+    assert cut == "Env. &amp; wa…"
+    assert figures.label_width_px("&amp;") == figures.label_width_px("&")

@@ -9,6 +9,7 @@ carries to the browser.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -181,8 +182,9 @@ ABOVE, BELOW = 1, -1
 
 
 def label_width_px(text: str, font_px: float = LABEL_FONT_PX) -> float:
-    """The width a one-line label takes, padding included, estimated from its characters."""
-    return len(text) * font_px * CHAR_EM + LABEL_PAD_PX
+    """The width a one-line label takes, padding included, estimated from the characters it
+    shows (an entity such as `&amp;`, which the pages write for Plotly, is one)."""
+    return len(html.unescape(text)) * font_px * CHAR_EM + LABEL_PAD_PX
 
 
 def label_box(
@@ -219,8 +221,12 @@ Namer = Callable[[list[int], int], str]  # (members, most characters) -> the lab
 
 
 def short(text: str, limit: int = LONGEST_LABEL) -> str:
-    """The text cut to `limit` characters with "…" (the hover text keeps it whole)."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """The text cut to `limit` characters shown, with "…" (the hover text keeps it whole);
+    an entity (`&amp;`) counts as the one character it shows and is never cut in half."""
+    shown = html.unescape(text)
+    if len(shown) <= limit:
+        return text
+    return html.escape(shown[: limit - 1].rstrip(), quote=False) + "…"
 
 
 def place_labels(

@@ -66,13 +66,12 @@ ACRONYM = re.compile(r"\(([A-Z][A-Z0-9-]{2,})\)")
 
 
 def project_short_name(english: Any, russian: Any) -> str:
-    """What a project is called for short: the acronym its name gives in brackets (WECOOP,
-    SECCA: the same in both languages), else its name up to a colon, in the interface's
-    language where recorded (the marker of a text shown in English after it)."""
+    """What a project is called for short, from its name in the interface's language where
+    recorded: the acronym the name gives in brackets (WECOOP, SECCA: the same in both
+    languages), else the name up to a colon (the marker of a text shown in English after it)."""
     title, in_english = pick(english, russian)
-    for name in (title, english if isinstance(english, str) else ""):
-        if found := ACRONYM.search(name):
-            return found.group(1)
+    if found := ACRONYM.search(title):  # a Russian name that has none is shown whole
+        return found.group(1)
     title = _first_words(title.split(":")[0].strip(), SHORT_NAME)
     return f"{title}{ENGLISH_MARKER}" if in_english else title
 
