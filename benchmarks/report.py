@@ -15,7 +15,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 from benchmarks.plan import (
+    CHART_RATIO_TARGET,
     EXPORT_RATIO_TARGET,
+    HEADING_RATIO_TARGET,
     MEMORY_TARGET_MB,
     PAGE_BYTES_TARGET,
     PAGE_TARGET_S,
@@ -66,6 +68,8 @@ def _duration(seconds: float) -> str:
 
 
 def _size(count: float) -> str:
+    if math.isnan(count):  # not measured
+        return "–"
     for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
         if count >= scale:
             return f"{count / scale:.1f} {unit}"
@@ -483,6 +487,96 @@ def _render_browser(results: list[Result]) -> list[str]:
                 "page load",
                 "title drawn",
                 "returning visitor",
+            ],
+            rows,
+        ),
+        *_render_baselines(measured),
+    ]
+
+
+def _later(visits: Sequence[Result], key: str) -> float:
+    """The median of `key` over the visits after the first (whose caches were cold)."""
+    values = [v[key] for v in visits[1:] if v.get(key) is not None]
+    return _median(values)
+
+
+def _ratio(value: float, base: float, target: float) -> str:
+    if math.isnan(value) or math.isnan(base) or base <= 0:
+        return "–"
+    ratio = value / base
+    return f"{ratio:.2f}× ({_mark(ratio <= target)})"
+
+
+def _render_baselines(measured: list[Result]) -> list[str]:
+    """The dashboard against bare Streamlit pages visited in turn with it, and what each
+    visit received over the websocket (where the time goes)."""
+    rows = [
+        (
+            r["scale"],
+            e["path"],
+            _duration(_later(e["bare"]["heading"], "title")),
+            _duration(_later(e["wire"], "title")),
+            _ratio(
+                _later(e["wire"], "title"),
+                _later(e["bare"]["heading"], "title"),
+                HEADING_RATIO_TARGET,
+            ),
+            _duration(_later(e["bare"]["plotly"], "chart")),
+            _duration(_later(e["wire"], "chart")),
+            _ratio(
+                _later(e["wire"], "chart"), _later(e["bare"]["plotly"], "chart"), CHART_RATIO_TARGET
+            ),
+            f"{_duration(_later(e['wire'], 'first_element'))} / "
+            f"{_duration(_later(e['bare']['plotly'], 'first_element'))}",
+            f"{_duration(_later(e['wire'], 'first_finished'))} / "
+            f"{_duration(_later(e['bare']['plotly'], 'first_finished'))}",
+            f"{_duration(_later(e['wire'], 'chart_sent'))}, "
+            f"{_size(_later(e['wire'], 'chart_bytes'))} / "
+            f"{_duration(_later(e['bare']['plotly'], 'chart_sent'))}, "
+            f"{_size(_later(e['bare']['plotly'], 'chart_bytes'))}",
+            f"{_later(e['wire'], 'runs'):.0f} / {_later(e['bare']['plotly'], 'runs'):.0f}",
+            f"{_later(e['wire'], 'elements'):.0f} / {_later(e['bare']['plotly'], 'elements'):.0f}",
+            f"{_size(_later(e['wire'], 'bytes'))} / {_size(_later(e['bare']['plotly'], 'bytes'))}",
+        )
+        for r in measured
+        for e in r["browser"]["visits"]
+        if e.get("bare") and e.get("wire")
+    ]
+    if not rows:
+        return []
+    return [
+        "### Against bare Streamlit pages",
+        "",
+        "Two bare pages served by `streamlit run` with the project's Streamlit settings, "
+        "visited the same way in the same run, in turn with the dashboard's visits: one with "
+        "only a heading, one with a heading and one 10-point Plotly scatter (the dashboard's "
+        "chart config). Medians of the fresh visits after the first. Targets, at every scale: "
+        f"heading ≤ {HEADING_RATIO_TARGET:.2f}× the bare heading page, first chart ≤ "
+        f"{CHART_RATIO_TARGET:.2f}× the bare Plotly page. Where the time goes, dashboard / "
+        "bare Plotly page, from Streamlit's websocket: *first element* and *first run ended*: "
+        "seconds after `goto` when the first element and the end of the first script run "
+        "arrived (before the first element: the server's work on the page; between the two: "
+        "the run itself); *chart sent*: when the first chart's element arrived, and its size "
+        "(from there to *first chart*: the browser loading Plotly and drawing); *runs*: script "
+        "runs the visit caused; *elements*: elements sent; *bytes*: all received over the "
+        "websocket.",
+        "",
+        *_table(
+            [
+                "scale",
+                "link",
+                "bare heading",
+                "heading",
+                f"÷ bare (≤ {HEADING_RATIO_TARGET:.2f}×)",
+                "bare Plotly",
+                "first chart",
+                f"÷ bare (≤ {CHART_RATIO_TARGET:.2f}×)",
+                "first element",
+                "first run ended",
+                "chart sent, size",
+                "runs",
+                "elements",
+                "bytes",
             ],
             rows,
         ),
