@@ -416,6 +416,7 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
     first, last = fitted_range(meetings.alive_from.min(), meetings.alive_to.max(), today)
     axis = (0.0, (last - first) / pd.Timedelta(days=1))
     labelled = len(meetings) <= LABELS_UP_TO
+    names: list[dict[str, Any]] = []  # set at once: Plotly checks every annotation on each add
     for lane_index, kind in enumerate(lanes):
         group = meetings[meetings.kind == kind].copy()
         group["x"] = [
@@ -433,7 +434,8 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
         figure.add_trace(_lane_markers(group, y, levels, colour, len(meetings)))
         if labelled:
             figure.add_trace(_lane_labels(group, days, y, first, axis))
-        _lane_name(figure, kind, y)
+        names += _lane_name(kind, y)
+    figure.update_layout(annotations=names)
     _today_line(figure, today, (first, last))
     figure.update_yaxes(
         range=[-(len(lanes) - 1) - LANE_BELOW, LANE_ABOVE],
@@ -459,17 +461,16 @@ MARKER_PX = 11
 LEGEND_BELOW_PX = 120  # the x axis and a legend of up to four rows on a phone
 
 
-def _lane_name(figure: go.Figure, kind: str, y: float) -> None:
+def _lane_name(kind: str, y: float) -> list[dict[str, Any]]:
     """The lane's name above its left end, in dark bold text after a dot of its colour (tick
     labels would take a third of a phone's width)."""
     where = {"x": 0, "xref": "paper", "xanchor": "left", "y": y + LANE_NAME_AT, "yref": "y"}
-    figure.add_annotation(
-        **where, text="●", showarrow=False, font={"size": 14, "color": KIND_COLOURS[kind]}
-    )
-    figure.add_annotation(
-        **where, xshift=16, text=kind_name(kind), showarrow=False,
-        font={"size": 13, "color": "#222222", "weight": "bold"},
-    )  # fmt: skip
+    return [
+        {**where, "text": "●", "showarrow": False,
+         "font": {"size": 14, "color": KIND_COLOURS[kind]}},
+        {**where, "xshift": 16, "text": kind_name(kind), "showarrow": False,
+         "font": {"size": 13, "color": "#222222", "weight": "bold"}},
+    ]  # fmt: skip
 
 
 def _lane_labels(
@@ -655,12 +656,14 @@ def gantt_figure(phases: pd.DataFrame, meetings: pd.DataFrame, today: date) -> g
     if not meetings.empty:
         rows_shown.append(_("Meetings"))
         figure.add_trace(_meeting_groups(meetings, (first, last), PHONE_PLOT_PX))
-    for row in rows_shown:
-        figure.add_annotation(
-            x=0, xref="paper", xanchor="left", y=row, yref="y", yshift=ROW_NAME_SHIFT,
-            text=row_name(row), showarrow=False,
-            font={"size": 12, "color": "#222222", "weight": "bold"},
-        )  # fmt: skip
+    figure.update_layout(
+        annotations=[
+            {"x": 0, "xref": "paper", "xanchor": "left", "y": row, "yref": "y",
+             "yshift": ROW_NAME_SHIFT, "text": row_name(row), "showarrow": False,
+             "font": {"size": 12, "color": "#222222", "weight": "bold"}}
+            for row in rows_shown
+        ]
+    )  # fmt: skip
     _today_line(figure, today, (first, last))
     figure.update_yaxes(
         type="category", categoryorder="array", categoryarray=list(reversed(rows_shown)),
