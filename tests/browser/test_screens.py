@@ -90,6 +90,7 @@ def _cases() -> Iterator[Any]:
 # tick labels are not axis-aligned), its kind (the plotly group it is drawn in), and its text.
 CHART_TEXTS_JS = """
 () => {
+  const LINE_PADDING = 0.15;
   const hidden = (el) => {
     for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
       const style = getComputedStyle(node);
@@ -127,8 +128,8 @@ CHART_TEXTS_JS = """
     return false;
   };
   // The plotly group a text is drawn in, by its class: x2tick, legendtext, annotation-text, …
-  const KIND = new RegExp('^([xy]\\d*tick|legendtext|legendtitletext|annotation-text|textpoint'
-    + '|gtitle|g-[xy]\\d*title|cbtitle|slicetext)$');
+  const KIND = new RegExp('^([xy][0-9]*tick|legendtext|legendtitletext|annotation-text|textpoint'
+    + '|gtitle|g-[xy][0-9]*title|cbtitle|slicetext)$');
   const kindOf = (el) => {
     for (let node = el; node && node.tagName !== 'svg'; node = node.parentElement) {
       const known = [...node.classList].find((name) => KIND.test(name));
@@ -144,8 +145,12 @@ CHART_TEXTS_JS = """
       if (el.closest('.hoverlayer')) continue;
       const text = (el.textContent || '').replace(/\\s+/g, ' ').trim();
       if (!text || hidden(el)) continue;
-      const box = el.getBBox();
-      if (box.width < 0.5 || box.height < 0.5) continue;
+      const line = el.getBBox();
+      if (line.width < 0.5 || line.height < 0.5) continue;
+      // The box of the line, less the room above and below the letters (the font's line
+      // gap and descent): two lines set tight, one under the other, touch but do not collide.
+      const pad = line.height * LINE_PADDING;
+      const box = {x: line.x, y: line.y + pad, width: line.width, height: line.height - 2 * pad};
       const points = corners(el.getScreenCTM(), box);
       const centre = [(points[0][0] + points[2][0]) / 2, (points[0][1] + points[2][1]) / 2];
       if (clipped(el, centre)) continue;
