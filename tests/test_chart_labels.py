@@ -5,6 +5,7 @@ near the data (or at today's line when it is near)."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import random
 from collections.abc import Iterator
@@ -102,8 +103,19 @@ def test_the_estimator_catches_an_overlap_built_on_purpose() -> None:
     assert len(overlapping(drawn_boxes(figure, CHART_WIDTHS["phone"]))) == 1
 
 
+# The crowded record's conventions and series: COPs of three large conventions (one with its
+# protocol) and a few small ones; other meetings of series large and small, or of none.
+CODES = ["UNFCCC", "PARIS; UNFCCC", "CBD", "UNCCD", "AARHUS", "ESPOO", "UNECE-WATER", None]
+SERIES: dict[str, list[Any]] = {
+    "other": ["Central Asia Climate Change Conference", "EU–Central Asia Economic Forum",
+              "Consultative Meeting of the Heads of State of Central Asia", "Rare", None, None],
+    "cop": ["UNFCCC COP", "Aarhus Convention MOP", None],
+}  # fmt: skip
+
+
 def crowded_meetings(count: int = 300) -> pd.DataFrame:
-    """Many meetings with long titles, a few on the same day, over three years."""
+    """Many meetings with long titles, a few on the same day, over three years, of several
+    conventions and series."""
     pick = random.Random(16)
     kinds = ["wgecc-meeting", "cop", "other", "ministerial", "high-level-conference"]
     rows = []
@@ -117,7 +129,8 @@ def crowded_meetings(count: int = 300) -> pd.DataFrame:
                 "short_title": f"{pick.choice(['UNFCCC COP', 'Very long forum name '])}{index}",
                 "kind": kind,
                 "ordinal": index if index % 3 else None,
-                "series": kind if index % 2 else None,
+                "series": pick.choice(SERIES.get(kind, [kind, None])),
+                "convention_codes": pick.choice(CODES) if kind == "cop" else None,
                 "alive_from": pd.Timestamp(start),
                 "alive_to": pd.Timestamp(start + timedelta(days=pick.randrange(0, 5))),
                 "start_precision": "day" if index % 7 else "month",
@@ -165,6 +178,50 @@ def test_every_meeting_is_labelled_or_grouped_once() -> None:
     assert any(len(label.members) > 1 for label in labels)  # crowded: some are grouped
     grouped = next(label for label in labels if len(label.members) > 1)
     assert f"+{len(grouped.members) - 1}" in grouped.text
+
+
+def lanes_and_labels(figure: go.Figure) -> list[tuple[Any, Any]]:
+    """Each lane's markers and the labels drawn for it (the text trace that follows them)."""
+    traces = list(figure.data)
+    return [
+        (trace, next(t for t in traces[at + 1 :] if t.mode == "text"))
+        for at, trace in enumerate(traces)
+        if trace.mode == "markers" and trace.customdata is not None
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_every_meeting_of_every_lane_is_labelled_or_grouped_once(
+    bundled: Store, language: str
+) -> None:
+    for what, figure in the_figures(bundled, language):
+        if "timeline" not in what:
+            continue
+        pairs = lanes_and_labels(figure)
+        assert len(pairs) > len({t.legendgroup for t, _ in pairs})  # some kinds are split
+        for markers, labels in pairs:
+            assert sum(labels.meta) == len(markers.x), f"{what}: {labels.text}"
+            assert all(labels.text)  # every label says something
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_split_kinds_keep_a_heading_and_their_lanes_fit_a_phone(
+    bundled: Store, language: str
+) -> None:
+    """Every lane's name fits one line of a phone's chart (bold text is wider than labels)."""
+    bold_em = 0.72  # DejaVu Sans Bold, its widest letters aside
+    for what, figure in the_figures(bundled, language):
+        if "timeline" not in what:
+            continue
+        names = [a for a in figure.layout.annotations if a.xref == "paper" and a.xshift]
+        parts = [a for a in names if a.font.size == figures.PART_FONT_PX]
+        assert parts, f"{what}: no kind is split"
+        for name in names:
+            width = len(html.unescape(str(name.text))) * name.font.size * bold_em + name.xshift
+            assert width <= CHART_WIDTHS["phone"], f"{what}: {name.text!r} is wider than a phone"
+        tops = sorted((a.y for a in names), reverse=True)
+        gaps = [a - b for a, b in itertools.pairwise(tops)]
+        assert min(gaps) >= figures.HEADING_AT - 1e-9  # a heading never sits on a lane's name
 
 
 def test_a_gantt_group_says_how_many_meetings_it_stands_for(bundled: Store) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from cooptrack.db.schema import MEETING_KIND_LABELS, MEETING_KINDS
 from cooptrack.db.store import Store
+from cooptrack.i18n import use_language
 from cooptrack.query import commitments as commitment_queries
 from cooptrack.query import figures
 from cooptrack.query import meetings as meeting_queries
@@ -35,23 +37,170 @@ def marker_traces(figure: go.Figure) -> list[Any]:
 
 
 def lane_names(figure: go.Figure) -> list[str]:
+    """The names beside the lanes, top down: each kind's (after its coloured dot) and, under a
+    split kind's, the name of each of its lanes."""
     return [str(a.text) for a in figure.layout.annotations if a.xref == "paper" and a.xshift]
 
 
-def test_timeline_has_one_lane_and_one_legend_entry_per_kind(bundled: Store) -> None:
+def kind_headings(figure: go.Figure) -> list[str]:
+    return [
+        str(a.text)
+        for a in figure.layout.annotations
+        if a.xref == "paper" and a.xshift and a.font.size == 13
+    ]
+
+
+def lanes_drawn(figure: go.Figure) -> dict[str, list[str]]:
+    """Each split lane's name and the ids of the meetings drawn on it (a lane's first marker
+    sits on the lane's line; its name is half a lane above)."""
+    parts = {
+        round(a.y - figures.LANE_NAME_AT, 6): str(a.text)
+        for a in figure.layout.annotations
+        if a.xshift and a.font.size == 12
+    }
+    return {
+        parts[round(t.y[0], 6)]: [row[0] for row in t.customdata]
+        for t in marker_traces(figure)
+        if round(t.y[0], 6) in parts
+    }
+
+
+def test_timeline_has_a_heading_and_one_legend_entry_per_kind(bundled: Store) -> None:
     meetings = meeting_queries.meetings_frame(bundled, Filters())
     figure = figures.timeline_figure(meetings, TODAY)
     legend = [t.name for t in figure.data if t.showlegend is not False]
-    kinds = set(meetings.kind)
-    assert legend == [MEETING_KIND_LABELS[k] for k in MEETING_KINDS if k in kinds]
-    assert sum(len(t.x) for t in marker_traces(figure)) == len(meetings)
-    names = lane_names(figure)
-    assert len(names) == len(kinds)
-    assert all(
-        MEETING_KIND_LABELS[k] in n
-        for k, n in zip(sorted(kinds, key=MEETING_KINDS.index), names, strict=True)
-    )
+    kinds = [k for k in MEETING_KINDS if k in set(meetings.kind)]
+    assert legend == [MEETING_KIND_LABELS[k] for k in kinds]
+    assert kind_headings(figure) == legend  # the legend names what the headings name
+    drawn = [i for t in marker_traces(figure) for i in (row[0] for row in t.customdata)]
+    assert sorted(drawn) == sorted(meetings.id)  # each meeting on one lane, once
     assert figure.layout.hovermode == "closest"
+
+
+def test_cops_get_a_lane_per_convention_and_the_rest_share_one(bundled: Store) -> None:
+    meetings = meeting_queries.meetings_frame(bundled, Filters())
+    figure = figures.timeline_figure(meetings, TODAY)
+    lanes = lanes_drawn(figure)
+    codes = dict(zip(meetings.id, meetings.convention_codes.fillna(""), strict=True))
+    names = lane_names(figure)
+    cops = names[names.index("COP / meeting of parties") + 1 :][:4]
+    assert cops == ["UNFCCC", "CBD", "UNCCD", "other conventions"]
+    for code in cops[:3]:
+        assert len(lanes[code]) >= figures.PART_FROM
+        assert all(code in codes[i].split("; ") for i in lanes[code])
+    rest = {c for i in lanes["other conventions"] for c in codes[i].split("; ")}
+    assert {"AARHUS", "ESPOO", "UNECE-WATER"} <= rest and not rest & {"CBD", "UNCCD"}
+    assert sum(len(lanes[c]) for c in cops) == (meetings.kind == "cop").sum()
+    assert names.index("Ministerial") > names.index("other conventions")  # kinds stay in order
+
+
+def test_other_meetings_get_a_lane_per_series_of_a_few(bundled: Store) -> None:
+    meetings = meeting_queries.meetings_frame(bundled, Filters())
+    figure = figures.timeline_figure(meetings, TODAY)
+    lanes = lanes_drawn(figure)
+    others = meetings[meetings.kind == "other"]
+    sizes = others.series.value_counts()
+    split = [figures.cut_at_word(s, figures.PART_CHARS) for s in sizes.index[:3] if sizes[s] >= 3]
+    assert split and all(name in lanes for name in split)
+    series = dict(zip(others.id, others.series, strict=True))
+    for name, size in zip(split, sizes.iloc[: len(split)], strict=True):
+        assert len(lanes[name]) == size
+        assert len({series[i] for i in lanes[name]}) == 1
+    assert sum(len(lanes[n]) for n in [*split, "other meetings"]) == len(others)
+    cut = next(a for a in figure.layout.annotations if str(a.text).startswith("Consultative"))
+    assert str(cut.text).endswith("…")  # a phone's line; the whole name on hover
+    assert cut.hovertext == "Consultative Meeting of the Heads of State of Central Asia"
+
+
+def labels_of_lane(figure: go.Figure, name: str) -> list[str]:
+    """The label texts drawn on the lane named `name` (its labels sit a label row off it)."""
+    lane_y = next(
+        round(a.y - figures.LANE_NAME_AT, 6) for a in figure.layout.annotations if a.text == name
+    )
+    texts = [t for t in figure.data if t.mode == "text" and t.y is not None and t.x is not None]
+    return [
+        str(text)
+        for t in texts
+        for y, text in zip(t.y, t.text, strict=True)
+        if abs(abs(y - lane_y) - figures.LABEL_AT) < 1e-6
+    ]
+
+
+@pytest.mark.parametrize(("language", "prefix"), [("en", "COP"), ("ru", "КС-")])
+def test_sessions_of_one_convention_are_labelled_by_their_number(
+    bundled: Store, language: str, prefix: str
+) -> None:
+    with use_language(language):
+        meetings = meeting_queries.meetings_frame(bundled, Filters())
+        figure = figures.timeline_figure(meetings, TODAY)
+    labels = labels_of_lane(figure, "UNFCCC")
+    session = re.compile(rf"^{re.escape(prefix)}(\d+)(–(\d+))?$")
+    assert labels and all(session.match(text) for text in labels), labels
+    assert any("–" in text for text in labels)  # a run of sessions reads "COP26–28"
+    numbers = [int(session.match(t).group(1)) for t in labels]  # type: ignore[union-attr]
+    assert numbers == sorted(numbers)
+    cops = meetings[meetings.id.str.startswith("unfccc-cop")]
+    assert numbers[0] == cops.ordinal.min()
+
+
+def test_a_single_convention_gets_its_own_lane(bundled: Store) -> None:
+    cops = meeting_queries.meetings_frame(bundled, Filters(conventions=("CBD",)))
+    cops = cops[cops.kind == "cop"]
+    figure = figures.timeline_figure(cops, TODAY)
+    assert len(cops) > 1
+    assert all(abs(y) <= figures.DODGE_AT for y in marker_traces(figure)[0].y)
+    assert lane_names(figure) == ["COP / meeting of parties", "CBD"]
+
+
+def test_kinds_that_do_not_split_keep_one_lane(bundled: Store) -> None:
+    """Two conventions with a session each, and other meetings of no series: nothing to split."""
+    meetings = meeting_queries.meetings_frame(bundled, Filters())
+    few = meetings[meetings.id.isin(["unfccc-cop26", "cbd-cop16", "un-water-2023"])]
+    figure = figures.timeline_figure(few, TODAY)
+    assert lane_names(figure) == ["COP / meeting of parties", "Other"]
+    labels = {str(t) for trace in figure.data if trace.mode == "text" for t in trace.text}
+    assert "UNFCCC COP26" in labels  # a lane of several conventions names each session
+
+
+def test_the_rest_of_one_convention_is_named_by_it() -> None:
+    codes = ["UNFCCC"] * 3 + ["PARIS; UNFCCC"] * 2 + ["CBD"] * 3 + ["ESPOO", "ESPOO", None]
+    kinds = ["cop"] * len(codes)
+    lanes = figures.timeline_lanes(kinds, codes, [None] * len(codes))
+    assert [(lane.part, len(lane.members)) for lane in lanes] == [
+        ("UNFCCC", 5),
+        ("CBD", 3),
+        ("other conventions", 3),
+    ]
+    lanes = figures.timeline_lanes(kinds[:-1], codes[:-1], [None] * (len(codes) - 1))
+    assert [lane.part for lane in lanes] == ["UNFCCC", "CBD", "ESPOO"]
+    assert lanes[-1].numbering == "session"
+    hostile = figures.timeline_lanes(["cop"] * 3, ["<b>X</b>"] * 3, [None] * 3)
+    assert hostile[0].part == "&lt;b&gt;X&lt;/b&gt;"  # a code is drawn as written
+
+
+@pytest.mark.parametrize(
+    ("series", "ordinal", "title", "label"),
+    [
+        ("UNFCCC COP", 26, "UNFCCC COP26", "COP26"),
+        ("Aarhus Convention MOP", 7, "Aarhus MOP7", "MOP7"),
+        ("CBD COP", None, "CBD COP (extra)", "CBD COP (extra)"),
+        ("Water Unites", 2, "Water Unites 2", "Water Unites 2"),
+        (None, 3, "Something", "Something"),
+    ],
+)
+def test_session_labels(series: Any, ordinal: Any, title: str, label: str) -> None:
+    assert figures.session_label(series, ordinal, title) == label
+
+
+def test_a_lane_name_is_cut_after_a_whole_word() -> None:
+    name = "Consultative Meeting of the Heads of State of Central Asia"
+    cut = figures.cut_at_word(name, 36)
+    assert cut == "Consultative Meeting of the Heads…"
+    assert len(cut) <= 36 and name.startswith(cut.removesuffix("…"))
+    assert figures.cut_at_word("EU–Central Asia Economic Forum", 36) == (
+        "EU–Central Asia Economic Forum"
+    )
+    assert figures.cut_at_word("Env. &amp; water pillar launch", 8) == "Env.…"
 
 
 def test_imprecise_dates_are_open_markers_placed_mid_period(bundled: Store) -> None:
@@ -60,15 +209,6 @@ def test_imprecise_dates_are_open_markers_placed_mid_period(bundled: Store) -> N
     trace = marker_traces(figures.timeline_figure(meetings, TODAY))[0]
     assert list(trace.marker.symbol) == ["circle-open"]
     assert str(trace.x[0])[:10] == "2021-07-02"
-
-
-def test_a_single_lane_still_draws(bundled: Store) -> None:
-    cops = meeting_queries.meetings_frame(bundled, Filters(conventions=("CBD",)))
-    cops = cops[cops.kind == "cop"]
-    figure = figures.timeline_figure(cops, TODAY)
-    assert len(cops) > 1
-    assert all(abs(y) <= figures.DODGE_AT for y in marker_traces(figure)[0].y)
-    assert lane_names(figure) == ["COP / meeting of parties"]
 
 
 def test_meetings_on_nearby_days_are_stacked_apart() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -346,11 +347,10 @@ def _free_side(label: Label, ends: dict[int, float], before: int) -> int | None:
 SERIES_KINDS = ("high-level-conference", "wgecc-meeting", "coordination-committee", "ministerial")
 
 
-def chart_label(kind: str, short_title: str, ordinal: Any) -> str:
-    """The lane already names the kind, so a numbered meeting of a one-series lane is labelled
-    by its number; any other by its short title."""
-    if kind not in SERIES_KINDS or ordinal is None or pd.isna(ordinal):
-        return short_title
+def ordinal_label(ordinal: Any) -> str | None:
+    """A meeting's number in its series as a label ("9th", «№ 9»); None when it has none."""
+    if ordinal is None or pd.isna(ordinal):
+        return None
     number = int(ordinal)
     if 10 <= number % 100 <= 20:
         label = pgettext("numbered meeting", "{number}th")
@@ -365,11 +365,33 @@ def chart_label(kind: str, short_title: str, ordinal: Any) -> str:
     return label.format(number=number)
 
 
+def chart_label(kind: str, short_title: str, ordinal: Any) -> str:
+    """The lane already names the kind, so a numbered meeting of a one-series lane is labelled
+    by its number; any other by its short title."""
+    if kind not in SERIES_KINDS:
+        return short_title
+    return ordinal_label(ordinal) or short_title
+
+
+def session_label(series: Any, ordinal: Any, short_title: str) -> str:
+    """On a lane of one convention, a session by its number, as its series counts them:
+    "COP26" («КС-26»), "MOP7" («СС-7»); a session of another series, or with no number, by
+    its short title."""
+    if ordinal is None or pd.isna(ordinal) or not isinstance(series, str) or not series:
+        return short_title
+    body = series.split()[-1]
+    if body == "COP":
+        return pgettext("numbered session", "COP{number}").format(number=int(ordinal))
+    if body == "MOP":
+        return pgettext("numbered session", "MOP{number}").format(number=int(ordinal))
+    return short_title
+
+
 def group_label(
     texts: list[str], ordinals: list[Any], series: list[Any], limit: int = LONGEST_LABEL
 ) -> str:
     """One label for meetings too close to be labelled apart: a run of one series by its
-    numbers ("5th–6th", "UNFCCC COP26–27"), else the first one's label and how many more."""
+    numbers ("5th–6th", "COP26–27"), else the first one's label and how many more."""
     if len(texts) == 1:
         return short(texts[0], limit)
     numbers = [None if o is None or pd.isna(o) else int(o) for o in ordinals]
@@ -406,43 +428,179 @@ def dodge(days: list[float], span: float, plot_px: float = PHONE_PLOT_PX) -> lis
     return [(0, 1, -1)[level] for level in levels]
 
 
+# ---- Lanes ---------------------------------------------------------------------------------
+# A kind with many meetings of several conventions or series reads better split: one lane per
+# convention (COPs) or series (other meetings) that has a few meetings, the rest on one lane,
+# under a heading that names the kind (the legend's name for it).
+PART_FROM = 3  # meetings a convention or series needs for a lane of its own
+PARTS_PER_KIND = 3  # lanes of their own at most, the largest first
+PART_CHARS = 36  # a part's name on one line of a phone (its hover text is whole)
+PART_FONT_PX = 12  # a part's name, under its kind's (13 px)
+
+
+@dataclass
+class Lane:
+    """One row of the timeline: a kind's meetings, or the part of them held under one
+    convention or series (`part` names it), and how its meetings are labelled."""
+
+    kind: str
+    members: list[int]  # rows of the date-ordered frame
+    part: str | None = None
+    numbering: str = "kind"  # "kind" (chart_label), "session", "ordinal" or "title"
+
+
+def timeline_lanes(kinds: list[str], codes: list[Any], series: list[Any]) -> list[Lane]:
+    """The lanes, kind by kind in the usual order: COPs split by convention and other
+    meetings by series where that gives lanes of a few meetings each."""
+    lanes: list[Lane] = []
+    for kind in MEETING_KINDS:
+        members = [i for i, k in enumerate(kinds) if k == kind]
+        if not members:
+            continue
+        parts: list[Lane] = []
+        if kind == "cop":
+            parts = _convention_parts(members, codes)
+        elif kind == "other":
+            parts = _series_parts(members, series)
+        lanes += parts or [Lane(kind, members)]
+    return lanes
+
+
+def _convention_parts(members: list[int], codes: list[Any]) -> list[Lane]:
+    """COPs by convention. A session held under a convention and its protocol ("PARIS;
+    UNFCCC") counts for the one most sessions share; a single convention gets a lane of its
+    own whatever its count, the rest share one."""
+    held = {i: str(codes[i]).split("; ") if isinstance(codes[i], str) and codes[i] else []
+            for i in members}  # fmt: skip
+    counts = Counter(code for found in held.values() for code in found)
+    primary = {i: _code_text(min(found, key=lambda c: (-counts[c], c))) if found else None
+               for i, found in held.items()}  # fmt: skip
+    tally = Counter(code for code in primary.values() if code is not None)
+    own = [code for code, n in tally.most_common() if n >= PART_FROM][:PARTS_PER_KIND]
+    if len(tally) == 1 and None not in primary.values():
+        own = list(tally)
+    if not own:
+        return []
+    lanes = [Lane("cop", [i for i in members if primary[i] == code], code, "session")
+             for code in own]  # fmt: skip
+    rest = [i for i in members if primary[i] not in own]
+    return lanes + _rest_lane("cop", rest, primary, _("other conventions"), "session")
+
+
+def _code_text(code: str) -> str:
+    """A convention's code as Plotly shows it as written (callers escape record texts, not
+    codes)."""
+    return html.escape(code, quote=False)
+
+
+def _series_parts(members: list[int], series: list[Any]) -> list[Lane]:
+    """Other meetings by series, for a series of a few meetings; the rest share one lane."""
+    named = {i: series[i] if isinstance(series[i], str) and series[i] else None for i in members}
+    tally = Counter(name for name in named.values() if name is not None)
+    own = [name for name, n in tally.most_common() if n >= PART_FROM][:PARTS_PER_KIND]
+    if not own:
+        return []
+    lanes = [Lane("other", [i for i in members if named[i] == name], name, "ordinal")
+             for name in own]  # fmt: skip
+    rest = [i for i in members if named[i] not in own]
+    return lanes + _rest_lane("other", rest, named, _("other meetings"), "ordinal")
+
+
+def _rest_lane(
+    kind: str, rest: list[int], part_of: dict[int, Any], name: str, numbering: str
+) -> list[Lane]:
+    """The lane of the meetings left over: named by their convention or series when they
+    share one (and labelled as its lane would be), else by `name`."""
+    if not rest:
+        return []
+    shared = {part_of[i] for i in rest}
+    if len(shared) == 1 and None not in shared:
+        return [Lane(kind, rest, str(shared.pop()), numbering)]
+    return [Lane(kind, rest, name, "title")]
+
+
+def _lane_texts(lane: Lane, titles: list[str], ordinals: list[Any], series: list[Any]) -> list[str]:
+    """Each meeting's label on its lane: a number where the lane names the series."""
+    texts = []
+    for i in lane.members:
+        title = unmarked(titles[i])
+        if lane.numbering == "kind":
+            texts.append(chart_label(lane.kind, title, ordinals[i]))
+        elif lane.numbering == "session":
+            texts.append(session_label(series[i], ordinals[i], title))
+        elif lane.numbering == "ordinal":
+            texts.append(ordinal_label(ordinals[i]) or title)
+        else:
+            texts.append(title)
+    return texts
+
+
+def _lane_ys(lanes: list[Lane]) -> tuple[list[float], float]:
+    """Each lane's y (one lane height apart, a heading's height more above the first lane of a
+    split kind) and the top of the y axis."""
+    ys: list[float] = []
+    cursor = 0.0
+    for index, lane in enumerate(lanes):
+        if index and lane.part is not None and lanes[index - 1].kind != lane.kind:
+            cursor -= HEADING_AT
+        ys.append(cursor)
+        cursor -= 1.0
+    top = LANE_ABOVE + (HEADING_AT if lanes and lanes[0].part is not None else 0.0)
+    return ys, top
+
+
+_COLUMNS = ("id", "title", "short_title", "kind", "series", "ordinal", "convention_codes",
+            "start_precision", "alive_from", "alive_to", "status", "when", "where")  # fmt: skip
+
+
 def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
-    """Meetings on a time axis, one named lane per kind. Dates known only to the month or year
-    are open markers with a bar over the whole period, so no made-up day is shown. Every
-    meeting is labelled, or grouped with its neighbours when their labels would collide on a
-    phone; meetings on nearby days are stacked instead of drawn on top of each other."""
+    """Meetings on a time axis, one named lane per kind, COPs one per convention and other
+    meetings one per series where those have a few meetings each. Dates known only to the
+    month or year are open markers with a bar over the whole period, so no made-up day is
+    shown. Every meeting is labelled, or grouped with its neighbours when their labels would
+    collide on a phone; meetings on nearby days are stacked instead of drawn on top of each
+    other."""
     figure = go.Figure()
-    lanes = [k for k in MEETING_KINDS if k in set(meetings.kind)]
     first, last = fitted_range(meetings.alive_from.min(), meetings.alive_to.max(), today)
     axis = (0.0, (last - first) / pd.Timedelta(days=1))
-    labelled = len(meetings) <= LABELS_UP_TO
+    frame, xs = _date_ordered(meetings)
+    missing: list[Any] = [None] * len(frame)  # a frame without codes or series (a test's)
+    column = {name: frame[name].tolist() if name in frame else missing for name in _COLUMNS}
+    days = ((xs - first) / pd.Timedelta(days=1)).tolist()
+    lanes = timeline_lanes(column["kind"], column["convention_codes"], column["series"])
+    ys, top = _lane_ys(lanes)
+    labelled = len(frame) <= LABELS_UP_TO
     names: list[dict[str, Any]] = []  # set at once: Plotly checks every annotation on each add
-    for lane_index, kind in enumerate(lanes):
-        group = meetings[meetings.kind == kind].copy()
-        group["x"] = [
-            _marker_date(*r)
-            for r in group[["alive_from", "alive_to", "start_precision"]].itertuples(index=False)
-        ]
-        group = group.sort_values(["x", "id"]).reset_index(drop=True)
-        y, colour = -float(lane_index), KIND_COLOURS[kind]
-        imprecise = group[group.start_precision != "day"]
-        if not imprecise.empty:
-            figure.add_trace(_period_bars(imprecise, y, colour))
-        figure.add_trace(_legend_entry(kind_name(kind), kind, colour))
-        days = _days(group.x, first)
-        levels = dodge(days, axis[1])
-        figure.add_trace(_lane_markers(group, y, levels, colour, len(meetings)))
+    for index, (lane, y) in enumerate(zip(lanes, ys, strict=True)):
+        colour = KIND_COLOURS[lane.kind]
+        imprecise = [i for i in lane.members if column["start_precision"][i] != "day"]
+        if imprecise:
+            figure.add_trace(_period_bars(column, imprecise, y, colour))
+        lane_days = [days[i] for i in lane.members]
+        levels = dodge(lane_days, axis[1])
+        if index == 0 or lanes[index - 1].kind != lane.kind:
+            figure.add_trace(_legend_entry(kind_name(lane.kind), lane.kind, colour))
+            heading = y + LANE_NAME_AT + (HEADING_AT if lane.part is not None else 0.0)
+            names += _kind_name(lane.kind, heading)
+        if lane.part is not None:
+            names.append(_part_name(lane.part, y))
+        xs_lane = [xs.iloc[i] for i in lane.members]
+        figure.add_trace(
+            _lane_markers(column, lane, xs=xs_lane, y=y, levels=levels, total=len(frame))
+        )
         if labelled:
-            figure.add_trace(_lane_labels(group, days, y, first, axis))
-        names += _lane_name(kind, y)
+            texts = _lane_texts(lane, column["short_title"], column["ordinal"], column["series"])
+            figure.add_trace(
+                _lane_labels(lane, column, texts=texts, days=lane_days, y=y, first=first, axis=axis)
+            )
     figure.update_layout(annotations=names)
     _today_line(figure, today, (first, last))
+    bottom = (ys[-1] if ys else 0.0) - LANE_BELOW
     figure.update_yaxes(
-        range=[-(len(lanes) - 1) - LANE_BELOW, LANE_ABOVE],
-        showticklabels=False, showgrid=False, zeroline=False, fixedrange=True,
+        range=[bottom, top], showticklabels=False, showgrid=False, zeroline=False, fixedrange=True,
     )  # fmt: skip
     figure.update_xaxes(range=[first, last])
-    plot_px = LANE_PX * (max(len(lanes), 1) - 1 + LANE_BELOW + LANE_ABOVE)
+    plot_px = LANE_PX * (top - bottom)
     _layout(figure, height=round(plot_px) + 30 + LEGEND_BELOW_PX, clickmode="event+select")
     figure.update_layout(
         hovermode="closest",
@@ -452,19 +610,33 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
     return figure
 
 
+def _date_ordered(meetings: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The meetings by the date their marker is drawn at (an exact day where known; for a
+    month or a year, the middle of its drawn period), and those dates."""
+    start = pd.to_datetime(meetings.alive_from)
+    end = pd.to_datetime(meetings.alive_to)
+    xs = start.where(meetings.start_precision == "day", start + (end - start) / 2)
+    order = pd.DataFrame({"x": xs.to_numpy(), "id": meetings.id.to_numpy()}).sort_values(
+        ["x", "id"], kind="stable"
+    )
+    frame = meetings.iloc[order.index].reset_index(drop=True)
+    return frame, order.x.reset_index(drop=True)
+
+
 # The lanes' geometry, in lane heights: each lane has its name, a row of labels above the
-# markers and one below.
+# markers and one below; a split kind's heading sits above its first lane's name.
 LANE_PX = 84.0
 LANE_NAME_AT, LABEL_AT, DODGE_AT = 0.5, 0.27, 0.1
+HEADING_AT = 0.3
 LANE_ABOVE, LANE_BELOW = 0.64, 0.42
 MARKER_PX = 11
 LEGEND_BELOW_PX = 120  # the x axis and a legend of up to four rows on a phone
 
 
-def _lane_name(kind: str, y: float) -> list[dict[str, Any]]:
-    """The lane's name above its left end, in dark bold text after a dot of its colour (tick
-    labels would take a third of a phone's width)."""
-    where = {"x": 0, "xref": "paper", "xanchor": "left", "y": y + LANE_NAME_AT, "yref": "y"}
+def _kind_name(kind: str, y: float) -> list[dict[str, Any]]:
+    """The kind's name above its (first) lane's left end, in dark bold text after a dot of its
+    colour (tick labels would take a third of a phone's width)."""
+    where = {"x": 0, "xref": "paper", "xanchor": "left", "y": y, "yref": "y"}
     return [
         {**where, "text": "●", "showarrow": False,
          "font": {"size": 14, "color": KIND_COLOURS[kind]}},
@@ -473,12 +645,41 @@ def _lane_name(kind: str, y: float) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def cut_at_word(text: str, limit: int) -> str:
+    """The text cut after its last whole word that fits `limit` characters shown, with "…"
+    (a lane's name: half a word reads as another); entities are kept whole, as in `short`."""
+    shown = html.unescape(text)
+    if len(shown) <= limit:
+        return text
+    head = shown[: limit - 1]
+    if shown[limit - 1] != " " and " " in head.strip():
+        head = head[: head.rstrip().rindex(" ")]
+    return html.escape(head.rstrip(" ,;:–-"), quote=False) + "…"
+
+
+def _part_name(part: str, y: float) -> dict[str, Any]:
+    """A split kind's lane named under the kind's heading: its convention or series (cut to a
+    phone's line, whole on hover)."""
+    shown = cut_at_word(part, PART_CHARS)
+    return {"x": 0, "xref": "paper", "xanchor": "left", "y": y + LANE_NAME_AT, "yref": "y",
+            "xshift": 16, "text": shown, "showarrow": False,
+            "hovertext": part if shown != part else None,
+            "font": {"size": PART_FONT_PX, "color": "#333333", "weight": "bold"}}  # fmt: skip
+
+
 def _lane_labels(
-    group: pd.DataFrame, days: list[float], y: float, first: pd.Timestamp, axis: tuple[float, float]
+    lane: Lane,
+    column: dict[str, list[Any]],
+    *,
+    texts: list[str],
+    days: list[float],
+    y: float,
+    first: pd.Timestamp,
+    axis: tuple[float, float],
 ) -> go.Scatter:
     """The lane's labels as text of their own, above and below the lane by turns."""
-    texts = [chart_label(r.kind, unmarked(r.short_title), r.ordinal) for r in rows(group)]
-    ordinals, series = group.ordinal.tolist(), group.series.tolist()
+    ordinals = [column["ordinal"][i] for i in lane.members]
+    series = [column["series"][i] for i in lane.members]
 
     def name(members: list[int], limit: int) -> str:
         run = slice(members[0], members[-1] + 1)
@@ -492,6 +693,7 @@ def _lane_labels(
         text=[label.text for label in labels],
         textposition=[f"middle {_TEXT_SIDE[label.anchor]}" for label in labels],
         textfont={"size": LABEL_FONT_PX, "color": "#222222"},
+        meta=[len(label.members) for label in labels],  # how many meetings each label names
         hoverinfo="skip",
         showlegend=False,
         cliponaxis=False,
@@ -540,39 +742,47 @@ def _quarter_count(quarter: Any, count: int, kind: str) -> str:
 
 
 def _lane_markers(
-    group: pd.DataFrame, y: float, levels: list[int], colour: str, total: int
+    column: dict[str, list[Any]],
+    lane: Lane,
+    *,
+    xs: list[pd.Timestamp],
+    y: float,
+    levels: list[int],
+    total: int,
 ) -> go.Scatter:
     """The lane's meetings; the hover text is short and names the meeting whole."""
     scatter = go.Scattergl if total > WEBGL_ABOVE else go.Scatter
+    at = lane.members
+    statuses = map(meeting_status_name, (column["status"][i] for i in at))
     return scatter(
-        x=group.x,
+        x=xs,
         y=[y + level * DODGE_AT for level in levels],
         mode="markers",
-        name=kind_name(group.kind.iloc[0]),
-        legendgroup=group.kind.iloc[0],
+        name=kind_name(lane.kind),
+        legendgroup=lane.kind,
         showlegend=False,
         marker={
             "size": MARKER_PX,
-            "color": colour,
-            "line": {"width": 2, "color": colour},
-            "symbol": ["circle" if p == "day" else "circle-open" for p in group.start_precision],
+            "color": KIND_COLOURS[lane.kind],
+            "line": {"width": 2, "color": KIND_COLOURS[lane.kind]},
+            "symbol": [
+                "circle" if column["start_precision"][i] == "day" else "circle-open" for i in at
+            ],
         },
         cliponaxis=False,
         customdata=[
-            [r.id, r.title, r.when, r.where, _("status: {status}").format(status=status)]
-            for r, status in zip(
-                rows(group), map(meeting_status_name, group.status.tolist()), strict=True
-            )
+            [
+                column["id"][i],
+                column["title"][i],
+                column["when"][i],
+                column["where"][i],
+                _("status: {status}").format(status=status),
+            ]
+            for i, status in zip(at, statuses, strict=True)
         ],
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} · %{customdata[3]}"
         "<br>%{customdata[4]}<extra></extra>",
     )
-
-
-def _marker_date(start: Any, end: Any, precision: str) -> pd.Timestamp:
-    """An exact day where known; for a month or a year, the middle of its (drawn) period."""
-    first = pd.Timestamp(start)
-    return first if precision == "day" else first + (pd.Timestamp(end) - first) / 2
 
 
 def _legend_entry(lane: str, kind: str, colour: str) -> go.Scatter:
@@ -587,10 +797,13 @@ def _legend_entry(lane: str, kind: str, colour: str) -> go.Scatter:
     )
 
 
-def _period_bars(group: pd.DataFrame, y: float, colour: str) -> go.Scatter:
+def _period_bars(
+    column: dict[str, list[Any]], members: list[int], y: float, colour: str
+) -> go.Scatter:
+    """Pale bars over the month or year a meeting known only to that is placed in."""
     xs: list[Any] = []
-    for row in rows(group):
-        xs += [row.alive_from, row.alive_to, None]
+    for i in members:
+        xs += [column["alive_from"][i], column["alive_to"][i], None]
     return go.Scatter(
         x=xs,
         y=[y if x is not None else None for x in xs],
