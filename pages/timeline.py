@@ -51,14 +51,15 @@ else:
     meetings = data.meetings(version, filters, TIMELINE_POINTS)
     st.caption(
         _(
-            "Filled markers: exact day known. Open markers with a pale bar: only the month or "
-            "year is known, and the bar spans it. Meetings too close to be labelled apart share "
-            'a label ("5th–6th", "+2" for two more). Click a marker, or pick a meeting '
-            "below, to read it."
+            "COPs have a lane per convention, and other meetings one per series, where these "
+            "have a few meetings each. Filled markers: exact day known. Open markers with a "
+            "pale bar: only the month or year is known, and the bar spans it. Meetings too "
+            'close to be labelled apart share a label ("COP26–28", "+2" for two more). Click a '
+            "marker, or pick a meeting below, to read it."
         )
     )
     event = st.plotly_chart(
-        timeline_figure(chart_safe(meetings, *CHART_TEXT), today),
+        timeline_figure(chart_safe(meetings, *CHART_TEXT, "series"), today),
         on_select="rerun",
         selection_mode="points",
         key="timeline_chart",
