@@ -65,11 +65,15 @@ editing = data.editing_offered()  # a viewer (COOPTRACK_ROLE=viewer) never offer
 page = st.navigation(PAGES + ([EDIT_PAGE] if editing and auth.current_editor() else []))
 try:
     data.begin_run()
-    language.render()
-    st.session_state.filters = shared_filters.render()
-    if editing:
-        auth.render_sign_in()
-    page.run()
+    language.settle()
+    st.session_state.filters = shared_filters.settle()
+    try:
+        page.run()
+    finally:  # the sidebar after the page: its heading and first chart reach the browser first
+        language.render()
+        shared_filters.draw()
+        if editing:
+            auth.render_sign_in()
 except CooptrackError as error:
     show_unshown_confirmation()
     st.error(

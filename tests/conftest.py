@@ -63,3 +63,16 @@ def seed_count(table: str, seed: Path = SEED_DIR) -> int:
     the checked-in data rather than written into the test."""
     with (seed / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
         return sum(1 for _ in csv.DictReader(handle))
+
+
+@pytest.fixture(autouse=True)
+def _settings_restored() -> Iterator[None]:
+    """Every test starts from the COOPTRACK_* settings the run started with: an in-process
+    `cooptrack serve --viewer` sets them for the server it would start, and a later test in
+    the same process must not find itself a viewer of some other test's snapshots."""
+    before = {k: v for k, v in os.environ.items() if k.startswith("COOPTRACK_")}
+    yield
+    for key in [k for k in os.environ if k.startswith("COOPTRACK_")]:
+        if key not in before:
+            del os.environ[key]
+    os.environ.update(before)

@@ -12,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 from test_pages import APP, page_path
 
 from cooptrack.db.store import Store
+from cooptrack.query.filters import Filters
 from cooptrack.record import accounts, edits
-from cooptrack.ui import auth, editing, forms
+from cooptrack.ui import editing, forms
+from cooptrack.ui import filters as shared_filters
 
 HASH = accounts.hash_password("a long test password")
 SECRETS = {"cooptrack": {"accounts": {"alice": {"hash": HASH}}}}
@@ -195,14 +197,14 @@ def test_a_save_is_confirmed_even_when_the_page_fails_before_showing_it(
     writable_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = edit_page_with_a_pending_save(writable_db)
-    original = auth.render_sign_in
+    original = shared_filters.settle
 
-    def fails_after_a_save() -> None:
+    def fails_after_a_save() -> Filters:
         if "flash" in st.session_state:  # the run after the save, before the page draws
             raise RuntimeError("drawing failed")
-        original()
+        return original()
 
-    monkeypatch.setattr(auth, "render_sign_in", fails_after_a_save)
+    monkeypatch.setattr(shared_filters, "settle", fails_after_a_save)
     click_save(at)
     assert "Saved commitment 'cc2-cop26-common-ground'." in [s.value for s in at.success]
     errors = " ".join(e.value for e in at.error)

@@ -70,10 +70,31 @@ def _clear() -> None:
     st.session_state.url_problems = []
 
 
-def render() -> Filters:
-    """Draw the sidebar filters; return the resolved filters every page must use."""
+def settle() -> Filters:
+    """The filters every page of this run must use, from the widgets' state (seeded from the
+    link on a session's first run), written back to the URL; what the link held that does not
+    resolve is said above the page. The widgets are drawn afterwards by `draw`, so that the
+    page's heading reaches the browser before the sidebar does."""
     if "url_problems" not in st.session_state:
         st.session_state.url_problems = _from_url()
+    vocabulary = data.vocabulary(data.version())
+    filters, problems = resolve(_current_input(), vocabulary)
+    st.session_state.filter_problems = [problem.reason for problem in problems]
+    _write_url()
+    if filters.is_empty():
+        _phone_hint()
+    for problem in st.session_state.url_problems:
+        st.warning(
+            _("Ignored from the link: {reason}. The other filters apply.").format(
+                reason=md(problem.reason)
+            ),
+            icon=":material/link_off:",
+        )
+    return filters
+
+
+def draw() -> None:
+    """The filter widgets in the sidebar (their values were read by `settle` this run)."""
     vocabulary = data.vocabulary(data.version())
     country_names = dict(data.countries(data.version()))
     for code in st.session_state.get("f_country", []):
@@ -131,22 +152,9 @@ def render() -> Filters:
             max_chars=MAX_SEARCH_CHARS,
         )
         st.button(_("Clear filters"), on_click=_clear, width="stretch")
-    filters, problems = resolve(_current_input(), vocabulary)
-    if problems:
         # Dates typed the wrong way round, or a search past its limits; the rest is pickers.
-        for problem in problems:
-            st.sidebar.warning(md(problem.reason), icon=":material/warning:")
-    _write_url()
-    if filters.is_empty():
-        _phone_hint()
-    for problem in st.session_state.url_problems:
-        st.warning(
-            _("Ignored from the link: {reason}. The other filters apply.").format(
-                reason=md(problem.reason)
-            ),
-            icon=":material/link_off:",
-        )
-    return filters
+        for reason in st.session_state.get("filter_problems", []):
+            st.warning(md(reason), icon=":material/warning:")
 
 
 def convention_label(code: str, names: Mapping[str, str]) -> str:

@@ -48,16 +48,9 @@ def _first_choice() -> Language:
     return i18n.DEFAULT
 
 
-def render() -> None:
-    """The switch, at the top of the sidebar, and the URL kept in step with it."""
-    st.sidebar.segmented_control(
-        i18n._("Language"),
-        options=list(LANGUAGES),
-        format_func=LANGUAGES.__getitem__,
-        key=KEY,
-        required=True,
-        label_visibility="collapsed",
-    )
+def settle() -> None:
+    """Before the page: the URL kept in step with the language, and a `lang` the link held
+    that is not one of ours named above the page."""
     if ignored := st.session_state.pop("lang_ignored", None):
         st.warning(
             i18n._(
@@ -73,6 +66,18 @@ def render() -> None:
             st.query_params["lang"] = wanted
         else:
             del st.query_params["lang"]
+
+
+def render() -> None:
+    """The switch, at the top of the sidebar (drawn after the page)."""
+    st.sidebar.segmented_control(
+        i18n._("Language"),
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key=KEY,
+        required=True,
+        label_visibility="collapsed",
+    )
 
 
 def link_suffix() -> str:
