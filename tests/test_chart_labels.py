@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import pytest
 
 from cooptrack.db.store import Store
-from cooptrack.i18n import use_language
+from cooptrack.i18n import Language, use_language
 from cooptrack.query import figures
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
@@ -142,7 +142,7 @@ def crowded_meetings(count: int = 300) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def the_figures(bundled: Store, language: str) -> Iterator[tuple[str, go.Figure]]:
+def the_figures(bundled: Store, language: Language) -> Iterator[tuple[str, go.Figure]]:
     with use_language(language):
         meetings = meeting_queries.meetings_frame(bundled, Filters())
         phases = phase_queries.phases_frame(bundled, Filters())
@@ -154,7 +154,7 @@ def the_figures(bundled: Store, language: str) -> Iterator[tuple[str, go.Figure]
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-def test_no_two_labels_overlap_at_1400_px_or_on_a_phone(bundled: Store, language: str) -> None:
+def test_no_two_labels_overlap_at_1400_px_or_on_a_phone(bundled: Store, language: Language) -> None:
     for what, figure in the_figures(bundled, language):
         for width, chart_px in CHART_WIDTHS.items():
             rows = drawn_boxes(figure, chart_px)
@@ -192,7 +192,7 @@ def lanes_and_labels(figure: go.Figure) -> list[tuple[Any, Any]]:
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_every_meeting_of_every_lane_is_labelled_or_grouped_once(
-    bundled: Store, language: str
+    bundled: Store, language: Language
 ) -> None:
     for what, figure in the_figures(bundled, language):
         if "timeline" not in what:
@@ -206,7 +206,7 @@ def test_every_meeting_of_every_lane_is_labelled_or_grouped_once(
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_split_kinds_keep_a_heading_and_their_lanes_fit_a_phone(
-    bundled: Store, language: str
+    bundled: Store, language: Language
 ) -> None:
     """Every lane's name fits one line of a phone's chart (bold text is wider than labels)."""
     bold_em = 0.72  # DejaVu Sans Bold, its widest letters aside

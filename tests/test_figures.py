@@ -15,7 +15,7 @@ import pytest
 
 from cooptrack.db.schema import MEETING_KIND_LABELS, MEETING_KINDS
 from cooptrack.db.store import Store
-from cooptrack.i18n import use_language
+from cooptrack.i18n import Language, use_language
 from cooptrack.query import commitments as commitment_queries
 from cooptrack.query import figures
 from cooptrack.query import meetings as meeting_queries
@@ -128,7 +128,7 @@ def labels_of_lane(figure: go.Figure, name: str) -> list[str]:
 
 @pytest.mark.parametrize(("language", "prefix"), [("en", "COP"), ("ru", "КС-")])
 def test_sessions_of_one_convention_are_labelled_by_their_number(
-    bundled: Store, language: str, prefix: str
+    bundled: Store, language: Language, prefix: str
 ) -> None:
     with use_language(language):
         meetings = meeting_queries.meetings_frame(bundled, Filters())
