@@ -1102,8 +1102,10 @@ def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:
     by what has become of them below, on one year axis."""
     figure = make_subplots(
         rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+        # Wrapped: a phone's plot is ~340 px wide, and a title must not run past its edges.
         subplot_titles=(
-            _("Meetings per year, by kind"), _("Commitments made each year, by status now")
+            wrap(_("Meetings per year, by kind"), 32),
+            wrap(_("Commitments made each year, by status now"), 32),
         ),
     )  # fmt: skip
     rows_of = {"meetings": 1, "commitments": 2}
@@ -1128,7 +1130,19 @@ def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:
                 row=rows_of[what], col=1,
             )  # fmt: skip
     figure.add_vline(x=today.year, line={"color": "#555555", "dash": "dot", "width": 1})
-    _layout(figure, height=520, date_axis=False, barmode="stack")
-    figure.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "yanchor": "top"})
-    figure.update_xaxes(dtick=1, tickformat="d")
+    _layout(figure, height=620, date_axis=False, barmode="stack")
+    # The legend below the charts, where a phone has room for it (beside them it squeezes
+    # the bars); year ticks spaced so that upright labels never touch at a phone's width.
+    figure.update_layout(
+        legend={"orientation": "h", "y": -0.08, "yanchor": "top", "x": 0},
+        margin={"l": 10, "r": 20, "t": 60, "b": 40},
+    )
+    figure.update_annotations(font={"size": 13})
+    span = int(years.year.max() - years.year.min()) + 1 if not years.empty else 1
+    figure.update_xaxes(dtick=_year_step(span), tickformat="d", tickangle=0)
     return figure
+
+
+def _year_step(years: int) -> int:
+    """Every year on a short axis; every 2nd or 5th on a long one (a phone fits ~9 labels)."""
+    return 1 if years <= 9 else 2 if years <= 18 else 5
