@@ -1101,7 +1101,7 @@ def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:
     """The record at a glance: meetings per year by kind above, the commitments made each year
     by what has become of them below, on one year axis."""
     figure = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.17,
         # Wrapped: a phone's plot is ~340 px wide, and a title must not run past its edges.
         subplot_titles=(
             wrap(_("Meetings per year, by kind"), 32),
