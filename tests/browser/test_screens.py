@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
-from browser.conftest import ROOT, SCREENSHOTS, SEED_DIR
+from browser.conftest import ROOT, SCREENSHOTS, SEED_DIR, compact_png
 from browser.test_dashboard import open_page
 
 OVERLAP_PX = 2.0
@@ -314,10 +314,12 @@ def stretch_to_content(page: Page) -> None:
 
 def save_screenshot(page: Page, name: str) -> Path:
     """The whole page, where the docs keep it when asked to refresh them, else as an artifact."""
-    folder = DOCS_SCREENSHOTS if UPDATE_DOCS else SCREENSHOTS
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{name}.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
+    if UPDATE_DOCS:
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        compact_png(target, DOCS_SCREENSHOTS / f"{name}.png")
     return target
 
 
