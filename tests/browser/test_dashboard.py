@@ -189,7 +189,7 @@ def test_which_wecoop_phase_ran_in_2018(page: Page) -> None:
     open_page(page, "/projects?from=2018-01-01&to=2018-12-31", "Project phases")
     phases = page.locator('[data-testid="stTable"]')
     expect(phases).to_have_count(1)
-    expect(phases).to_contain_text("WECOOP2")
+    expect(phases).to_contain_text("WECOOP · phase 2")  # WECOOP2 ran Aug 2016 – Feb 2019
     expect(phases).not_to_contain_text("phase 3")
 
 

@@ -50,7 +50,8 @@ def edit_and_download(page: Page) -> bytes:
     choose(page, panel, "Choose a commitment", "common ground")
     wait_for_run(page, "Edit the record")
     form = panel.get_by_test_id("stForm").first
-    text = form.get_by_role("textbox", name="What was committed")
+    # exact: the Russian version's field is named "What was committed, in Russian …" beside it
+    text = form.get_by_role("textbox", name="What was committed", exact=True)
     expect(text).to_have_count(1)  # the previous record's form can linger for a moment
     expect(text).to_have_value(re.compile("common ground"))
     choose(page, form, "Status", "dropped")
