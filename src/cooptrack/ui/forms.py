@@ -18,6 +18,7 @@ from cooptrack.db.schema import Kind
 from cooptrack.db.store import Store
 from cooptrack.i18n import DEFAULT, N_, _, current, pgettext
 from cooptrack.query.choices import record_choices
+from cooptrack.query.codes import commitment_status_name, meeting_status_name
 from cooptrack.ui.text import label
 
 DATE_HELP = N_("YYYY, YYYY-MM or YYYY-MM-DD: give only as much as is known")
@@ -181,19 +182,9 @@ def choice_label(options: str, code: str) -> str:
 
 def _choice_names() -> dict[str, dict[str, str]]:
     # Written out call by call, so that the message extractor finds every one.
-    meeting_statuses = {
-        "planned": pgettext("meeting status", "planned"),
-        "held": pgettext("meeting status", "held"),
-        "postponed": pgettext("meeting status", "postponed"),
-        "cancelled": pgettext("meeting status", "cancelled"),
-    }
+    meeting_statuses = {code: meeting_status_name(code) for code in schema.MEETING_STATUSES}
     commitment_statuses = {
-        "proposed": pgettext("commitment status", "proposed"),
-        "agreed": pgettext("commitment status", "agreed"),
-        "in-progress": pgettext("commitment status", "in-progress"),
-        "fulfilled": pgettext("commitment status", "fulfilled"),
-        "superseded": pgettext("commitment status", "superseded"),
-        "dropped": pgettext("commitment status", "dropped"),
+        code: commitment_status_name(code) for code in schema.COMMITMENT_STATUSES
     }
     return {
         "meeting_kind": {

@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 
 from cooptrack.i18n import _, pgettext
+from cooptrack.query.codes import commitment_status_name, meeting_status_name
 
 WORD_JOINER = "\u2060"
 
@@ -173,20 +174,7 @@ def _is_number(value: Any) -> bool:
 def status_label(code: Any) -> str:
     """A meeting's or a commitment's status as the interface names it; the record stores codes
     (`in-progress`), and anything that is not one is shown as it is."""
-    labels = {
-        "planned": pgettext("meeting status", "planned"),
-        "held": pgettext("meeting status", "held"),
-        "postponed": pgettext("meeting status", "postponed"),
-        "cancelled": pgettext("meeting status", "cancelled"),
-        "proposed": pgettext("commitment status", "proposed"),
-        "agreed": pgettext("commitment status", "agreed"),
-        "in-progress": pgettext("commitment status", "in-progress"),
-        "fulfilled": pgettext("commitment status", "fulfilled"),
-        "superseded": pgettext("commitment status", "superseded"),
-        "dropped": pgettext("commitment status", "dropped"),
-    }
-    text = as_text(code)
-    return labels.get(text, text)
+    return commitment_status_name(meeting_status_name(as_text(code)))
 
 
 def format_label(code: Any) -> str:
