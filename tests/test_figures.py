@@ -21,6 +21,7 @@ from cooptrack.query import figures
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
 from cooptrack.query.filters import Filters
+from cooptrack.query.status_charts import by_size, status_bars
 
 TODAY = date(2026, 11, 28)
 
@@ -289,9 +290,9 @@ def test_gantt_marks_open_ended_and_one_day_phases(bundled: Store) -> None:
     assert [t.name for t in figure.data if t.name == "One-day phase"] == ["One-day phase"]
 
 
-def test_status_figure_stacks_every_count(bundled: Store) -> None:
+def test_status_bars_stack_every_count(bundled: Store) -> None:
     counts = commitment_queries.status_by(bundled, Filters(), "countries")
-    figure = figures.status_figure(counts, "By country")
+    figure = status_bars(counts, "By country", by_size(counts))
     drawn = sum(sum(t.x) for t in figure.data)
     assert drawn == counts.commitments.sum()
     assert figure.layout.xaxis.type == "linear"
@@ -306,7 +307,7 @@ def test_status_bars_put_the_largest_on_top_and_all_others_last() -> None:
             "commitments": [900, 40, 5, 30, 60],
         }
     )
-    figure = figures.status_figure(counts, "By country")
+    figure = status_bars(counts, "By country", by_size(counts))
     top_down = list(reversed(figure.layout.yaxis.categoryarray))
     assert top_down == ["Kazakhstan", "Uzbekistan", "Austria", "all others (3)"]
     assert figure.layout.uniformtext.mode == "hide"

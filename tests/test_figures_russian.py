@@ -23,6 +23,7 @@ from cooptrack.query import codes, figures
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
 from cooptrack.query.filters import Filters
+from cooptrack.query.status_charts import by_size, status_bars
 
 TODAY = date(2026, 11, 28)
 
@@ -135,16 +136,16 @@ def test_status_bars_name_statuses_and_count_the_russian_way() -> None:
                 "commitments": [1200, 40, 5, 30],
             }
         )
-        figure = figures.status_figure(counts, "По странам")
-    assert legend(figure) == [
-        russian("agreed", "commitment status"),
+        figure = status_bars(counts, "По странам", by_size(counts))
+    assert legend(figure) == [  # the order the segments stack: kept promises first
         russian("fulfilled", "commitment status"),
+        russian("agreed", "commitment status"),
     ]
     assert figure.layout.xaxis.title.text == russian("commitments")
     assert figure.layout.separators == ",\u00a0"  # 1 200, as Russian writes it
-    assert russian("agreed", "commitment status") in figure.data[0].hovertemplate
+    assert russian("fulfilled", "commitment status") in figure.data[0].hovertemplate
     assert list(reversed(figure.layout.yaxis.categoryarray))[-1] == rest  # "all others" last
-    assert figures.status_figure(counts, "x").layout.separators == ".,"  # English: 1,200
+    assert status_bars(counts, "x", by_size(counts)).layout.separators == ".,"  # English: 1,200
 
 
 def test_the_overview_picture_has_russian_titles_and_names(bundled: Store) -> None:

@@ -49,25 +49,25 @@ STATUS_COLOURS = {
 }
 WEBGL_ABOVE = 1000
 LABELS_UP_TO = 600  # beyond, the page draws meetings per quarter instead
-_FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 13}
+FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 13}
 
 
 def _layout(figure: go.Figure, height: int, date_axis: bool = True, **extra: Any) -> go.Figure:
     figure.update_layout(
         height=height,
         margin={"l": 10, "r": 20, "t": 30, "b": 40},
-        font=_FONT,
+        font=FONT,
         plot_bgcolor="white",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"align": "left"},
-        separators=_separators(),
+        separators=separators(),
         **extra,
     )
     figure.update_xaxes(showgrid=True, gridcolor="#eeeeee", type="date" if date_axis else "linear")
     return figure
 
 
-def _separators() -> str:
+def separators() -> str:
     """Plotly's decimal mark and thousands separator, as the current language writes them."""
     where = i18n.locale()
     return f"{get_decimal_symbol(where)}{get_group_symbol(where)}"
@@ -1031,70 +1031,6 @@ def _milestones(figure: go.Figure, phases: pd.DataFrame) -> None:
             hoverinfo="text",
         )
     )
-
-
-def status_figure(counts: pd.DataFrame, title: str) -> go.Figure:
-    """Stacked horizontal bars: how many commitments are in each status, per label, the
-    largest on top and "all others" last. Counts too long for their segment are left to hover."""
-    figure = go.Figure()
-    totals = counts.groupby("label").commitments.sum()
-    labels = sorted(totals.index, key=lambda x: (is_rest(x), -totals[x], x))
-    for status, colour in STATUS_COLOURS.items():
-        group = counts[counts.status == status]
-        if group.empty:
-            continue
-        name = commitment_status_name(status)
-        hover = _("{label}: {count} {status}").format(label="%{y}", count="%{x:,}", status=name)
-        figure.add_trace(
-            go.Bar(
-                x=group.commitments,
-                y=group.label,
-                orientation="h",
-                name=name,
-                marker={"color": colour},
-                texttemplate="%{x:,}",
-                textposition="inside",
-                insidetextanchor="middle",
-                hovertemplate=hover + "<extra></extra>",
-            )
-        )
-    figure.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=list(reversed(labels)),
-        automargin=True,
-    )
-    small = not counts.empty and totals.max() <= 10
-    _layout(
-        figure,
-        height=170 + 30 * max(len(labels), 1),
-        date_axis=False,
-        barmode="stack",
-        title={
-            "text": title,
-            "font": {"size": 14},
-            "x": 0,
-            "xref": "container",
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 6, "l": 6},
-        },
-        uniformtext={"minsize": 10, "mode": "hide"},
-    )
-    figure.update_xaxes(
-        title_text=_("commitments"),
-        dtick=1 if small else None,
-        rangemode="tozero",
-        tickformat=",",
-    )
-    figure.update_layout(legend={"y": 1, "yanchor": "bottom"}, margin={"t": 90})
-    return figure
-
-
-def is_rest(label: str) -> bool:
-    """The bar that sums the labels past the largest ("all others (12)"), in either language."""
-    return label.startswith(("all others", _("all others")))
 
 
 def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:

@@ -12,16 +12,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
-from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from cooptrack import i18n
 from cooptrack.i18n import _
 from cooptrack.query.codes import commitment_status_name
-from cooptrack.query.figures import STATUS_COLOURS
+from cooptrack.query.figures import FONT, STATUS_COLOURS, separators
 
 # Closed first, then open from the most advanced: the kept promises are read against the axis.
 STATUS_ORDER = ("fulfilled", "in-progress", "agreed", "proposed", "superseded", "dropped")
-_FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 13}
 
 
 def status_bars(counts: pd.DataFrame, title: str, order: Sequence[str]) -> go.Figure:
@@ -55,6 +52,7 @@ def status_bars(counts: pd.DataFrame, title: str, order: Sequence[str]) -> go.Fi
     totals = counts.groupby("label").commitments.sum()
     small = not totals.empty and totals.max() <= 10
     figure.update_xaxes(
+        type="linear",  # counts, even where a frame carries them as text
         title_text=_("commitments"),
         dtick=1 if small else None,
         rangemode="tozero",
@@ -65,14 +63,14 @@ def status_bars(counts: pd.DataFrame, title: str, order: Sequence[str]) -> go.Fi
     figure.update_layout(
         height=150 + 28 * max(len(order), 1),
         margin={"l": 10, "r": 20, "t": 80, "b": 40},
-        font=_FONT,
+        font=FONT,
         plot_bgcolor="white",
         barmode="stack",
         # "normal": the legend reads left to right in the order the segments stack (Plotly
         # reverses it for stacked bars by default, which reads against the bars).
         legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
         hoverlabel={"align": "left"},
-        separators=_separators(),
+        separators=separators(),
         uniformtext={"minsize": 10, "mode": "hide"},
         title={
             "text": title,
@@ -140,9 +138,3 @@ def bars_differ(counts: pd.DataFrame) -> bool:
         index="label", columns="status", values="commitments", aggfunc="sum", fill_value=0
     )
     return len(table) > 1 and len(table.drop_duplicates()) > 1
-
-
-def _separators() -> str:
-    """Plotly's decimal mark and thousands separator, as the current language writes them."""
-    where = i18n.locale()
-    return f"{get_decimal_symbol(where)}{get_group_symbol(where)}"
