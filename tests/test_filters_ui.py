@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Element
-from test_pages import APP, literal, page_path
+from test_pages import literal
+from test_pages_russian import open_page
 
 from cooptrack.db.store import Store
 from cooptrack.i18n import _, use_language
@@ -18,23 +19,6 @@ from cooptrack.query.meetings import vocabulary
 from cooptrack.ui.filters import convention_label
 
 COUNTRIES = "pages/countries.py"
-
-
-def open_page(
-    db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **params: str | list[str]
-) -> AppTest:
-    monkeypatch.setenv("COOPTRACK_DB", str(db))
-    monkeypatch.setenv("COOPTRACK_TODAY", "2026-11-28")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets = {"cooptrack": {}}
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page_path(page)).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
 
 
 def maps(at: AppTest) -> int:
