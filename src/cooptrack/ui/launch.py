@@ -35,6 +35,16 @@ def healthy(url: str) -> bool:
         return False
 
 
+def _under_prefix(url: str, options: tuple[str, ...]) -> str:
+    """Where the server answers with `--server.baseUrlPath PREFIX` among `options`."""
+    for number, option in enumerate(options):
+        if option == "--server.baseUrlPath" and number + 1 < len(options):
+            return f"{url}/{options[number + 1].strip('/')}"
+        if option.startswith("--server.baseUrlPath="):
+            return f"{url}/{option.split('=', 1)[1].strip('/')}"
+    return url
+
+
 @contextmanager
 def running_server(
     env: Mapping[str, str],
@@ -62,9 +72,10 @@ def running_server(
     ]
     with logs[0].open("ab") as out, logs[1].open("ab") as err:
         process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=out, stderr=err)
+    served = _under_prefix(url, options)
     try:
         deadline = time.monotonic() + startup_seconds
-        while not healthy(url):
+        while not healthy(served):
             if process.poll() is not None or time.monotonic() > deadline:
                 stderr = logs[1].read_text(errors="replace")
                 raise ServerDidNotStart(

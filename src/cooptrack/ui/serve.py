@@ -26,7 +26,7 @@ from cooptrack import config
 from cooptrack.db.store import Store
 from cooptrack.errors import ConfigError, CooptrackError
 
-ENTRY = Path(__file__).resolve().parent / "dashboard.py"
+ENTRY = Path(__file__).resolve().parent / "server_app.py"
 
 
 def settings_as_options(path: Path) -> list[str]:

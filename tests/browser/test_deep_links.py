@@ -1,0 +1,56 @@
+"""A shared link to a page connects to the server at once, at the root and under a prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Request
+
+from browser.conftest import serve
+
+
+def _health_checks(page: Page) -> list[str]:
+    asked: list[str] = []
+
+    def note(request: Request) -> None:
+        if "_stcore/health" in request.url:
+            asked.append(request.url)
+
+    page.on("request", note)
+    return asked
+
+
+def _opened(page: Page, link: str) -> list[str]:
+    asked = _health_checks(page)
+    page.goto(link)
+    heading = page.locator('[data-testid="stMain"] h1', has_text="Commitments")
+    heading.first.wait_for(state="visible")
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    return asked
+
+
+def test_a_deep_link_asks_the_server_once_where_it_is(page: Page, server: str) -> None:
+    asked = _opened(page, f"{server}/commitments?country=KZ")
+    assert asked == [f"{server}/_stcore/health"]
+    assert "Kazakhstan" in page.locator('[data-testid="stMain"]').inner_text()  # filtered
+
+
+@pytest.fixture(scope="module")
+def prefixed(browser_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard served under /dash, as behind a proxy with a path of its own."""
+    logs = tmp_path_factory.mktemp("prefixed")
+    with serve(browser_db, logs, "--server.baseUrlPath", "dash") as url:
+        yield url
+
+
+def test_under_a_prefix_the_link_finds_the_server_under_it(browser: Browser, prefixed: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        asked = _opened(page, f"{prefixed}/dash/commitments?country=KZ")
+        assert asked == [f"{prefixed}/dash/_stcore/health"]
+        assert page.url.startswith(f"{prefixed}/dash/commitments")
+    finally:
+        context.close()
