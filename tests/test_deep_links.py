@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cooptrack.ui.deep_links import DeepLinkBase, base_script, with_base_script
+from cooptrack.ui.deep_links import DeepLinkBase, base_script, edited, modules_needed, preload_links
 
-PAGE = b"<!DOCTYPE html>\n<html>\n  <head>\n    <title>x</title>\n  </head><body></body></html>"
+PAGE = b"<!DOCTYPE html>\n<html><head><title>x</title></head><body><div></div></body></html>"
 SCRIPT = base_script(["timeline", "commitments"])
+LINKS = preload_links(["PlotlyChart.x1.js"])
 
 
 def _serve(body: bytes, content_type: bytes, chunks: int = 1) -> Any:
@@ -60,8 +62,12 @@ def _get(
 @pytest.mark.parametrize("path", ["/", "/timeline", "/app/commitments/", "/unknown"])
 def test_the_html_page_gets_the_script_first_in_its_head(path: str, chunks: int) -> None:
     app, seen = _serve(PAGE, b"text/html; charset=utf-8", chunks)
-    headers, body = _get(DeepLinkBase(app, ["timeline", "commitments"]), path)
-    assert body == PAGE.replace(b"<head>", b"<head>" + SCRIPT)
+    headers, body = _get(
+        DeepLinkBase(app, ["timeline", "commitments"], ["PlotlyChart.x1.js"]), path
+    )
+    assert body == PAGE.replace(b"<head>", b"<head>" + SCRIPT).replace(
+        b"</body>", LINKS + b"</body>"
+    )
     assert int(headers[b"content-length"]) == len(body)
     assert b"accept-encoding" not in seen["headers"]  # asked uncompressed, to be edited
 
@@ -91,14 +97,31 @@ def test_a_page_answered_with_something_else_than_html_is_not_edited() -> None:
     assert body == b'{"a": 1}'
 
 
-@given(st.binary(max_size=300))
-def test_only_a_head_is_edited(html: bytes) -> None:
-    edited = with_base_script(html, SCRIPT)
+@given(st.binary(max_size=300) | st.sampled_from([PAGE, b"<head></head>", b"<body></body>"]))
+def test_only_a_head_and_a_body_are_edited(html: bytes) -> None:
+    page = edited(html, SCRIPT, LINKS)
+    assert page.replace(SCRIPT, b"", 1).replace(LINKS, b"", 1) == html
     if b"<head>" in html:
-        assert edited.replace(SCRIPT, b"", 1) == html
-        assert edited.index(SCRIPT) == html.index(b"<head>") + len(b"<head>")
+        assert page.index(SCRIPT) == html.index(b"<head>") + len(b"<head>")
     else:
-        assert edited == html
+        assert SCRIPT not in page
+    if b"</body>" in html:
+        assert page.rindex(LINKS) + len(LINKS) == page.rindex(b"</body>")
+    else:
+        assert LINKS not in page
+
+
+def test_preloaded_scripts_come_with_all_they_import_once(tmp_path: Path) -> None:
+    (tmp_path / "PlotlyChart.a1.js").write_bytes(
+        b'import{o as e}from"./rt.js";import"./src.js";const x=import("./lazy.js");'
+    )
+    (tmp_path / "rt.js").write_bytes(b'import{a}from"./deep.js";')
+    (tmp_path / "deep.js").write_bytes(b'import{a}from"./rt.js";')  # a cycle
+    (tmp_path / "src.js").write_bytes(b"")
+    (tmp_path / "lazy.js").write_bytes(b"")
+    (tmp_path / "Other.b2.js").write_bytes(b"")
+    needed = modules_needed(tmp_path, ["PlotlyChart."], known=["src.js"])
+    assert needed == ["PlotlyChart.a1.js", "rt.js", "deep.js"]  # dynamic imports stay lazy
 
 
 def test_page_names_cannot_close_the_script() -> None:

@@ -54,3 +54,21 @@ def test_under_a_prefix_the_link_finds_the_server_under_it(browser: Browser, pre
         assert page.url.startswith(f"{prefixed}/dash/commitments")
     finally:
         context.close()
+
+
+def test_plotly_is_fetched_while_the_page_connects(page: Page, server: str) -> None:
+    """Not once the first chart has arrived: before the server's first message."""
+    events: list[str] = []
+    page.on(
+        "request",
+        lambda request: events.append("plotly") if "/PlotlyChart." in request.url else None,
+    )
+    page.on(
+        "websocket",
+        lambda socket: socket.on("framereceived", lambda _: events.append("message")),
+    )
+    page.goto(f"{server}/timeline?country=KZ")
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(state="visible")
+    assert "plotly" in events and "message" in events
+    assert events.index("plotly") < events.index("message")
+    assert events.count("plotly") == 1

@@ -12,8 +12,11 @@ that serves the dashboard under a prefix of its own. Everything else passes thro
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+import re
+from collections.abc import Awaitable, Callable, Collection, MutableMapping, Sequence
+from pathlib import Path
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -39,13 +42,44 @@ def base_script(pages: Sequence[str]) -> bytes:
     return _SCRIPT.format(pages=listed).encode()
 
 
-def with_base_script(html: bytes, script: bytes) -> bytes:
-    """`html` with `script` first in its head (unchanged if it has no `<head>`)."""
-    head = html.find(b"<head>")
-    if head < 0:
-        return html
-    cut = head + len(b"<head>")
-    return html[:cut] + script + html[cut:]
+def preload_links(names: Sequence[str]) -> bytes:
+    """A `modulepreload` link per script of Streamlit's in `names`."""
+    return "".join(
+        f'<link rel="modulepreload" crossorigin href="./static/js/{html.escape(name)}">'
+        for name in names
+    ).encode()
+
+
+_IMPORTED = re.compile(rb'(?:from|import)\s*"\./([A-Za-z0-9_.~-]+\.js)"')
+
+
+def modules_needed(folder: Path, roots: Sequence[str], known: Collection[str] = ()) -> list[str]:
+    """The scripts in `folder` whose names start with one of `roots` ("PlotlyChart."), and
+    every script they import, in import order, leaving out `known` ones (those Streamlit's
+    page asks for anyway)."""
+    found: list[str] = []
+    waiting = [p.name for root in roots for p in sorted(folder.glob(f"{root}*.js"))]
+    while waiting:
+        name = waiting.pop(0)
+        if name in found or name in known or not (folder / name).is_file():
+            continue
+        found.append(name)
+        imported = _IMPORTED.findall((folder / name).read_bytes())
+        waiting.extend(n.decode() for n in imported)
+    return found
+
+
+def edited(page: bytes, first: bytes, last: bytes = b"") -> bytes:
+    """`page` with `first` first in its head and `last` last in its body (each left out when
+    the page has no such element)."""
+    head = page.find(b"<head>")
+    if head >= 0:
+        cut = head + len(b"<head>")
+        page = page[:cut] + first + page[cut:]
+    end = page.rfind(b"</body>")
+    if end >= 0 and last:
+        page = page[:end] + last + page[end:]
+    return page
 
 
 def _asks_for_a_page(scope: Scope) -> bool:
@@ -63,11 +97,13 @@ def _asks_for_a_page(scope: Scope) -> bool:
 
 
 class DeepLinkBase:
-    """ASGI middleware: the HTML page gets `base_script(pages)` first in its head."""
+    """ASGI middleware: the HTML page gets `base_script(pages)` first in its head, and
+    `preload_links(preload)` last in its body (after Streamlit's own scripts: the page's
+    first scripts are fetched first)."""
 
-    def __init__(self, app: ASGIApp, pages: Sequence[str]) -> None:
+    def __init__(self, app: ASGIApp, pages: Sequence[str], preload: Sequence[str] = ()) -> None:
         self.app = app
-        self.script = base_script(pages)
+        self.first, self.last = base_script(pages), preload_links(preload)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not _asks_for_a_page(scope):
@@ -75,14 +111,15 @@ class DeepLinkBase:
             return
         # The page is small: asked for uncompressed, so it can be edited here.
         headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]
-        await self.app({**scope, "headers": headers}, receive, _Editing(send, self.script))
+        editing = _Editing(send, self.first, self.last)
+        await self.app({**scope, "headers": headers}, receive, editing)
 
 
 class _Editing:
-    """Holds back an HTML response until its body is whole, then sends it with the script."""
+    """Holds back an HTML response until its body is whole, then sends it edited."""
 
-    def __init__(self, send: Send, script: bytes) -> None:
-        self.send, self.script = send, script
+    def __init__(self, send: Send, first: bytes, last: bytes) -> None:
+        self.send, self.first, self.last = send, first, last
         self.start: Message | None = None
         self.body = b""
 
@@ -95,7 +132,7 @@ class _Editing:
             self.body += message.get("body", b"")
             if message.get("more_body", False):
                 return
-            body = with_base_script(self.body, self.script)
+            body = edited(self.body, self.first, self.last)
             headers = [(k, v) for k, v in self.start["headers"] if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))
             await self.send({**self.start, "headers": headers})
