@@ -112,7 +112,7 @@ def test_a_link_with_dates_sets_the_slider(
 def test_a_hint_says_where_the_filters_are_only_while_none_is_set(
     bundled_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hint = _("Filters are in the side panel (on a phone: » at the top left).")
+    hint = _("Filters: tap » at the top left.")
     at = open_page(bundled_db, monkeypatch, "pages/overview.py")
     assert hint in [c.value for c in at.main.caption]
     at.multiselect(key="f_topic").set_value(["biodiversity"]).run()

@@ -1,4 +1,5 @@
-"""A shared link to a page connects to the server at once, at the root and under a prefix."""
+"""The server's HTML page: a shared link connects at once, at the root and under a prefix;
+Plotly is fetched early; what is only for a phone shows on a phone."""
 
 from __future__ import annotations
 
@@ -72,3 +73,20 @@ def test_plotly_is_fetched_while_the_page_connects(page: Page, server: str) -> N
     assert "plotly" in events and "message" in events
     assert events.index("plotly") < events.index("message")
     assert events.count("plotly") == 1
+
+
+@pytest.mark.parametrize(("width", "shown"), [(390, True), (1280, False)])
+def test_the_hint_to_the_filters_shows_on_a_phone_only(
+    browser: Browser, server: str, width: int, shown: bool
+) -> None:
+    """On a phone the side panel is folded away behind »; on a desk it is open beside."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/timeline")
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(state="visible")
+        hint = page.get_by_text("Filters: tap » at the top left.")
+        assert hint.count() == 1  # sent either way: the width decides what is seen
+        assert hint.is_visible() is shown
+    finally:
+        context.close()

@@ -97,13 +97,16 @@ def _asks_for_a_page(scope: Scope) -> bool:
 
 
 class DeepLinkBase:
-    """ASGI middleware: the HTML page gets `base_script(pages)` first in its head, and
-    `preload_links(preload)` last in its body (after Streamlit's own scripts: the page's
-    first scripts are fetched first)."""
+    """ASGI middleware: the HTML page gets `base_script(pages)` and the `style` sheet first
+    in its head, and `preload_links(preload)` last in its body (after Streamlit's own
+    scripts: the page's first scripts are fetched first)."""
 
-    def __init__(self, app: ASGIApp, pages: Sequence[str], preload: Sequence[str] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, pages: Sequence[str], preload: Sequence[str] = (), style: str = ""
+    ) -> None:
         self.app = app
-        self.first, self.last = base_script(pages), preload_links(preload)
+        sheet = f"<style>{style}</style>".encode() if style else b""
+        self.first, self.last = base_script(pages) + sheet, preload_links(preload)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not _asks_for_a_page(scope):

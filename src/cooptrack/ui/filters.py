@@ -39,6 +39,8 @@ URL_KEYS = {
     "to": "f_to",
     "q": "f_search",
 }
+PHONE_ONLY = "phone_only"  # a container's key: its CSS class is st-key-phone_only
+PHONE_WIDTH = 769  # Streamlit folds the side panel away at 768 px wide and narrower
 _MULTI = ("country", "convention", "topic", "organisation")
 _EARLIEST, _LATEST = date(1990, 1, 1), date(2060, 12, 31)
 
@@ -221,9 +223,10 @@ def _exact_days() -> bool:
 
 def _phone_hint() -> None:
     """On a phone the side panel folds into an unlabelled » button: say where the filters
-    are, while no filter is set (a page may not carry its own CSS or HTML to show it only on
-    narrow screens, so it is worded for both)."""
-    st.caption(_("Filters are in the side panel (on a phone: » at the top left)."))
+    are, while no filter is set. Shown on narrow screens only (the server's page hides the
+    `PHONE_ONLY` container from `PHONE_WIDTH` pixels up, where the panel is open)."""
+    with st.container(key=PHONE_ONLY):
+        st.caption(_("Filters: tap » at the top left."))
 
 
 def _current_input() -> FilterInput:

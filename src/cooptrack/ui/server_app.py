@@ -9,6 +9,7 @@ from starlette.middleware import Middleware
 
 from cooptrack import config
 from cooptrack.ui.deep_links import DeepLinkBase, modules_needed
+from cooptrack.ui.filters import PHONE_ONLY, PHONE_WIDTH
 
 # The pages app.py routes, by file name: a link's last segment names one of them.
 PAGES = sorted(path.stem for path in (config.app_script().parent / "pages").glob("*.py"))
@@ -24,7 +25,13 @@ PRELOAD = modules_needed(
     known=re.findall(r"static/js/([^\"]+\.js)", (STATIC / "index.html").read_text("utf-8")),
 )
 
+# The app's own styles (no record's text ever reaches them): what is only for a phone.
+STYLE = (
+    f"@media (min-width: {PHONE_WIDTH}px) "
+    f"{{ .st-key-{PHONE_ONLY} {{ display: none !important; }} }}"
+)
+
 app = st.App(
     Path(__file__).resolve().parent / "dashboard.py",
-    middleware=[Middleware(DeepLinkBase, pages=PAGES, preload=PRELOAD)],
+    middleware=[Middleware(DeepLinkBase, pages=PAGES, preload=PRELOAD, style=STYLE)],
 )
