@@ -123,6 +123,12 @@ def page(filters: Filters, version: str, today: date) -> None:
     if total == 0:
         empty_state(records_named("commitments"), filters)
         return
+    # Where they stand at a glance first, the commitments one by one below.
+    left, right = st.columns(2)
+    with left:
+        made_chart(version, filters)
+    with right:
+        convention_chart(version, filters)
     everything = data.commitments(version, filters, today, False)
     overdue = data.commitments(version, filters, today, True)
     show_all, show_overdue = st.tabs(
@@ -145,11 +151,6 @@ def page(filters: Filters, version: str, today: date) -> None:
     with show_overdue:
         open_past_their_date(overdue, overdue_total)
     download_calendar("commitments", filters)
-    left, right = st.columns(2)
-    with left:
-        made_chart(version, filters)
-    with right:
-        convention_chart(version, filters)
 
 
 page(current_filters(), data.version(), data.today())
