@@ -53,7 +53,9 @@ with left:
                 "**{series}**: {n} meetings in the record ({kind}).",
                 context.series_count,
             ).format(
-                series=md(context.series), n=number(context.series_count), kind=md(context.kind)
+                series=md(context.series_name),
+                n=number(context.series_count),
+                kind=md(context.kind),
             )
         )
         if context.previous:

@@ -26,11 +26,11 @@ from cooptrack.query.export import cell_sql, neutralise, plain_cell
 OPTIONS = ("country", "convention", "topic", "organisation", "from", "to", "search", "db")
 
 MEETINGS_CSV = '''\
-id,title,short_title,kind,series,ordinal,start_date,end_date,tentative,city,host_country,format,status,chairs,countries,conventions,topics,organisations,chair_organisations,organisers,summary,confidence,sources,title_ru,short_title_ru,summary_ru
-m-b,Beta conference,Beta,high-level-conference,,,2009-11,,false,Rome,Italy,,held,,Kazakhstan,,"Water, rivers and lakes",European Union,,European Union,,M,https://example.org/b; https://example.org/b2,,,
+id,title,short_title,kind,series,ordinal,start_date,end_date,tentative,city,host_country,format,status,chairs,countries,conventions,topics,organisations,chair_organisations,organisers,summary,confidence,sources,title_ru,short_title_ru,summary_ru,series_ru
+m-b,Beta conference,Beta,high-level-conference,,,2009-11,,false,Rome,Italy,,held,,Kazakhstan,,"Water, rivers and lakes",European Union,,European Union,,M,https://example.org/b; https://example.org/b2,,,,
 m-a,"Alpha meeting, with ""quotes""",Alpha,wgecc-meeting,WGECC,1,2018-06-07,2018-06-08,false,Tashkent,Uzbekistan,in-person,held,Jane Doe (European Commission),Kazakhstan; Uzbekistan,CBD; UNFCCC,"Climate change; Water, rivers and lakes",European Commission,European Commission,,"Two lines
-of summary.",H,https://example.org/a,,,
-m-c,Gamma COP,Gamma COP,cop,UNFCCC COP,26,2031,,true,,,,planned,,,UNFCCC,Climate change,,,,Date not fixed.,L,https://example.org/c,,,
+of summary.",H,https://example.org/a,,,,
+m-c,Gamma COP,Gamma COP,cop,UNFCCC COP,26,2031,,true,,,,planned,,,UNFCCC,Climate change,,,,Date not fixed.,L,https://example.org/c,,,,
 '''  # noqa: E501
 
 PHASES_CSV = """\

@@ -20,7 +20,7 @@ import duckdb
 from cooptrack.i18n import ENGLISH_MARKER
 from cooptrack.reference import CENTRAL_ASIA, all_countries
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # The kinds of record that editors add, change and delete, and that exports and imports hold.
 Kind = Literal["meetings", "phases", "commitments"]
@@ -108,7 +108,7 @@ CREATE TABLE meetings (
     organisers VARCHAR[] NOT NULL, countries VARCHAR[] NOT NULL,
     conventions VARCHAR[] NOT NULL, topics VARCHAR[] NOT NULL, summary VARCHAR,
     confidence VARCHAR NOT NULL {_enum("confidence", CONFIDENCES)}, sources VARCHAR[] NOT NULL,
-    title_ru VARCHAR, short_title_ru VARCHAR, summary_ru VARCHAR,
+    title_ru VARCHAR, short_title_ru VARCHAR, summary_ru VARCHAR, series_ru VARCHAR,
     CHECK (end_date IS NULL OR end_date >= start_date)
 );
 CREATE TABLE projects (
@@ -230,7 +230,8 @@ CREATE OR REPLACE VIEW meeting_facts_source AS
                    CASE WHEN m.end_date IS NULL THEN m.start_precision ELSE m.end_precision END)
             AS alive_to,
         search_text_of(concat_ws(' ', m.title, m.series, m.city, m.summary,
-                                 m.title_ru, m.short_title_ru, m.summary_ru)) AS search_text
+                                 m.title_ru, m.short_title_ru, m.summary_ru, m.series_ru))
+            AS search_text
     FROM meetings m;
 CREATE OR REPLACE VIEW phase_facts_source AS
     SELECT p.*, pr.name AS project_name, pr.name_ru AS project_name_ru,
@@ -416,7 +417,8 @@ def _store_facts(cursor: duckdb.DuckDBPyConnection) -> None:
 
 
 # Version 4: a Russian version of every vocabulary name and record text (NULL: none recorded).
-RUSSIAN_COLUMNS = {
+# Frozen: the columns migration 3 → 4 adds, whatever later versions add.
+RUSSIAN_COLUMNS_4 = {
     "countries": ("name_ru",),
     "conventions": ("name_ru",),
     "organisations": ("name_ru", "short_name_ru"),
@@ -427,14 +429,22 @@ RUSSIAN_COLUMNS = {
     "commitments": ("text_ru",),
     "followups": ("note_ru",),
 }
+# Version 5 adds the Russian name of a meeting's series (`series` stays the English key that
+# lanes and neighbours group by).
+RUSSIAN_COLUMNS = RUSSIAN_COLUMNS_4 | {"meetings": (*RUSSIAN_COLUMNS_4["meetings"], "series_ru")}
+
+
+def _drop_facts(cursor: duckdb.DuckDBPyConnection) -> None:
+    """The facts copy every column of their table: a migration that adds one drops them, and
+    `migrate` rebuilds them in the new layout after the last step."""
+    for table in FACTS:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _add_russian(cursor: duckdb.DuckDBPyConnection) -> None:
-    """Version 4 adds the Russian columns; the facts (which copy every column) are rebuilt by
-    `migrate` after the last step, so their old layout is dropped here."""
-    for table in FACTS:
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
-    for table, columns in RUSSIAN_COLUMNS.items():
+    """Version 4 adds the Russian columns."""
+    _drop_facts(cursor)
+    for table, columns in RUSSIAN_COLUMNS_4.items():
         for column in columns:
             cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
     # Country names are reference data, not the record's own: a new file gets them, so does
@@ -443,10 +453,17 @@ def _add_russian(cursor: duckdb.DuckDBPyConnection) -> None:
     cursor.executemany("UPDATE countries SET name_ru = ? WHERE code = ? AND name_ru IS NULL", named)
 
 
+def _add_series_ru(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Version 5 adds `meetings.series_ru`, empty: an older file names no series in Russian."""
+    _drop_facts(cursor)
+    cursor.execute("ALTER TABLE meetings ADD COLUMN IF NOT EXISTS series_ru VARCHAR")
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _add_history,
     2: _store_facts,
     3: _add_russian,
+    4: _add_series_ru,
 }
 
 

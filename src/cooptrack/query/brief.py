@@ -47,7 +47,7 @@ class BriefMeeting:
     title: str
     short_title: str
     kind: str
-    series: str | None
+    series: str | None  # its name in the interface's language; None: not part of a series
     ordinal: int | None
     when: str
     where: str
@@ -292,8 +292,9 @@ def _meetings(
         f"""SELECT id, shown_text(title, title_ru, $lang) AS title,
                 shown_text(coalesce(short_title, title), coalesce(short_title_ru, title_ru),
                     $lang) AS short_title,
-                kind, series, ordinal, start_date, start_precision,
-                end_date, end_precision, tentative, city, country_names[host_country] AS host,
+                kind, shown_text(series, series_ru, $lang) AS series, ordinal,
+                start_date, start_precision, end_date, end_precision, tentative, city,
+                country_names[host_country] AS host,
                 format, status, chairs, list_sort(conventions) AS conventions,
                 CASE WHEN nullif(trim(summary), '') IS NOT NULL
                     THEN shown_text(summary, summary_ru, $lang) END AS summary, sources

@@ -184,9 +184,10 @@ def _meeting_rows(store: Store, filters: Filters) -> list[dict[str, Any]]:
     condition, params = where(filters)
     return dict_rows(
         store,
-        f"""SELECT m.id, shown_text(m.title, m.title_ru, $lang) AS title, m.kind, m.series,
-                m.ordinal, m.start_date, m.end_date,
-                m.end_precision, m.tentative, m.city, country_names[m.host_country] AS country,
+        f"""SELECT m.id, shown_text(m.title, m.title_ru, $lang) AS title, m.kind,
+                shown_text(m.series, m.series_ru, $lang) AS series, m.ordinal, m.start_date,
+                m.end_date, m.end_precision, m.tentative, m.city,
+                country_names[m.host_country] AS country,
                 m.format, m.status, code_labels(m.conventions) AS conventions,
                 CASE WHEN nullif(trim(m.summary), '') IS NOT NULL
                     THEN shown_text(m.summary, m.summary_ru, $lang) END AS summary,

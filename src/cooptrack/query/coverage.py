@@ -17,7 +17,7 @@ IMPRECISE_LISTED = 1_000  # a large record has many vague dates: list the first,
 
 @dataclass(frozen=True)
 class SeriesCoverage:
-    series: str
+    series: str  # its name in the current language
     kind: str
     meetings: int
     present: tuple[int, ...]  # ordinals recorded
@@ -57,8 +57,9 @@ class Coverage:
     imprecise_total: int = 0
 
 
+# A series by its English name (the key its meetings share), named in the language `$lang`.
 _SERIES = """
-    SELECT series, any_value(kind), count(*),
+    SELECT shown_text(series, max(series_ru), $lang), any_value(kind), count(*),
         list(DISTINCT ordinal ORDER BY ordinal) FILTER (WHERE ordinal IS NOT NULL),
         count(*) FILTER (WHERE ordinal IS NULL),
         arg_min(iso_partial(start_date, start_precision), start_date),
@@ -104,7 +105,8 @@ def coverage(store: Store) -> Coverage:
     }
     newest = store.rows(_NEWEST)[0][0]
     report = Coverage(date.fromisoformat(reviewed) if reviewed else None, newest, counts)
-    for series, kind, total, ordinals, unnumbered, first, last in store.rows(_SERIES):
+    language = {"lang": i18n.current()}
+    for series, kind, total, ordinals, unnumbered, first, last in store.rows(_SERIES, language):
         present = tuple(int(n) for n in ordinals or [])
         low, high = min(present, default=1), max(present, default=0)
         recorded = set(present)
@@ -121,7 +123,6 @@ def coverage(store: Store) -> Coverage:
                 last=str(last),
             )
         )
-    language = {"lang": i18n.current()}
     listed = store.rows(f"{_IMPRECISE} LIMIT $listed", {**language, "listed": IMPRECISE_LISTED})
     report.imprecise = [Imprecise(*map(str, row)) for row in listed]
     report.imprecise_total = int(store.rows(f"SELECT count(*) FROM ({_IMPRECISE})", language)[0][0])

@@ -256,7 +256,8 @@ class MeetingContext:
     """What a meeting's own page adds: its neighbours in its series and the notes citing it."""
 
     kind: str
-    series: str | None
+    series: str | None  # the English name its meetings share (the key they are found by)
+    series_name: str | None  # the same in the interface's language
     previous: MeetingRef | None
     following: MeetingRef | None
     series_count: int
@@ -266,8 +267,9 @@ class MeetingContext:
 def meeting_context(store: Store, ident: str) -> MeetingContext | None:
     found = dict_rows(
         store,
-        "SELECT id, kind, series, alive_from FROM meeting_facts WHERE id = $id",
-        {"id": ident},
+        "SELECT id, kind, series, shown_text(series, series_ru, $lang) AS series_name, "
+        "alive_from FROM meeting_facts WHERE id = $id",
+        {"id": ident, "lang": current()},
     )
     if not found:
         return None
@@ -301,6 +303,7 @@ def meeting_context(store: Store, ident: str) -> MeetingContext | None:
     return MeetingContext(
         kind=kind_label(m["kind"]),
         series=m["series"],
+        series_name=m["series_name"],
         previous=previous,
         following=following,
         series_count=count,

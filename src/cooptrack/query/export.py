@@ -170,6 +170,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _text("title_ru", "title_ru"),
         _text("short_title_ru", "short_title_ru"),
         _text("summary_ru", "summary_ru"),
+        _text("series_ru", "series_ru"),
     ),
     "phases": (
         _text("id", "id"),

@@ -449,9 +449,13 @@ class Lane:
     numbering: str = "kind"  # "kind" (chart_label), "session", "ordinal" or "title"
 
 
-def timeline_lanes(kinds: list[str], codes: list[Any], series: list[Any]) -> list[Lane]:
+def timeline_lanes(
+    kinds: list[str], codes: list[Any], series: list[Any], names: list[Any] | None = None
+) -> list[Lane]:
     """The lanes, kind by kind in the usual order: COPs split by convention and other
-    meetings by series where that gives lanes of a few meetings each."""
+    meetings by series where that gives lanes of a few meetings each. Meetings are grouped by
+    their English `series`; a series' lane is titled by its `names` (the series in the page's
+    language) where given."""
     lanes: list[Lane] = []
     for kind in MEETING_KINDS:
         members = [i for i, k in enumerate(kinds) if k == kind]
@@ -461,7 +465,7 @@ def timeline_lanes(kinds: list[str], codes: list[Any], series: list[Any]) -> lis
         if kind == "cop":
             parts = _convention_parts(members, codes)
         elif kind == "other":
-            parts = _series_parts(members, series)
+            parts = _series_parts(members, series, names)
         lanes += parts or [Lane(kind, members)]
     return lanes
 
@@ -493,29 +497,50 @@ def _code_text(code: str) -> str:
     return html.escape(code, quote=False)
 
 
-def _series_parts(members: list[int], series: list[Any]) -> list[Lane]:
+def _series_parts(members: list[int], series: list[Any], names: list[Any] | None) -> list[Lane]:
     """Other meetings by series, for a series of a few meetings; the rest share one lane."""
     named = {i: series[i] if isinstance(series[i], str) and series[i] else None for i in members}
     tally = Counter(name for name in named.values() if name is not None)
     own = [name for name, n in tally.most_common() if n >= PART_FROM][:PARTS_PER_KIND]
     if not own:
         return []
-    lanes = [Lane("other", [i for i in members if named[i] == name], name, "ordinal")
-             for name in own]  # fmt: skip
+    titles = _series_titles(named, names)
+    lanes = [Lane("other", [i for i in members if named[i] == name], titles.get(name, name),
+                  "ordinal") for name in own]  # fmt: skip
     rest = [i for i in members if named[i] not in own]
-    return lanes + _rest_lane("other", rest, named, _("other meetings"), "ordinal")
+    return lanes + _rest_lane("other", rest, named, _("other meetings"), "ordinal", titles=titles)
+
+
+def _series_titles(named: dict[int, str | None], names: list[Any] | None) -> dict[str, str]:
+    """Each series' lane title: the name in the page's language most of its meetings give
+    (`shown_text`: its Russian name, or its English one with the marker). A record text the
+    page does not escape (it escapes `series`, the key), so it is escaped here."""
+    counted: dict[str, Counter[str]] = {}
+    for i, key in named.items():
+        name = names[i] if names is not None else None
+        if key is not None and isinstance(name, str) and name:
+            counted.setdefault(key, Counter())[name] += 1
+    return {key: html.escape(found.most_common(1)[0][0], quote=False)
+            for key, found in counted.items()}  # fmt: skip
 
 
 def _rest_lane(
-    kind: str, rest: list[int], part_of: dict[int, Any], name: str, numbering: str
+    kind: str,
+    rest: list[int],
+    part_of: dict[int, Any],
+    name: str,
+    numbering: str,
+    *,
+    titles: dict[str, str] | None = None,
 ) -> list[Lane]:
     """The lane of the meetings left over: named by their convention or series when they
-    share one (and labelled as its lane would be), else by `name`."""
+    share one (and labelled as its lane would be; `titles` names a series), else by `name`."""
     if not rest:
         return []
     shared = {part_of[i] for i in rest}
     if len(shared) == 1 and None not in shared:
-        return [Lane(kind, rest, str(shared.pop()), numbering)]
+        key = str(shared.pop())
+        return [Lane(kind, rest, (titles or {}).get(key, key), numbering)]
     return [Lane(kind, rest, name, "title")]
 
 
@@ -549,8 +574,9 @@ def _lane_ys(lanes: list[Lane]) -> tuple[list[float], float]:
     return ys, top
 
 
-_COLUMNS = ("id", "title", "short_title", "kind", "series", "ordinal", "convention_codes",
-            "start_precision", "alive_from", "alive_to", "status", "when", "where")  # fmt: skip
+_COLUMNS = ("id", "title", "short_title", "kind", "series", "series_name", "ordinal",
+            "convention_codes", "start_precision", "alive_from", "alive_to", "status", "when",
+            "where")  # fmt: skip
 
 
 def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
@@ -567,7 +593,9 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
     missing: list[Any] = [None] * len(frame)  # a frame without codes or series (a test's)
     column = {name: frame[name].tolist() if name in frame else missing for name in _COLUMNS}
     days = ((xs - first) / pd.Timedelta(days=1)).tolist()
-    lanes = timeline_lanes(column["kind"], column["convention_codes"], column["series"])
+    lanes = timeline_lanes(
+        column["kind"], column["convention_codes"], column["series"], column["series_name"]
+    )
     ys, top = _lane_ys(lanes)
     labelled = len(frame) <= LABELS_UP_TO
     names: list[dict[str, Any]] = []  # set at once: Plotly checks every annotation on each add

@@ -192,8 +192,8 @@ def overview_counts(store: Store, filters: Filters, today: date) -> OverviewCoun
 # Record texts and names in the interface's language (`$lang`, from `label_maps_in($lang)`).
 _MEETING_COLUMNS = """id, shown_text(title, title_ru, $lang) AS title,
     shown_text(short_title, short_title_ru, $lang) AS short_title,
-    kind, series, ordinal, start_date, start_precision,
-    end_date, end_precision, tentative, city, host_country,
+    kind, series, shown_text(series, series_ru, $lang) AS series_name, ordinal,
+    start_date, start_precision, end_date, end_precision, tentative, city, host_country,
     labels([host_country], country_names) AS host_name,
     format, status, alive_from, alive_to, code_labels(conventions) AS convention_codes,
     labels(topics, topic_names) AS topic_labels,

@@ -532,7 +532,7 @@ def _meeting(row: Row, known: Known) -> Values:
         "summary": row.text("summary", False),
         "confidence": row.confidence(),
         "sources": row.sources(),
-        **_russian(row, "title_ru", "short_title_ru", "summary_ru"),
+        **_russian(row, "title_ru", "short_title_ru", "summary_ru", "series_ru"),
     }
 
 
@@ -707,7 +707,7 @@ OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "conventions": ("name_ru",),
     "organisations": ("name_ru", "short_name_ru"),
     "convention_parties": (),
-    "meetings": ("title_ru", "short_title_ru", "summary_ru"),
+    "meetings": ("title_ru", "short_title_ru", "summary_ru", "series_ru"),
     "projects": ("name_ru", "summary_ru"),
     "phases": ("title_ru", "summary_ru"),
     "commitments": ("text_ru",),

@@ -56,6 +56,7 @@ def meeting_panel(meeting_id: str) -> None:
             )
         )
         facts = [
+            (_("Series"), m["series_name"]),
             (_("Chairs"), m["chairs"] or m["chair_names"]),
             (_("Organised by"), m["organiser_names"]),
             (_("Countries"), m["participant_names"]),

@@ -76,6 +76,7 @@ FIELDS: dict[str, list[Field]] = {
         ),
         Field("kind", N_("Kind"), "select", "meeting_kind"),
         Field("series", N_("Series"), "text"),
+        Field("series_ru", N_("Series in Russian (optional)"), "text", help=RUSSIAN_HELP),
         Field("ordinal", N_("Number in the series"), "text"),
         Field("start", N_("Start"), "date", help=DATE_HELP),
         Field("end", N_("End"), "date", help=DATE_HELP),
@@ -125,7 +126,8 @@ FIELDS: dict[str, list[Field]] = {
         *_COMMON,
     ],
 }
-# The Russian versions of a record's texts (schema version 4): optional, each beside its English.
+# The Russian versions of a record's texts (schema 4; a series' name: 5): optional, each beside
+# its English.
 RUSSIAN_FIELDS = {
     kind: tuple(spec.name for spec in fields if spec.name.endswith("_ru"))
     for kind, fields in FIELDS.items()
