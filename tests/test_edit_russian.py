@@ -184,3 +184,23 @@ def test_a_follow_up_note_is_added_with_its_russian_version(writable_db: Path) -
         "SELECT note, note_ru FROM followups WHERE commitment = ? ORDER BY seq DESC LIMIT 1",
         "cc2-cop26-common-ground",
     ) == [("Discussed again at the 10th WGECC.", "Вновь обсуждено на 10-м заседании.")]
+
+
+def test_the_series_russian_name_is_edited_beside_the_series(writable_db: Path) -> None:
+    names = [spec.name for spec in forms.FIELDS["meetings"]]
+    assert names[names.index("series") + 1] == "series_ru"
+    ((series, before),) = stored(
+        writable_db, "SELECT series, series_ru FROM meetings WHERE id = ?", "wgecc-9"
+    )
+    assert before, "the bundled record names the WGECC series in Russian"
+    at = edit_page("ru")
+    at.selectbox(key="pick::meetings").set_value("wgecc-9").run()
+    field = widget(at, "meetings", "series_ru")
+    assert field.label == ru("Series in Russian (optional)") != "Series in Russian (optional)"
+    assert field.value == before
+    field.input("Рабочая группа ЕС – ЦА по окружающей среде и изменению климата")
+    save(at, "meetings", ru("Save"))
+    assert not at.exception
+    assert stored(
+        writable_db, "SELECT series, series_ru FROM meetings WHERE id = ?", "wgecc-9"
+    ) == [(series, "Рабочая группа ЕС – ЦА по окружающей среде и изменению климата")]

@@ -16,14 +16,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from cooptrack.db import schema
 from cooptrack.db.schema import COMMITMENT_STATUSES, MEETING_KIND_LABELS, MEETING_KINDS
 from cooptrack.db.store import Store
-from cooptrack.i18n import _, pgettext, use_language
+from cooptrack.i18n import ENGLISH_MARKER, _, pgettext, use_language
 from cooptrack.query import codes, figures
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
 from cooptrack.query.filters import Filters
 from cooptrack.query.status_charts import by_size, status_bars
+from cooptrack.ui.text import CHART_TEXT, chart_safe
 
 TODAY = date(2026, 11, 28)
 
@@ -172,3 +174,70 @@ def test_charts_carry_plotly_s_russian_locale_only_in_russian() -> None:
     assert len(locale["format"]["shortDays"]) == 7 and locale["format"]["decimal"] == ","
     assert locale["dictionary"]["Zoom in"] == russian("Zoom in")
     assert all(locale["dictionary"][text] != text for text in figures.PLOTLY_TEXTS)
+
+
+def lane_titles(figure: go.Figure) -> list[str]:
+    """The titles of a split kind's lanes (their whole text: the hover of one cut short)."""
+    return [
+        str(a.hovertext or a.text)
+        for a in figure.layout.annotations
+        if a.font.size == figures.PART_FONT_PX
+    ]
+
+
+def series_names(store: Store) -> dict[str, str]:
+    """Each series' Russian name as the record holds it (one per series)."""
+    return dict(
+        store.rows("SELECT DISTINCT series, series_ru FROM meetings WHERE series_ru IS NOT NULL")
+    )
+
+
+def drawn_as_the_page_draws(store: Store, language: str) -> go.Figure:
+    """The Timeline's figure, its frame escaped as the page escapes it (`chart_safe`)."""
+    with use_language(language):
+        meetings = meeting_queries.meetings_frame(store, Filters())
+        return figures.timeline_figure(chart_safe(meetings, *CHART_TEXT, "series"), TODAY)
+
+
+def test_series_lanes_are_titled_by_the_series_russian_names(bundled: Store) -> None:
+    english = lane_titles(drawn_as_the_page_draws(bundled, "en"))
+    russian_titles = lane_titles(drawn_as_the_page_draws(bundled, "ru"))
+    names = series_names(bundled)
+    series = [title for title in english if title in names]  # the lanes of one series each
+    assert len(series) >= 2, english
+    assert [names[s] for s in series] == [t for t in russian_titles if t in names.values()]
+    assert len(russian_titles) == len(english)
+    assert not set(series) & set(russian_titles)
+
+
+@pytest.fixture
+def writable(bundled_db: Path, tmp_path: Path) -> Iterator[Store]:
+    path = tmp_path / "copy.duckdb"
+    path.write_bytes(bundled_db.read_bytes())
+    with Store.open(path, read_only=False) as store:
+        yield store
+
+
+def set_series_ru(store: Store, series: str, name: str | None) -> None:
+    with store.transaction() as cursor:
+        cursor.execute("UPDATE meetings SET series_ru = ? WHERE series = ?", [name, series])
+        schema.rebuild_facts(cursor)
+
+
+def test_a_series_named_only_in_english_keeps_its_lane_with_the_marker(writable: Store) -> None:
+    names = series_names(writable)
+    before = lane_titles(drawn_as_the_page_draws(writable, "ru"))
+    series = next(s for s, ru in names.items() if ru in before)
+    set_series_ru(writable, series, None)
+    after = lane_titles(drawn_as_the_page_draws(writable, "ru"))
+    assert after == [series + ENGLISH_MARKER if t == names[series] else t for t in before]
+
+
+def test_a_russian_series_name_with_markup_is_shown_as_written(writable: Store) -> None:
+    names = series_names(writable)
+    before = lane_titles(drawn_as_the_page_draws(writable, "ru"))
+    series = next(s for s, ru in names.items() if ru in before)
+    set_series_ru(writable, series, "<b>Серия</b> &amp; <br>")
+    titles = lane_titles(drawn_as_the_page_draws(writable, "ru"))
+    assert "&lt;b&gt;Серия&lt;/b&gt; &amp;amp; &lt;br&gt;" in titles
+    assert not any("<b>" in t or "<br>" in t for t in titles)

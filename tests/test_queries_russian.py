@@ -53,7 +53,7 @@ LABEL_COLUMNS = {
     "due",
 }
 RUSSIAN_COLUMNS = {
-    "meetings": ("title_ru", "short_title_ru", "summary_ru"),
+    "meetings": ("title_ru", "short_title_ru", "summary_ru", "series_ru"),
     "phases": ("title_ru", "summary_ru"),
     "commitments": ("text_ru",),
 }
@@ -320,7 +320,9 @@ def test_a_russian_search_finds_the_records_whose_texts_hold_the_word(
     # and nothing else (read here from the tables, not from the stored search text).
     holding = {
         str(i)
-        for i, *ru in store.rows("SELECT id, title_ru, short_title_ru, summary_ru FROM meetings")
+        for i, *ru in store.rows(
+            "SELECT id, title_ru, short_title_ru, summary_ru, series_ru FROM meetings"
+        )
         if any("казахстан" in (text or "").lower() for text in ru)
     }
     assert holding

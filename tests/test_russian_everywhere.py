@@ -57,7 +57,7 @@ PAGES = [
     "pages/glossary.py",
 ]
 CYRILLIC_TEXT = {
-    "meetings": ("title_ru", "short_title_ru", "summary_ru"),
+    "meetings": ("title_ru", "short_title_ru", "summary_ru", "series_ru"),
     "projects": ("name_ru", "summary_ru"),
     "phases": ("title_ru", "summary_ru"),
     "commitments": ("text_ru",),
@@ -69,7 +69,7 @@ CYRILLIC_TEXT = {
 # Record values that stay as written (no Russian version exists for them): their words are
 # proper names here.
 PROPER_COLUMNS = {
-    "meetings": ("id", "city", "series", "chairs", "sources"),
+    "meetings": ("id", "city", "chairs", "sources"),  # a series has its Russian name
     "phases": ("id", "currency", "sources"),
     "projects": ("id", "sources"),
     "commitments": ("id", "sources"),
