@@ -12,7 +12,6 @@ that serves the dashboard under a prefix of its own. Everything else passes thro
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Awaitable, Callable, Collection, MutableMapping, Sequence
@@ -42,12 +41,21 @@ def base_script(pages: Sequence[str]) -> bytes:
     return _SCRIPT.format(pages=listed).encode()
 
 
+# Added once the page is idle, i.e. once Streamlit's own scripts have run and the page waits
+# for the server: linked from the start, they slowed the heading down by 0.1–0.3 s.
+_PRELOAD = (
+    "<script>(function(){{function preload(){{{names}.forEach(function(name){{"
+    'var link=document.createElement("link");link.rel="modulepreload";link.crossOrigin="";'
+    'link.href="./static/js/"+name;document.head.appendChild(link);}});}}'
+    "(window.requestIdleCallback||setTimeout)(preload);}})();</script>"
+)
+
+
 def preload_links(names: Sequence[str]) -> bytes:
-    """A `modulepreload` link per script of Streamlit's in `names`."""
-    return "".join(
-        f'<link rel="modulepreload" crossorigin href="./static/js/{html.escape(name)}">'
-        for name in names
-    ).encode()
+    """A script that preloads Streamlit's scripts `names` once the page is idle."""
+    if not names:
+        return b""
+    return _PRELOAD.format(names=json.dumps(list(names)).replace("<", "\\u003c")).encode()
 
 
 _IMPORTED = re.compile(rb'(?:from|import)\s*"\./([A-Za-z0-9_.~-]+\.js)"')
@@ -98,8 +106,7 @@ def _asks_for_a_page(scope: Scope) -> bool:
 
 class DeepLinkBase:
     """ASGI middleware: the HTML page gets `base_script(pages)` and the `style` sheet first
-    in its head, and `preload_links(preload)` last in its body (after Streamlit's own
-    scripts: the page's first scripts are fetched first)."""
+    in its head, and `preload_links(preload)` last in its body."""
 
     def __init__(
         self, app: ASGIApp, pages: Sequence[str], preload: Sequence[str] = (), style: str = ""
