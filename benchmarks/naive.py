@@ -70,7 +70,16 @@ class NaiveTables:
             )
             m["search_text"] = _search_text(
                 m,
-                ["title", "series", "city", "summary", "title_ru", "short_title_ru", "summary_ru"],
+                [
+                    "title",
+                    "series",
+                    "city",
+                    "summary",
+                    "title_ru",
+                    "short_title_ru",
+                    "summary_ru",
+                    "series_ru",
+                ],
             )
             self._facts["meetings"] = m
         return self._facts["meetings"]
@@ -286,6 +295,7 @@ def _export_meetings(t: NaiveTables, filters: Filters) -> pd.DataFrame:
             "title_ru": rows.title_ru,
             "short_title_ru": rows.short_title_ru,
             "summary_ru": rows.summary_ru,
+            "series_ru": rows.series_ru,
         }
     )
 
