@@ -103,15 +103,17 @@ def configure_logging(form: config.LogFormat, role: str) -> logging.Handler:
     return handler
 
 
-def publish_first_snapshot(log: logging.Logger) -> None:
-    """An editor with a snapshot folder publishes before it serves, so that viewers started
-    beside it have a record to read before anyone opens a page here."""
+def prepare_record(log: logging.Logger) -> None:
+    """Before serving, an editor brings an older record up to this release's schema (at a
+    million commitments that takes seconds, which the first visitor would otherwise wait
+    for) and, with a snapshot folder, publishes a snapshot, so that viewers started beside
+    it have a record to read before anyone opens a page here."""
     try:
         database = config.database_path()
-        if database.is_file() and config.snapshot_folder(database) is not None:
-            Store.open_shared(database).close()  # publishes unless the newest is current
+        if database.is_file():
+            Store.open_shared(database).close()  # migrates; publishes unless the newest is current
     except CooptrackError as error:
-        log.error("no snapshot published at start: %s", error)  # pages say what is wrong
+        log.error("the record was not prepared at start: %s", error)  # pages say what is wrong
 
 
 def main() -> None:
@@ -124,7 +126,7 @@ def main() -> None:
     log = logging.getLogger("cooptrack.serve")
     log.info("starting the %s dashboard (pid %d)", role, os.getpid())
     if role == "editor":
-        publish_first_snapshot(log)
+        prepare_record(log)
     options = settings_as_options(config.streamlit_settings())
     sys.argv = ["streamlit", "run", str(ENTRY), *options, *sys.argv[1:]]
     cli.main()

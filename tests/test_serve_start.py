@@ -1,0 +1,45 @@
+"""What the dashboard's server does before it serves: an older record is migrated then, not
+in the first visitor's page run."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_series_russian import as_version_4
+
+from cooptrack.db import schema
+from cooptrack.ui.serve import prepare_record
+
+
+def _version(path: Path) -> str:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        row = connection.execute(
+            "SELECT value FROM schema_meta WHERE key = 'schema_version'"
+        ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_an_older_record_is_migrated_before_serving(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "record.duckdb"
+    path.write_bytes(bundled_db.read_bytes())
+    as_version_4(path)
+    monkeypatch.setenv("COOPTRACK_DB", str(path))
+    prepare_record(logging.getLogger("test"))
+    assert _version(path) == str(schema.SCHEMA_VERSION)
+
+
+def test_a_record_that_cannot_be_opened_is_logged_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "broken.duckdb"
+    path.write_bytes(b"not a database" * 100)
+    monkeypatch.setenv("COOPTRACK_DB", str(path))
+    with caplog.at_level(logging.ERROR):
+        prepare_record(logging.getLogger("test"))  # the pages say what is wrong
+    assert "not prepared" in caplog.text
