@@ -19,7 +19,7 @@ import pytest
 from cooptrack.db import schema
 from cooptrack.db.schema import COMMITMENT_STATUSES, MEETING_KIND_LABELS, MEETING_KINDS
 from cooptrack.db.store import Store
-from cooptrack.i18n import ENGLISH_MARKER, _, pgettext, use_language
+from cooptrack.i18n import ENGLISH_MARKER, Language, _, pgettext, use_language
 from cooptrack.query import codes, figures
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
@@ -192,7 +192,7 @@ def series_names(store: Store) -> dict[str, str]:
     )
 
 
-def drawn_as_the_page_draws(store: Store, language: str) -> go.Figure:
+def drawn_as_the_page_draws(store: Store, language: Language) -> go.Figure:
     """The Timeline's figure, its frame escaped as the page escapes it (`chart_safe`)."""
     with use_language(language):
         meetings = meeting_queries.meetings_frame(store, Filters())

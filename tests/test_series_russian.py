@@ -123,7 +123,8 @@ def as_csv(header: list[str], records: list[dict[str, str]]) -> bytes:
 def test_the_export_has_series_ru_after_the_other_russian_columns(writable: Path) -> None:
     header, records = table(exported(writable))
     assert header[-4:] == ["title_ru", "short_title_ru", "summary_ru", "series_ru"]
-    stored = dict(rows(writable, "SELECT id, coalesce(series_ru, '') FROM meetings"))
+    found = rows(writable, "SELECT id, coalesce(series_ru, '') FROM meetings")
+    stored = {str(ident): str(name) for ident, name in found}
     assert {r["id"]: r["series_ru"] for r in records} == stored
     assert any(stored.values())
 
