@@ -587,3 +587,33 @@ def test_sign_in_on_the_page_is_throttled_and_names_the_wait(
     assert signed_in_as(at) == []
     clock.now += 60
     assert signed_in_as(sign_in(at, "dora", PASSWORD)) == ["Signed in as **dora** (editor)"]
+
+
+def test_without_a_secrets_file_streamlit_is_asked_once_not_at_every_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit searches for a missing secrets file under one process-wide lock at every
+    access: every page run of every session queued behind it. Asked again only when a file
+    appears or changes."""
+    path = tmp_path / "secrets.toml"
+    secrets_singleton._reset()
+    monkeypatch.setattr(secrets_singleton, "_file_watchers_installed", True)
+    monkeypatch.setattr(auth, "_secrets_seen", None)
+    parse = type(secrets_singleton)._parse
+    calls: list[None] = []
+
+    def counted(self: Any) -> Any:
+        calls.append(None)
+        return parse(self)
+
+    monkeypatch.setattr(type(secrets_singleton), "_parse", counted)
+    with patch_config_options({"secrets.files": [str(path)]}):
+        checks = [auth.editing_configured() for _ in range(20)]
+        assert checks == [False] * 20
+        assert len(calls) == 1  # the first check only
+        accounts.add_account(path, "alice", PASSWORD)
+        assert auth.editing_configured() and list(auth.accounts()) == ["alice"]
+        asked = len(calls)
+        assert [auth.editing_configured() for _ in range(5)] == [True] * 5
+        assert len(calls) == asked
+    secrets_singleton._reset()

@@ -8,7 +8,7 @@
 
 The editor is decided on the server at every run; widgets cannot set it, so a viewer who forges
 a request never reaches a write. Accounts added while the dashboard runs count from the next run:
-the secrets files are checked at every run (see `_reload_secrets_if_changed`).
+the secrets files are checked at every run (see `_secrets_now`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ _log = logging.getLogger("cooptrack.auth")
 # Failed sign-ins per account name, for the whole process (every browser session).
 ACCOUNT_THROTTLE = local_accounts.Throttle()
 
-_secrets_seen: dict[str, tuple[int, ...] | None] | None = None
+Signature = dict[str, tuple[int, ...] | None]
+# What the secrets files said when they looked like this: (their signature, the `cooptrack`
+# section, whether `[auth]` is configured).
+_secrets_seen: tuple[Signature, Mapping[str, Any], bool] | None = None
 _secrets_seen_lock = threading.Lock()
 
 
@@ -46,7 +49,7 @@ def _secrets_files() -> list[str]:
     return [str(p) for p in streamlit_config.get_option("secrets.files") or []]
 
 
-def _signature(paths: list[str]) -> dict[str, tuple[int, ...] | None]:
+def _signature(paths: list[str]) -> Signature:
     def stat(path: str) -> tuple[int, ...] | None:
         try:
             found = os.stat(path)
@@ -57,21 +60,35 @@ def _signature(paths: list[str]) -> dict[str, tuple[int, ...] | None]:
     return {path: stat(path) for path in paths}
 
 
-def _reload_secrets_if_changed() -> None:
-    """Have Streamlit re-read its secrets files when one changed since the last run.
+def _secrets_now() -> tuple[Mapping[str, Any], bool]:
+    """The `cooptrack` section of the secrets and whether `[auth]` is configured, read again
+    only when a secrets file changed. Read at every call, `st.secrets` without a secrets file
+    searches the disk under one process-wide lock each time (50 sessions queued behind it:
+    p95 9.7 s); a few `stat`s per call cost nothing.
 
-    Streamlit polls them itself, but only the files that existed when it first read them, and a
-    poller stops for good after a failed read; `cooptrack add-editor` on a running dashboard must
-    not depend on either. Secrets given another way (tests' `AppTest.secrets`) are left alone.
-    """
-    global _secrets_seen
+    Streamlit polls the files itself, but only those that existed when it first read them, and
+    a poller stops for good after a failed read; `cooptrack add-editor` on a running dashboard
+    must not depend on either: a changed file is re-read here. Secrets given another way
+    (tests' `AppTest.secrets`) are read as they are."""
+    global _secrets_seen  # noqa: PLW0603 - one process-wide record, written under its lock
     if st.secrets is not secrets_singleton:
-        return
+        return _read_secrets()
     signature = _signature(_secrets_files())
+    seen = _secrets_seen
+    if seen is not None and seen[0] == signature:
+        return seen[1], seen[2]
     with _secrets_seen_lock:
-        previous, _secrets_seen = _secrets_seen, signature
-    if previous is None or previous == signature:
-        return  # first look: Streamlit has just read them, or reads them on first use
+        seen = _secrets_seen
+        if seen is not None and seen[0] == signature:
+            return seen[1], seen[2]
+        if seen is not None:  # changed since the last look (the first: Streamlit reads it now)
+            _reload_secrets(signature, seen[0])
+        section, has_auth = _read_secrets()
+        _secrets_seen = (signature, section, has_auth)
+    return section, has_auth
+
+
+def _reload_secrets(signature: Signature, previous: Signature) -> None:
     reload = getattr(secrets_singleton, "_on_secrets_changed", None)
     if callable(reload):
         changed = next((p for p in signature if signature[p] != previous.get(p)), "secrets.files")
@@ -81,20 +98,21 @@ def _reload_secrets_if_changed() -> None:
             _log.warning("secrets file %s could not be read again: %s", changed, error)
 
 
-def _settings() -> Mapping[str, Any]:
-    _reload_secrets_if_changed()
+def _read_secrets() -> tuple[Mapping[str, Any], bool]:
     try:
         section = st.secrets.get("cooptrack", {})
+        has_auth = "auth" in st.secrets
     except Exception:  # no secrets file at all, or an unreadable one: nothing is configured
-        return {}
-    return section if isinstance(section, Mapping) else {}
+        return {}, False
+    return (section if isinstance(section, Mapping) else {}), has_auth
+
+
+def _settings() -> Mapping[str, Any]:
+    return _secrets_now()[0]
 
 
 def _has_identity_provider() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:
-        return False
+    return _secrets_now()[1]
 
 
 def accounts() -> Mapping[str, Any]:
