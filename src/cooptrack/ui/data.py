@@ -239,6 +239,12 @@ def commitment_detail(db_version: str, ident: str, on: date) -> detail.Commitmen
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def meeting_detail(db_version: str, ident: str) -> meeting_queries.MeetingDetail | None:
+    """The Timeline's panel: asked at every run of the page, whatever changed."""
+    return meeting_queries.meeting_detail(store(), ident)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def meeting_context(db_version: str, ident: str) -> detail.MeetingContext | None:
     return detail.meeting_context(store(), ident)
 

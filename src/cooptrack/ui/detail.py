@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from cooptrack.i18n import N_, _
-from cooptrack.query.meetings import meeting_detail
 from cooptrack.ui import auth, data
 from cooptrack.ui.editing import history_panel
 from cooptrack.ui.text import (
@@ -34,7 +33,7 @@ _COMMITMENT_COLUMNS = {
 
 def meeting_panel(meeting_id: str) -> None:
     """Every value from the record is escaped (`md`) or drawn as plain text (`st.text`)."""
-    detail = meeting_detail(data.store(), meeting_id)
+    detail = data.meeting_detail(data.version(), meeting_id)
     if detail is None:
         st.warning(_("No meeting {id} in the record.").format(id=md(meeting_id)))
         return
