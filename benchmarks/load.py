@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,13 +206,25 @@ async def _first_chart(socket: Any, path: str) -> float:
             raise RuntimeError(f"{path}: {(element.alert.body or element.exception.message)[:200]}")
 
 
-async def _phase(urls: Sequence[str], phase: Phase, client: str, think: float) -> None:
+async def _arriving(number: int, phase: Phase, arrive: float, visit: Awaitable[None]) -> None:
+    """Visitor `number` of the phase comes `number / sessions` of the way into `arrive`
+    seconds: visitors who do not all open their first page at the same instant."""
+    await asyncio.sleep(arrive * number / phase.sessions)
+    await visit
+
+
+async def _phase(
+    urls: Sequence[str], phase: Phase, client: str, think: float, arrive: float = 0.0
+) -> None:
     if client == "protocol":
         deadline = time.monotonic() + phase.seconds
         visitors = [
-            _protocol_visitor(urls[n % len(urls)], n, deadline, phase, think=think)
+            _arriving(
+                n, phase, arrive,
+                _protocol_visitor(urls[n % len(urls)], n, deadline, phase, think=think),
+            )
             for n in range(phase.sessions)
-        ]
+        ]  # fmt: skip
         await asyncio.gather(*visitors)
         return
     from playwright.async_api import async_playwright  # noqa: PLC0415 - a dev dependency
@@ -224,9 +236,12 @@ async def _phase(urls: Sequence[str], phase: Phase, client: str, think: float) -
         try:
             deadline = time.monotonic() + phase.seconds
             visitors = [
-                _visitor(browser, urls[n % len(urls)], n, deadline, phase, think=think)
+                _arriving(
+                    n, phase, arrive,
+                    _visitor(browser, urls[n % len(urls)], n, deadline, phase, think=think),
+                )
                 for n in range(phase.sessions)
-            ]
+            ]  # fmt: skip
             await asyncio.wait_for(
                 asyncio.gather(*visitors), timeout=phase.seconds + 2 * STEP_TIMEOUT_S + 30
             )
@@ -361,6 +376,7 @@ def run_phase(
     every: float,
     client: str,
     think: float,
+    arrive: float = 0.0,
 ) -> None:
     cpu_before = sum(map(_cpu_seconds, pids))
     phase.browser_cpu_s = -_browser_cpu_seconds(pids)
@@ -368,7 +384,10 @@ def run_phase(
     started = time.monotonic()
 
     async def everything() -> None:
-        jobs = [_phase(urls, phase, client, think), _browser_cpu_before_closing(pids, phase)]
+        jobs = [
+            _phase(urls, phase, client, think, arrive),
+            _browser_cpu_before_closing(pids, phase),
+        ]
         if every > 0:
             jobs.append(_changing(env, logs, every, phase))
         await asyncio.gather(*jobs)
@@ -441,6 +460,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=float, default=60.0, help="per phase (default 60)")
     parser.add_argument("--viewers", type=int, default=0, help="viewer processes (default 0)")
     parser.add_argument(
+        "--arrive",
+        type=float,
+        default=0.0,
+        help="seconds over which the sessions of a phase arrive, one after another (default "
+        "0: all open their first page at once)",
+    )
+    parser.add_argument(
         "--think",
         type=float,
         default=0.0,
@@ -469,6 +495,8 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[
         parser.error(f"--seconds: from 5 to {MAX_SECONDS:g}")
     if not 0 <= args.think <= 120:
         parser.error("--think: from 0 to 120 seconds")
+    if not 0 <= args.arrive < args.seconds:
+        parser.error("--arrive: from 0 to less than --seconds")
     if not 0 <= args.viewers <= 8:
         parser.error("--viewers: from 0 to 8")
     for url in args.url or []:
@@ -506,7 +534,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for sessions in phases:
             phase = Phase(sessions, args.seconds)
             print(f"{sessions} sessions for {args.seconds:g} s …", file=sys.stderr, flush=True)
-            choices = {"every": args.change_every, "client": args.client, "think": args.think}
+            choices = {
+                "every": args.change_every, "client": args.client, "think": args.think,
+                "arrive": args.arrive,
+            }  # fmt: skip
             run_phase(urls, pids, env, logs, phase, **choices)
             print(report(phase, len(urls)), flush=True)
     return 0
