@@ -534,7 +534,8 @@ def naive_recent_followups(t: NaiveTables, filters: Filters, limit: int) -> list
     c = t.commitments()
     followups = t.table("followups")
     notes = followups[followups.commitment.isin(set(c[_mask(c, filters)].id))]
-    notes = notes.sort_values(["on_date", "seq"], ascending=False).head(limit)
+    # Ties broken as the core breaks them (notes of one day and number: the commitment).
+    notes = notes.sort_values(["on_date", "seq", "commitment"], ascending=False).head(limit)
     return [_human(d, p) for d, p in zip(notes.on_date, notes.on_precision, strict=True)]
 
 
