@@ -74,15 +74,22 @@ st.plotly_chart(
 table(with_dashes(phases), PHASE_COLUMNS, key="phases_table")
 st.caption(_("A dash (—): not in the record; the sources read do not give it."))
 download_csv("phases", filters)
-for phase in phases.itertuples():
-    with st.expander(_("{phase}: about and sources").format(phase=md(phase.name))):
-        st.markdown(f"**{md(phase.title)}**")
-        if summary := block(phase.summary):
-            st.text(summary)
-        else:
-            st.caption(_("No summary recorded."))
-        st.markdown(
-            _("**Sources:** {sources}").format(
-                sources=source_markdown(as_text(phase.sources).split())
-            )
+# One phase's summary and sources at a time: an expander per phase drew 40 of them (142
+# elements at scale, slowing the whole page) for what a reader opens one by one.
+names = dict(zip(phases.id, phases.name, strict=True))
+chosen = st.selectbox(
+    _("About a phase: its summary and sources"), list(names), format_func=names.__getitem__,
+    key="phase_about",
+)  # fmt: skip
+phase = phases[phases.id == chosen].iloc[0]
+with st.container(border=True):
+    st.markdown(f"**{md(phase['title'])}**")
+    if summary := block(phase["summary"]):
+        st.text(summary)
+    else:
+        st.caption(_("No summary recorded."))
+    st.markdown(
+        _("**Sources:** {sources}").format(
+            sources=source_markdown(as_text(phase["sources"]).split())
         )
+    )
