@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.plan import BROWSER_PATHS, FILTERS, Result
-from cooptrack.ui.launch import ServerDidNotStart, free_port, healthy, running_server
+from cooptrack.ui.launch import ServerDidNotStart, free_port, healthy, running_server, stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -175,12 +175,7 @@ def _bare_server(script: Path, logs: Path, options: list[str]) -> Iterator[str]:
             time.sleep(0.25)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from conftest import seed_count
 from test_pages_russian import open_page
+from test_record_russian import as_csv
 
 from cooptrack.db import schema
 from cooptrack.db.store import Store
@@ -110,14 +111,6 @@ def exported(path: Path, form: str = "csv") -> bytes:
 def table(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(content.decode()))
     return list(reader.fieldnames or []), list(reader)
-
-
-def as_csv(header: list[str], records: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({column: row.get(column, "") for column in header} for row in records)
-    return out.getvalue().encode()
 
 
 def test_the_export_has_series_ru_after_the_other_russian_columns(writable: Path) -> None:

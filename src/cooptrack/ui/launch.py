@@ -35,6 +35,16 @@ def healthy(url: str) -> bool:
         return False
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask a server to stop; kill it if it has not within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def _under_prefix(url: str, options: tuple[str, ...]) -> str:
     """Where the server answers with `--server.baseUrlPath PREFIX` among `options`."""
     for number, option in enumerate(options):
@@ -85,9 +95,4 @@ def running_server(
             time.sleep(0.25)
         yield url, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
