@@ -78,21 +78,22 @@ def test_timeline_has_a_heading_and_one_legend_entry_per_kind(bundled: Store) ->
     assert figure.layout.hovermode == "closest"
 
 
-def test_cops_get_a_lane_per_convention_and_the_rest_share_one(bundled: Store) -> None:
+def test_cops_get_a_lane_per_convention_of_a_few_sessions(bundled: Store) -> None:
     meetings = meeting_queries.meetings_frame(bundled, Filters())
     figure = figures.timeline_figure(meetings, TODAY)
     lanes = lanes_drawn(figure)
     codes = dict(zip(meetings.id, meetings.convention_codes.fillna(""), strict=True))
     names = lane_names(figure)
-    cops = names[names.index("COP / meeting of parties") + 1 :][:4]
-    assert cops == ["UNFCCC", "CBD", "UNCCD", "other conventions"]
-    for code in cops[:3]:
-        assert len(lanes[code]) >= figures.PART_FROM
+    cops = names[names.index("COP / meeting of parties") + 1 : names.index("Ministerial")]
+    own = [name for name in cops if name != "other conventions"]
+    assert cops[:3] == ["UNFCCC", "CBD", "UNCCD"]  # the largest first
+    assert {"AARHUS", "ESPOO", "UNECE-WATER"} <= set(own)  # two sessions make a lane
+    assert len(own) <= figures.PARTS_PER_KIND
+    sizes = [len(lanes[code]) for code in own]
+    assert sizes == sorted(sizes, reverse=True) and min(sizes) >= figures.PART_FROM
+    for code in own:
         assert all(code in codes[i].split("; ") for i in lanes[code])
-    rest = {c for i in lanes["other conventions"] for c in codes[i].split("; ")}
-    assert {"AARHUS", "ESPOO", "UNECE-WATER"} <= rest and not rest & {"CBD", "UNCCD"}
     assert sum(len(lanes[c]) for c in cops) == (meetings.kind == "cop").sum()
-    assert names.index("Ministerial") > names.index("other conventions")  # kinds stay in order
 
 
 def test_other_meetings_get_a_lane_per_series_of_a_few(bundled: Store) -> None:
@@ -101,12 +102,15 @@ def test_other_meetings_get_a_lane_per_series_of_a_few(bundled: Store) -> None:
     lanes = lanes_drawn(figure)
     others = meetings[meetings.kind == "other"]
     sizes = others.series.value_counts()
-    split = [figures.cut_at_word(s, figures.PART_CHARS) for s in sizes.index[:3] if sizes[s] >= 3]
-    assert split and all(name in lanes for name in split)
+    kept = [s for s in sizes.index if sizes[s] >= figures.PART_FROM][: figures.PARTS_PER_KIND]
+    split = [figures.cut_at_word(s, figures.PART_CHARS) for s in kept]
+    assert len(split) > 3 and all(name in lanes for name in split)
     series = dict(zip(others.id, others.series, strict=True))
     for name, size in zip(split, sizes.iloc[: len(split)], strict=True):
         assert len(lanes[name]) == size
         assert len({series[i] for i in lanes[name]}) == 1
+    rest = lanes["other meetings"]
+    assert all(series[i] not in kept for i in rest)  # one-off meetings, or of no series
     assert sum(len(lanes[n]) for n in [*split, "other meetings"]) == len(others)
     cut = next(a for a in figure.layout.annotations if str(a.text).startswith("Consultative"))
     assert str(cut.text).endswith("…")  # a phone's line; the whole name on hover
@@ -164,7 +168,7 @@ def test_kinds_that_do_not_split_keep_one_lane(bundled: Store) -> None:
 
 
 def test_the_rest_of_one_convention_is_named_by_it() -> None:
-    codes = ["UNFCCC"] * 3 + ["PARIS; UNFCCC"] * 2 + ["CBD"] * 3 + ["ESPOO", "ESPOO", None]
+    codes = ["UNFCCC"] * 3 + ["PARIS; UNFCCC"] * 2 + ["CBD"] * 3 + ["ESPOO", "AARHUS", None]
     kinds = ["cop"] * len(codes)
     lanes = figures.timeline_lanes(kinds, codes, [None] * len(codes))
     assert [(lane.part, len(lane.members)) for lane in lanes] == [
@@ -172,8 +176,8 @@ def test_the_rest_of_one_convention_is_named_by_it() -> None:
         ("CBD", 3),
         ("other conventions", 3),
     ]
-    lanes = figures.timeline_lanes(kinds[:-1], codes[:-1], [None] * (len(codes) - 1))
-    assert [lane.part for lane in lanes] == ["UNFCCC", "CBD", "ESPOO"]
+    lanes = figures.timeline_lanes(kinds[:-2], codes[:-2], [None] * (len(codes) - 2))
+    assert [lane.part for lane in lanes] == ["UNFCCC", "CBD", "ESPOO"]  # one session, no lane
     assert lanes[-1].numbering == "session"
     hostile = figures.timeline_lanes(["cop"] * 3, ["<b>X</b>"] * 3, [None] * 3)
     assert hostile[0].part == "&lt;b&gt;X&lt;/b&gt;"  # a code is drawn as written

@@ -432,8 +432,8 @@ def dodge(days: list[float], span: float, plot_px: float = PHONE_PLOT_PX) -> lis
 # A kind with many meetings of several conventions or series reads better split: one lane per
 # convention (COPs) or series (other meetings) that has a few meetings, the rest on one lane,
 # under a heading that names the kind (the legend's name for it).
-PART_FROM = 3  # meetings a convention or series needs for a lane of its own
-PARTS_PER_KIND = 3  # lanes of their own at most, the largest first
+PART_FROM = 2  # meetings a convention or series needs for a lane of its own
+PARTS_PER_KIND = 6  # lanes of their own at most, the largest first
 PART_CHARS = 36  # a part's name on one line of a phone (its hover text is whole)
 PART_FONT_PX = 12  # a part's name, under its kind's (13 px)
 
