@@ -3,6 +3,7 @@
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from cooptrack.i18n import N_, _, ngettext, number
@@ -58,7 +59,7 @@ def say_clamped(frame: pd.DataFrame) -> None:
         )
 
 
-def made_chart(version: str, filters: Filters) -> None:
+def made_figure(version: str, filters: Filters) -> go.Figure:
     """Status by the year commitments were made (counted with the Overview's chart); when
     every year looks the same (one year, say), the status totals alone."""
     counts = by_year_made(data.per_year(version, filters))
@@ -66,20 +67,25 @@ def made_chart(version: str, filters: Filters) -> None:
     if not bars_differ(counts):
         counts, title = one_bar(counts, _("All commitments")), _("Where they stand")
     safe = chart_safe(counts, *CHART_TEXT)
-    st.plotly_chart(
-        status_bars(safe, title, in_place_order(safe)), config=CHART_CONFIG, key="status_by_made"
+    return status_bars(safe, title, in_place_order(safe))
+
+
+def made_chart(version: str, filters: Filters) -> None:
+    figure = data.figure(
+        ("status_by_made", version, filters), lambda: made_figure(version, filters)
     )
+    st.plotly_chart(figure, config=CHART_CONFIG, key="status_by_made")
 
 
 def convention_chart(version: str, filters: Filters) -> None:
     named, unnamed = apart_from_unnamed(data.status_by(version, filters, "conventions"))
     if not named.empty:
         safe = chart_safe(named, *CHART_TEXT)
-        st.plotly_chart(
-            status_bars(safe, _("Where they stand, by convention"), by_size(safe)),
-            config=CHART_CONFIG,
-            key="status_by_convention",
+        figure = data.figure(
+            ("status_by_convention", version, filters),
+            lambda: status_bars(safe, _("Where they stand, by convention"), by_size(safe)),
         )
+        st.plotly_chart(figure, config=CHART_CONFIG, key="status_by_convention")
     if unnamed:
         st.caption(
             ngettext(

@@ -55,7 +55,10 @@ if profile.cops.empty:
     empty_state(cops, profile.filters)
 else:
     st.plotly_chart(
-        timeline_figure(chart_safe(profile.cops, *CHART_TEXT), today),
+        data.figure(
+            ("cops", version, code, filters, today),
+            lambda: timeline_figure(chart_safe(profile.cops, *CHART_TEXT), today),
+        ),
         config={"displaylogo": False},
         key="cop_chart",
     )

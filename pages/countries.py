@@ -54,7 +54,10 @@ def show_map() -> None:
         )
     counts = country_counts(version, filters)
     st.plotly_chart(
-        region_map.map_figure(counts, region_map.geometry(), chosen),
+        data.figure(
+            ("region_map", version, filters),
+            lambda: region_map.map_figure(counts, region_map.geometry(), chosen),
+        ),
         key="region_map",
         on_select=pick_from_map,
         selection_mode="points",

@@ -68,7 +68,10 @@ row[3].metric(
 
 years = data.per_year(version, filters)
 if not years.empty:
-    st.plotly_chart(per_year_figure(years, today), config={"displayModeBar": False})
+    st.plotly_chart(
+        data.figure(("per_year", version, filters, today), lambda: per_year_figure(years, today)),
+        config={"displayModeBar": False},
+    )
 
 left, right = st.columns(2)
 with left:

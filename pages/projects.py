@@ -63,10 +63,13 @@ if total > len(phases):
         icon=":material/filter_list:",
     )
 st.plotly_chart(
-    gantt_figure(
-        chart_safe(phases, *CHART_TEXT, "name"),
-        chart_safe(data.meetings(version, filters), *CHART_TEXT),
-        today,
+    data.figure(
+        ("gantt", version, filters, today),
+        lambda: gantt_figure(
+            chart_safe(phases, *CHART_TEXT, "name"),
+            chart_safe(data.meetings(version, filters), *CHART_TEXT),
+            today,
+        ),
     ),
     config=chart_config(toolbar=False),
     key="gantt_chart",

@@ -42,7 +42,10 @@ if total > TIMELINE_POINTS:
         icon=":material/stacked_bar_chart:",
     )
     st.plotly_chart(
-        density_figure(data.meeting_density(version, filters), today),
+        data.figure(
+            ("density", version, filters, today),
+            lambda: density_figure(data.meeting_density(version, filters), today),
+        ),
         key="density_chart",
         config=chart_config(toolbar=False),
     )
@@ -59,7 +62,10 @@ else:
         )
     )
     event = st.plotly_chart(
-        timeline_figure(chart_safe(meetings, *CHART_TEXT, "series"), today),
+        data.figure(
+            ("timeline", version, filters, today),
+            lambda: timeline_figure(chart_safe(meetings, *CHART_TEXT, "series"), today),
+        ),
         on_select="rerun",
         selection_mode="points",
         key="timeline_chart",
