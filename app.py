@@ -9,7 +9,7 @@ import streamlit as st
 
 from cooptrack.errors import CooptrackError
 from cooptrack.i18n import _
-from cooptrack.ui import auth, data, language
+from cooptrack.ui import auth, data, language, pacing
 from cooptrack.ui import filters as shared_filters
 from cooptrack.ui.text import md
 
@@ -74,6 +74,7 @@ try:
         shared_filters.draw()
         if editing:
             auth.render_sign_in()
+        pacing.run_ended()
 except CooptrackError as error:
     show_unshown_confirmation()
     st.error(

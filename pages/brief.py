@@ -12,13 +12,13 @@ from cooptrack.errors import InputError
 from cooptrack.i18n import N_, _, full_date, number
 from cooptrack.query.brief import Brief, BriefCommitment, BriefMeeting, Listed
 from cooptrack.query.brief_document import brief_docx
-from cooptrack.ui import data
+from cooptrack.ui import data, pacing
 from cooptrack.ui.language import deferred
 from cooptrack.ui.text import block, md, source_markdown, status_label
 from cooptrack.ui.widgets import table
 
 version, today = data.version(), data.today()
-st.title(_("Briefing"))
+pacing.heading(_("Briefing"))
 choices = data.brief_choices(version, today)
 wanted = st.query_params.get("meeting")
 if not choices:

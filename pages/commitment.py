@@ -8,7 +8,7 @@ import streamlit as st
 
 from cooptrack.i18n import N_, _
 from cooptrack.query.glossary import CONFIDENCE_MEANINGS, STATUS_MEANINGS
-from cooptrack.ui import auth, data
+from cooptrack.ui import auth, data, pacing
 from cooptrack.ui.editing import history_panel
 from cooptrack.ui.language import link_params
 from cooptrack.ui.text import block, confidence_label, md, source_markdown, status_label
@@ -16,7 +16,7 @@ from cooptrack.ui.widgets import meeting_link, page_path, table
 
 version, today = data.version(), data.today()
 ident = st.query_params.get("id")
-st.title(_("Commitment"))
+pacing.heading(_("Commitment"))
 
 
 def back_to_commitments() -> None:

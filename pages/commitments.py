@@ -18,7 +18,7 @@ from cooptrack.query.status_charts import (
     one_bar,
     status_bars,
 )
-from cooptrack.ui import data
+from cooptrack.ui import data, pacing
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, chart_safe
 from cooptrack.ui.widgets import (
@@ -75,6 +75,7 @@ def made_chart(version: str, filters: Filters) -> None:
         ("status_by_made", version, filters), lambda: made_figure(version, filters)
     )
     st.plotly_chart(figure, config=CHART_CONFIG, key="status_by_made")
+    pacing.first_chart_sent()
 
 
 def convention_chart(version: str, filters: Filters) -> None:
@@ -123,7 +124,7 @@ def open_past_their_date(overdue: pd.DataFrame, overdue_total: int) -> None:
 
 
 def page(filters: Filters, version: str, today: date) -> None:
-    st.title(_("Commitments"))
+    pacing.heading(_("Commitments"))
     caption(filters)
     total, overdue_total = data.commitment_counts(version, filters, today)
     if total == 0:

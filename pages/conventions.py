@@ -4,7 +4,7 @@ import streamlit as st
 
 from cooptrack.i18n import N_, _, pgettext
 from cooptrack.query.figures import timeline_figure
-from cooptrack.ui import data
+from cooptrack.ui import data, pacing
 from cooptrack.ui.choice import url_choice
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, chart_safe, label, md, source_markdown
@@ -14,7 +14,7 @@ filters = current_filters()
 version, today = data.version(), data.today()
 vocabulary = data.vocabulary(version)
 
-st.title(_("Convention profiles"))
+pacing.heading(_("Convention profiles"))
 caption(filters)
 code = url_choice(
     _("Convention"),
@@ -62,6 +62,7 @@ else:
         config={"displaylogo": False},
         key="cop_chart",
     )
+    pacing.first_chart_sent()
 
 st.subheader(_("Other meetings on {code}").format(code=md(code)))
 record_table(

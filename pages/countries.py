@@ -9,7 +9,7 @@ from cooptrack.i18n import N_, _, ngettext, number, pgettext
 from cooptrack.query import region_map
 from cooptrack.query.figures import chart_config
 from cooptrack.query.filters import Filters
-from cooptrack.ui import data
+from cooptrack.ui import data, pacing
 from cooptrack.ui import filters as shared_filters
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import md
@@ -63,6 +63,7 @@ def show_map() -> None:
         selection_mode="points",
         config={**chart_config(), **region_map.map_config()},
     )
+    pacing.first_chart_sent()
     st.caption(
         _(
             "The number on each country, and its shade: the meetings it hosted under the current "
@@ -149,7 +150,7 @@ def show_profile(code: str) -> None:
     )
 
 
-st.title(_("Country profiles"))
+pacing.heading(_("Country profiles"))
 caption(filters)
 old_link = st.query_params.get("profile")  # the page's own picker, before the map
 if old_link is not None:

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from cooptrack.i18n import N_, _, full_date, ngettext, number, pgettext
-from cooptrack.ui import data
+from cooptrack.ui import data, pacing
 from cooptrack.ui.widgets import table
 
 SERIES_COLUMNS = {
@@ -55,7 +55,7 @@ def date_field(name: str) -> str:
 
 report = data.coverage(data.version())
 
-st.title(_("What the record covers"))
+pacing.heading(_("What the record covers"))
 none = pgettext("no such number or date", "none")
 newest = full_date(report.newest_fact) if report.newest_fact else none
 reviewed = full_date(report.reviewed) if report.reviewed else _("not recorded")

@@ -3,14 +3,14 @@
 import streamlit as st
 
 from cooptrack.i18n import _, pgettext
-from cooptrack.ui import auth
+from cooptrack.ui import auth, pacing
 from cooptrack.ui.assistant import assistant_panel
 from cooptrack.ui.bulk import import_panel
 from cooptrack.ui.editing import record_editor, restore_panel
 from cooptrack.ui.text import md
 
 editor = auth.current_editor()
-st.title(_("Edit the record"))
+pacing.heading(_("Edit the record"))
 if editor is None:
     st.warning(_("Only signed-in editors can change the record."), icon=":material/lock:")
     st.stop()

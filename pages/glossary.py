@@ -11,11 +11,11 @@ from cooptrack.query.glossary import (
     STATUS_MEANINGS,
     kind_meanings,
 )
-from cooptrack.ui import data
+from cooptrack.ui import data, pacing
 from cooptrack.ui.text import md, status_label
 from cooptrack.ui.widgets import table
 
-st.title(_("Glossary"))
+pacing.heading(_("Glossary"))
 st.markdown(
     _(
         "What the acronyms and codes in the record stand for. A link or the sidebar's Convention "

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cooptrack.i18n import N_, _, ngettext, number
-from cooptrack.ui import data
+from cooptrack.ui import data, pacing
 from cooptrack.ui.detail import meeting_panel
 from cooptrack.ui.language import link_params
 from cooptrack.ui.text import md
@@ -14,7 +14,7 @@ from cooptrack.ui.widgets import meeting_link, page_path, table
 
 version = data.version()
 ident = st.query_params.get("id")
-st.title(_("Meeting"))
+pacing.heading(_("Meeting"))
 
 
 def to_timeline() -> None:

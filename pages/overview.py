@@ -7,7 +7,7 @@ import streamlit as st
 from cooptrack.dates import human_text
 from cooptrack.i18n import _, full_date, ngettext, number
 from cooptrack.query.figures import per_year_figure
-from cooptrack.ui import data
+from cooptrack.ui import data, pacing
 from cooptrack.ui.language import link_params
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import label, md
@@ -32,7 +32,7 @@ version, today = data.version(), data.today()
 info = data.dataset_info(version)
 counts = data.overview(version, filters, today)
 
-st.title(_("EU–Central Asia environment and climate cooperation"))
+pacing.heading(_("EU–Central Asia environment and climate cooperation"))
 caption(filters)
 meetings_row = st.columns(3)
 meetings_row[0].metric(_("Meetings held"), number(counts.meetings_held), border=True)
@@ -72,6 +72,7 @@ if not years.empty:
         data.figure(("per_year", version, filters, today), lambda: per_year_figure(years, today)),
         config={"displayModeBar": False},
     )
+    pacing.first_chart_sent()
 
 left, right = st.columns(2)
 with left:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from cooptrack.i18n import N_, _, number
 from cooptrack.query.figures import chart_config, gantt_figure
-from cooptrack.ui import data
+from cooptrack.ui import data, pacing
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, as_text, block, chart_safe, md, source_markdown
 from cooptrack.ui.widgets import caption, download_csv, empty_state, records_named, table
@@ -39,7 +39,7 @@ filters = current_filters()
 version, today = data.version(), data.today()
 phases = data.phases(version, filters)
 
-st.title(_("Project phases"))
+pacing.heading(_("Project phases"))
 caption(filters)
 if phases.empty:
     empty_state(records_named("phases"), filters)
@@ -74,6 +74,7 @@ st.plotly_chart(
     config=chart_config(toolbar=False),
     key="gantt_chart",
 )
+pacing.first_chart_sent()
 table(with_dashes(phases), PHASE_COLUMNS, key="phases_table")
 st.caption(_("A dash (—): not in the record; the sources read do not give it."))
 download_csv("phases", filters)

@@ -5,7 +5,7 @@ import streamlit as st
 from cooptrack.i18n import _, ngettext, number
 from cooptrack.query.figures import chart_config, density_figure, timeline_figure
 from cooptrack.query.meetings import SHOWN_ROWS, TIMELINE_POINTS
-from cooptrack.ui import data
+from cooptrack.ui import data, pacing
 from cooptrack.ui.detail import meeting_panel
 from cooptrack.ui.language import link_params
 from cooptrack.ui.page import current_filters
@@ -23,7 +23,7 @@ filters = current_filters()
 version, today = data.version(), data.today()
 total = data.meeting_count(version, filters)
 
-st.title(_("Timeline of meetings"))
+pacing.heading(_("Timeline of meetings"))
 caption(filters)
 if total == 0:
     empty_state(records_named("meetings"), filters)
@@ -49,6 +49,7 @@ if total > TIMELINE_POINTS:
         key="density_chart",
         config=chart_config(toolbar=False),
     )
+    pacing.first_chart_sent()
     meetings = data.meetings(version, filters, SHOWN_ROWS)
 else:
     meetings = data.meetings(version, filters, TIMELINE_POINTS)
@@ -71,6 +72,7 @@ else:
         key="timeline_chart",
         config=chart_config(toolbar=False),
     )
+    pacing.first_chart_sent()
     picked = [p["customdata"][0] for p in event.selection.points if p.get("customdata")]
 
 ids = list(meetings.id)
