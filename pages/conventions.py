@@ -54,10 +54,11 @@ st.subheader(_("Conferences of the Parties"))
 if profile.cops.empty:
     empty_state(cops, profile.filters)
 else:
+    sessions = profile.cops
     st.plotly_chart(
         data.figure(
             ("cops", version, code, filters, today),
-            lambda: timeline_figure(chart_safe(profile.cops, *CHART_TEXT), today),
+            lambda: timeline_figure(chart_safe(sessions, *CHART_TEXT), today),
         ),
         config={"displaylogo": False},
         key="cop_chart",

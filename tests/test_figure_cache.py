@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_pages import OpenPage, app  # noqa: F401  (the fixture)
+from test_pages import OpenPage, Params, app  # noqa: F401  (the fixture)
 
 from cooptrack.query import figures
 from cooptrack.ui import data
@@ -55,7 +55,7 @@ def test_a_chart_is_built_once_and_shared_by_sessions(
 def test_other_filters_or_language_draw_another_chart(
     app: OpenPage,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
-    other: dict[str, str],
+    other: Params,
 ) -> None:
     data.figure.clear()
     built = counted(monkeypatch, "timeline_figure")
