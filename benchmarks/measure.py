@@ -43,6 +43,7 @@ from cooptrack.db.store import Store
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query.export import export_bytes, export_query
 from cooptrack.query.filters import FilterInput, Filters, resolve_strict, where
+from cooptrack.ui import data
 
 APPTEST_TIMEOUT_S = 1800.0
 PageCalls = dict[tuple[str, str], list[Call]]
@@ -161,9 +162,16 @@ def _opened(page: str, params: dict[str, str]) -> AppTest:
     return at
 
 
+def _cold() -> None:
+    """Every cached result emptied, and the charts built from them (`data.figure`): the next
+    run does the page's whole work again."""
+    st.cache_data.clear()
+    data.figure.clear()
+
+
 def _recorded_run(at: AppTest) -> tuple[list[Call], float]:
     """One cold run recording the page's data calls, and the SQL time outside of them."""
-    st.cache_data.clear()
+    _cold()
     RECORDER.calls, RECORDER.unattributed = [], 0.0
     try:
         at.run()
@@ -177,13 +185,13 @@ def measure_page(
     page: str, params: dict[str, str], runs: int, record: RunRecord
 ) -> tuple[Result, list[Call]]:
     """Warm-up; one cold run recording the page's data calls; then `runs` cold reruns
-    (st.cache_data cleared) and `runs` warm ones."""
+    (results and charts cleared) and `runs` warm ones."""
     at = _opened(page, params)
     calls, unattributed = _recorded_run(at)
     cold, cold_wall, warm = [], [], []
     size, by_kind = 0, dict[str, int]()
     for _ in range(runs):
-        st.cache_data.clear()
+        _cold()
         wall, _ = timed(at.run)
         cold.append(record.seconds)
         cold_wall.append(wall)

@@ -219,8 +219,9 @@ def _render_pages(results: list[Result], misses: list[str]) -> list[str]:
         "`streamlit.testing.v1.AppTest` as tests/test_pages.py drives it, with the filter in "
         "the URL query. Timed from the script run's start to its end as the script runner "
         "reports them (what a server spends; AppTest then parses the elements, shown apart "
-        "as *AppTest wall*). *Cold*: `st.cache_data` cleared before each run, so the data "
-        "work is measured; *warm*: cached results. *Data calls*: the time the core's data "
+        "as *AppTest wall*). *Cold*: `st.cache_data` and the charts built from it "
+        "(`data.figure`) cleared before each run, so the data and chart work is measured; "
+        "*warm*: cached results and charts. *Data calls*: the time the core's data "
         "functions took in one more cold run (see section 2), and the slowest of them; the rest "
         "of a cold rerun is Streamlit's. Target: cold median ≤ 300 ms.",
         "",
