@@ -75,7 +75,6 @@ def made_chart(version: str, filters: Filters) -> None:
         ("status_by_made", version, filters), lambda: made_figure(version, filters)
     )
     st.plotly_chart(figure, config=CHART_CONFIG, key="status_by_made")
-    pacing.first_chart_sent()
 
 
 def convention_chart(version: str, filters: Filters) -> None:
@@ -136,6 +135,7 @@ def page(filters: Filters, version: str, today: date) -> None:
         made_chart(version, filters)
     with right:
         convention_chart(version, filters)
+    pacing.first_chart_sent()  # the two charts side by side, drawn before the tables
     everything = data.commitments(version, filters, today, False)
     overdue = data.commitments(version, filters, today, True)
     show_all, show_overdue = st.tabs(
