@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -56,6 +59,13 @@ def seed_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seed"
     shutil.copytree(SEED_DIR, target)
     return target
+
+
+def in_a_thread_of_its_own(work: Coroutine[Any, Any, None]) -> None:
+    """`asyncio.run` where no event loop runs: the browser tests' Playwright keeps one
+    running in the test thread."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, work).result()
 
 
 def seed_count(table: str, seed: Path = SEED_DIR) -> int:

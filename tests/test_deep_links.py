@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import in_a_thread_of_its_own
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,13 +16,6 @@ from cooptrack.ui.deep_links import DeepLinkBase, base_script, edited, modules_n
 PAGE = b"<!DOCTYPE html>\n<html><head><title>x</title></head><body><div></div></body></html>"
 SCRIPT = base_script(["timeline", "commitments"])
 LINKS = preload_links(["PlotlyChart.x1.js"])
-
-
-def in_a_thread_of_its_own(work: Coroutine[Any, Any, None]) -> None:
-    """`asyncio.run` where no event loop runs: the browser tests' Playwright keeps one
-    running in the test thread."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, work).result()
 
 
 def _serve(body: bytes, content_type: bytes, chunks: int = 1) -> Any:

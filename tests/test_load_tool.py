@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
+from conftest import in_a_thread_of_its_own
 
 from benchmarks.load import Phase, _arriving, main
-
-
-def in_a_thread_of_its_own(work: Coroutine[Any, Any, None]) -> None:
-    """`asyncio.run` where no event loop runs: the browser tests' Playwright keeps one
-    running in the test thread."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, work).result()
 
 
 @pytest.mark.parametrize(
