@@ -14,6 +14,12 @@ from cooptrack.query import figures
 from cooptrack.ui import data
 
 
+@pytest.fixture(autouse=True)
+def no_chart_built_yet() -> None:
+    """Every test counts the builds from an empty chart cache (shared by the whole process)."""
+    data.figure.clear()
+
+
 def counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
     """Calls of `figures.<name>` from now on (the pages import it at every run)."""
     calls: list[int] = []
@@ -37,7 +43,6 @@ def test_a_chart_is_built_once_and_shared_by_sessions(
     app: OpenPage,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    data.figure.clear()
     built = counted(monkeypatch, "timeline_figure")
     first = app("pages/timeline.py", {"convention": "UNFCCC"})
     first.run()  # the same session again
@@ -57,7 +62,6 @@ def test_other_filters_or_language_draw_another_chart(
     monkeypatch: pytest.MonkeyPatch,
     other: Params,
 ) -> None:
-    data.figure.clear()
     built = counted(monkeypatch, "timeline_figure")
     first = app("pages/timeline.py", {"convention": "UNFCCC"})
     changed = app("pages/timeline.py", other)
@@ -70,7 +74,6 @@ def test_another_day_draws_another_chart(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Today's line moves: the day is part of what a chart is drawn from."""
-    data.figure.clear()
     built = counted(monkeypatch, "per_year_figure")
     app("pages/overview.py", {})
     monkeypatch.setenv("COOPTRACK_TODAY", "2026-11-29")
