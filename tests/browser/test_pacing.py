@@ -9,14 +9,11 @@ test later still)."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from websockets.asyncio.client import connect
-
-from tests.conftest import in_a_thread_of_its_own
+from websockets.sync.client import connect
 
 PAUSE_SEEN_S = 0.03  # the server pauses 0.1 s; unpaced, the next message follows within 0.01 s
 VISITS = 3  # a busy machine can hold a frame back until the next one: one clean visit suffices
@@ -24,17 +21,11 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36"
 
 
 def test_heading_then_first_chart_then_the_rest(server: str) -> None:
-    seen: list[tuple[float, float]] = []
-
-    async def visits() -> None:
-        for _ in range(VISITS):
-            seen.append(await _gaps_after_heading_and_chart(server, BROWSER))
-
-    in_a_thread_of_its_own(visits())
+    seen = [_gaps_after_heading_and_chart(server, BROWSER) for _ in range(VISITS)]
     assert any(min(gaps) >= PAUSE_SEEN_S for gaps in seen), f"gaps (s) per visit: {seen}"
 
 
-async def _gaps_after_heading_and_chart(server: str, agent: str) -> tuple[float, float]:
+def _gaps_after_heading_and_chart(server: str, agent: str) -> tuple[float, float]:
     """One new session opening a filtered Timeline link: the time between the heading's message
     and the next, and between the first chart's message and the next."""
     request = BackMsg()
@@ -42,16 +33,16 @@ async def _gaps_after_heading_and_chart(server: str, agent: str) -> tuple[float,
     request.rerun_script.query_string = "convention=UNFCCC"
     stream = server.replace("http://", "ws://", 1) + "/_stcore/stream"
     arrived: list[tuple[float, str]] = []
-    async with connect(
+    with connect(
         stream,
         subprotocols=["streamlit"],  # type: ignore[list-item]
         max_size=None,
         user_agent_header=agent,
     ) as socket:
-        await socket.send(request.SerializeToString())
+        socket.send(request.SerializeToString())
         while not arrived or arrived[-1][1] != "script_finished":
             message = ForwardMsg()
-            message.ParseFromString(await asyncio.wait_for(socket.recv(), 30))
+            message.ParseFromString(socket.recv(timeout=30))
             arrived.append((time.perf_counter(), _kind(message)))
     kinds = [kind for _, kind in arrived]
     heading, chart = kinds.index("heading"), kinds.index("plotly_chart")
