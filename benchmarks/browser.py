@@ -52,6 +52,26 @@ st.plotly_chart(figure, config=json.loads({config!r}))
 """
 
 
+# The page's own clock: when the heading and the first chart were first in the page, and the
+# next animation frame after that (the frame that paints them), in seconds since navigation
+# began. Playwright's `wait_for` polls from the page's main thread too, so it sees an element
+# only once the work queued behind it is done (after a chart: the rest of the page drawn).
+PAINT_CLOCK = """(() => {
+  if (window.__cooptrackPaint) return;  // added once per visit to a context that may be reused
+  const marks = (window.__cooptrackPaint = {});
+  const watch = (name, selector) => {
+    if (marks[name] === undefined && document.querySelector(selector)) {
+      marks[name] = null;
+      requestAnimationFrame((frame) => { marks[name] = frame / 1000; });
+    }
+  };
+  new MutationObserver(() => {
+    watch("title", '[data-testid="stMain"] h1');
+    watch("chart", '[data-testid="stPlotlyChart"] .main-svg');
+  }).observe(document, { childList: true, subtree: true });
+})();"""
+
+
 class _Wire:
     """What one visit received over Streamlit's websocket: runs finished, elements, bytes, and
     when (seconds after `goto`) the first element and the first run's end arrived."""
@@ -93,7 +113,9 @@ class _Wire:
 
 def _visit(context: Any, link: str, close: bool = True, chart: bool = True) -> dict[str, Any]:
     """Seconds from `goto` to the load event, to the page's heading, to its first chart (when
-    `chart`), and what came over the websocket until then."""
+    `chart`), as the test sees them and as the page painted them (`PAINT_CLOCK`), and what came
+    over the websocket until then."""
+    context.add_init_script(PAINT_CLOCK)
     page = context.new_page()
     page.set_viewport_size({"width": 1280, "height": 800})
     started = time.perf_counter()
@@ -116,11 +138,14 @@ def _visit(context: Any, link: str, close: bool = True, chart: bool = True) -> d
         timeout=BROWSER_TIMEOUT_MS
     )
     page.wait_for_timeout(300)
+    painted = page.evaluate("() => window.__cooptrackPaint || {}")
     (context.close if close else page.close)()
     return {
         "load": loaded,
         "title": titled,
         "chart": drawn,
+        "title_painted": painted.get("title"),
+        "chart_painted": painted.get("chart") if chart else None,
         "runs": wire.runs,
         "elements": wire.elements,
         "bytes": wire.bytes,

@@ -320,3 +320,27 @@ def test_a_naive_rule_that_drifts_is_caught(store: Store, monkeypatch: pytest.Mo
     monkeypatch.setattr(naive, "_mask", forgetful)
     asked = [(name, arguments) for name, arguments in calls_under(filters) if "frame" in name]
     assert differences(store, asked) != []
+
+
+def test_the_browser_targets_are_judged_on_what_the_page_painted() -> None:
+    """Visits painted at known times: the ratios to the bare pages (the first, cold visit
+    left out) and whether each meets its target, as the report prints them."""
+
+    def visits(title: float, chart: float | None) -> list[dict[str, Any]]:
+        cold = {"title_painted": 9.0, "chart_painted": 9.0, "title": 9.0, "chart": 9.0}
+        warm = {"title_painted": title, "chart_painted": chart, "title": 2.0, "chart": 3.0}
+        return [cold, warm, warm]
+
+    entry = {
+        "path": "/timeline?country=KZ",
+        "first": 9.0,
+        "later": [3.0, 3.0],
+        "wire": visits(1.1, 1.5),
+        "bare": {"heading": visits(1.0, None), "plotly": visits(1.0, 1.0)},
+    }
+    lines = report._render_browser([{"scale": plan.TARGET_SCALE, "browser": {"visits": [entry]}}])
+    painted = lines.index("### Painted, against bare Streamlit pages")
+    row = next(line for line in lines[painted:] if line.startswith(f"| {plan.TARGET_SCALE} |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[4] == "1.10× (met)"
+    assert cells[7] == "1.50× (**missed**)"
