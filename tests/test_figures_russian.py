@@ -84,6 +84,21 @@ def test_the_timeline_names_lanes_legend_today_and_status_in_russian(bundled: St
     assert all(not str(h).startswith("status: ") for h in hovers)
 
 
+def test_convention_lanes_are_named_as_russian_readers_call_them(bundled: Store) -> None:
+    """Each COP lane of the bundled record is named in Russian (РКИК ООН, not UNFCCC; the
+    Aarhus Convention as «Орхусская конвенция», not AARHUS)."""
+    with use_language("ru"):
+        meetings = meeting_queries.meetings_frame(bundled, Filters())
+        figure = figures.timeline_figure(meetings, TODAY)
+    cops = meetings[meetings.kind == "cop"]
+    codes_held = {c for value in cops.convention_codes.dropna() for c in value.split("; ")}
+    assert {"UNFCCC", "AARHUS", "UNECE-WATER"} <= codes_held
+    texts = annotation_texts(figure)
+    for code in ("UNFCCC", "AARHUS", "UNECE-WATER"):
+        assert russian(codes.convention_short_name(code), "convention") in texts
+        assert code not in texts
+
+
 def test_numbered_meetings_are_labelled_without_english_suffixes() -> None:
     with use_language("ru"):
         labels = [figures.chart_label("wgecc-meeting", "WGECC", n) for n in (1, 2, 3, 11, 22)]

@@ -48,3 +48,28 @@ def commitment_status_name(code: str) -> str:
         "dropped": pgettext("commitment status", "dropped"),
     }
     return names.get(code, code)
+
+
+def convention_short_name(code: str) -> str:
+    """A convention as readers call it where a code would be cryptic (a chart's lane):
+    `UNECE-WATER` → "Water Convention" («Конвенция по водам»). The acronyms readers use stay
+    as they are in English (UNFCCC, CBD, UNCCD); an unknown code is shown as it is."""
+    names = {
+        "UNFCCC": pgettext("convention", "UNFCCC"),
+        "CBD": pgettext("convention", "CBD"),
+        "UNCCD": pgettext("convention", "UNCCD"),
+        "CITES": pgettext("convention", "CITES"),
+        "CMS": pgettext("convention", "CMS"),
+        "PARIS": pgettext("convention", "Paris Agreement"),
+        "KYOTO": pgettext("convention", "Kyoto Protocol"),
+        "AARHUS": pgettext("convention", "Aarhus Convention"),
+        "ESPOO": pgettext("convention", "Espoo Convention"),
+        "UNECE-WATER": pgettext("convention", "Water Convention"),
+        "UNECE-AIR": pgettext("convention", "Air Convention"),
+        "UNECE-TEIA": pgettext("convention", "Industrial Accidents Convention"),
+        "RAMSAR": pgettext("convention", "Ramsar Convention"),
+        "BASEL": pgettext("convention", "Basel Convention"),
+        "VIENNA": pgettext("convention", "Vienna Convention"),
+        "MONTREAL": pgettext("convention", "Montreal Protocol"),
+    }
+    return names.get(code, code)

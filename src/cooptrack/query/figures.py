@@ -26,7 +26,12 @@ from plotly.subplots import make_subplots
 from cooptrack import i18n
 from cooptrack.db.schema import MEETING_KIND_LABELS, MEETING_KINDS
 from cooptrack.i18n import ENGLISH_MARKER, N_, _, ngettext, pgettext
-from cooptrack.query.codes import commitment_status_name, kind_name, meeting_status_name
+from cooptrack.query.codes import (
+    commitment_status_name,
+    convention_short_name,
+    kind_name,
+    meeting_status_name,
+)
 from cooptrack.query.rows import rows
 
 KIND_LABELS = MEETING_KIND_LABELS  # English; charts name kinds with `codes.kind_name`
@@ -477,7 +482,7 @@ def _convention_parts(members: list[int], codes: list[Any]) -> list[Lane]:
     held = {i: str(codes[i]).split("; ") if isinstance(codes[i], str) and codes[i] else []
             for i in members}  # fmt: skip
     counts = Counter(code for found in held.values() for code in found)
-    primary = {i: _code_text(min(found, key=lambda c: (-counts[c], c))) if found else None
+    primary = {i: min(found, key=lambda c: (-counts[c], c)) if found else None
                for i, found in held.items()}  # fmt: skip
     tally = Counter(code for code in primary.values() if code is not None)
     own = [code for code, n in tally.most_common() if n >= PART_FROM][:PARTS_PER_KIND]
@@ -485,15 +490,16 @@ def _convention_parts(members: list[int], codes: list[Any]) -> list[Lane]:
         own = list(tally)
     if not own:
         return []
-    lanes = [Lane("cop", [i for i in members if primary[i] == code], code, "session")
+    names = {code: _code_text(convention_short_name(code)) for code in tally}
+    lanes = [Lane("cop", [i for i in members if primary[i] == code], names[code], "session")
              for code in own]  # fmt: skip
     rest = [i for i in members if primary[i] not in own]
-    return lanes + _rest_lane("cop", rest, primary, _("other conventions"), "session")
+    return lanes + _rest_lane("cop", rest, primary, _("other conventions"), "session", titles=names)
 
 
 def _code_text(code: str) -> str:
-    """A convention's code as Plotly shows it as written (callers escape record texts, not
-    codes)."""
+    """A convention's name or code as Plotly shows it as written (callers escape record texts,
+    not codes)."""
     return html.escape(code, quote=False)
 
 
@@ -534,7 +540,8 @@ def _rest_lane(
     titles: dict[str, str] | None = None,
 ) -> list[Lane]:
     """The lane of the meetings left over: named by their convention or series when they
-    share one (and labelled as its lane would be; `titles` names a series), else by `name`."""
+    share one (and labelled as its lane would be; `titles` names a convention or series),
+    else by `name`."""
     if not rest:
         return []
     shared = {part_of[i] for i in rest}
