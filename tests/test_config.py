@@ -36,6 +36,21 @@ def test_query_seconds(monkeypatch: pytest.MonkeyPatch, value: str, seconds: flo
     assert config.query_seconds() == seconds
 
 
+@pytest.mark.parametrize(
+    ("value", "limit"), [("", "1GB"), ("512MB", "512MB"), ("2 GiB", "2GiB"), ("1.5gb", "1.5gb")]
+)
+def test_memory_limit(monkeypatch: pytest.MonkeyPatch, value: str, limit: str) -> None:
+    monkeypatch.setenv("COOPTRACK_MEMORY", value)
+    assert config.memory_limit() == limit
+
+
+@pytest.mark.parametrize("value", ["lots", "1", "99MB", "0.09GB", "95MiB", "1 PB", "-1GB", "1GB;"])
+def test_bad_memory_limits_are_named(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("COOPTRACK_MEMORY", value)
+    with pytest.raises(ConfigError, match="COOPTRACK_MEMORY"):
+        config.memory_limit()
+
+
 @pytest.mark.parametrize("value", ["soon", "-1", "nan", "1e9"])
 def test_bad_query_seconds_are_named(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("COOPTRACK_QUERY_SECONDS", value)

@@ -11,6 +11,7 @@ import pytest
 from test_series_russian import as_version_4
 
 from cooptrack.db import schema
+from cooptrack.ui import serve
 from cooptrack.ui.serve import prepare_record
 
 
@@ -43,3 +44,23 @@ def test_a_record_that_cannot_be_opened_is_logged_not_raised(
     with caplog.at_level(logging.ERROR):
         prepare_record(logging.getLogger("test"))  # the pages say what is wrong
     assert "not prepared" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("COOPTRACK_MEMORY", "lots"), ("COOPTRACK_ROLE", "admin"), ("COOPTRACK_LOG_FORMAT", "xml")],
+)
+def test_a_setting_that_is_wrong_stops_the_server_before_it_serves(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+) -> None:
+    """One line naming the setting and what to write, exit status 2, nothing served."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SystemExit) as stopped:
+        serve.main()
+    assert stopped.value.code == 2
+    said = capsys.readouterr().err
+    assert said.startswith(f"cooptrack: error: {variable}={value!r}")
+    assert "Traceback" not in said

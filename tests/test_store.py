@@ -192,3 +192,23 @@ def test_a_version_3_file_gains_the_russian_columns_and_keeps_every_record(
         assert store.rows("SELECT name_ru FROM countries WHERE code = 'KG'") == [("Кыргызстан",)]
         named = store.rows("SELECT topic_names['climate'] FROM label_maps_in('ru')")
         assert named == store.rows("SELECT label FROM topics WHERE id = 'climate'")
+
+
+@pytest.mark.parametrize("limit", [None, "300MB"])
+def test_duckdb_holds_no_more_memory_than_configured(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str | None
+) -> None:
+    """Each opening is held to COOPTRACK_MEMORY (1GB unset), as DuckDB itself reads the value,
+    not to DuckDB's own default of 80 % of the machine."""
+    if limit is None:
+        monkeypatch.delenv("COOPTRACK_MEMORY", raising=False)
+    else:
+        monkeypatch.setenv("COOPTRACK_MEMORY", limit)
+    with duckdb.connect(config={"memory_limit": limit or "1GB"}) as reference:
+        expected = reference.execute("SELECT current_setting('memory_limit')").fetchone()
+    with duckdb.connect() as unlimited:
+        default = unlimited.execute("SELECT current_setting('memory_limit')").fetchone()
+    with Store.open(copy_of(bundled_db, tmp_path)) as store, store.cursor() as cursor:
+        held = cursor.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert held == expected
+    assert held != default

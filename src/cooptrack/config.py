@@ -9,6 +9,7 @@
 | `COOPTRACK_ROLE` | `editor` | `viewer`: a dashboard that reads the published snapshots only |
 | `COOPTRACK_SNAPSHOTS` | `<db>.snapshots` if there | folder of read-only snapshots for viewers |
 | `COOPTRACK_LOG_FORMAT` | `text` | `json`: one JSON object per line (role, session, run ids) |
+| `COOPTRACK_MEMORY` | `1GB` | the memory DuckDB may hold per process (it spills to disk beyond) |
 
 The seed files and the dashboard's scripts are found beside the installed package when it was
 installed from a wheel (`cooptrack/_bundled/`), else in the source tree this module sits in.
@@ -17,6 +18,7 @@ installed from a wheel (`cooptrack/_bundled/`), else in the source tree this mod
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -143,6 +145,34 @@ def query_seconds() -> float | None:
             )
         )
     return seconds or None
+
+
+_MEMORY = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", re.IGNORECASE)
+MIN_MEMORY_BYTES = 100 * 10**6  # below this a page's queries cannot run
+
+
+def memory_limit() -> str:
+    """`COOPTRACK_MEMORY`: how much memory DuckDB may hold in each process, as DuckDB writes
+    it (`1GB`, `512MiB`). Unset, 1 GB: DuckDB's own default, 80 % of the machine, let one
+    export of a million rows take 1.9 GiB (1.1 GiB with the limit, in the same time)."""
+    text = os.environ.get("COOPTRACK_MEMORY", "").strip()
+    if not text:
+        return "1GB"
+    found = _MEMORY.fullmatch(text)
+    if found is None or _bytes(found) < MIN_MEMORY_BYTES:
+        raise ConfigError(
+            _(
+                "COOPTRACK_MEMORY={value} is not an amount of memory of 100MB or more; write "
+                "it as 1GB or 512MB, or unset it"
+            ).format(value=repr(text[:40]))
+        )
+    return text.replace(" ", "")
+
+
+def _bytes(found: re.Match[str]) -> float:
+    amount, unit, binary = found.groups()
+    base = 1024.0 if binary else 1000.0
+    return float(amount) * base ** ("KMGT".index(unit.upper()) + 1)
 
 
 def seed_dir() -> Path:

@@ -934,7 +934,8 @@ def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return quiet(duckdb.connect(str(path), read_only=read_only, config=_CONFIG))
+        settings = {**_CONFIG, "memory_limit": config.memory_limit()}
+        return quiet(duckdb.connect(str(path), read_only=read_only, config=settings))
     except duckdb.Error as error:
         raise explain(error, path) from error
 

@@ -119,6 +119,7 @@ def prepare_record(log: logging.Logger) -> None:
 def main() -> None:
     try:
         role, form = config.role(), config.log_format()
+        config.memory_limit()  # checked now: every page would otherwise say it
     except ConfigError as error:
         print(f"cooptrack: error: {error}", file=sys.stderr)
         sys.exit(2)
