@@ -496,6 +496,19 @@ def _render_browser(results: list[Result]) -> list[str]:
     ]
 
 
+# The first columns of both tables against the bare pages.
+BARE_RATIO_COLUMNS = (
+    "scale",
+    "link",
+    "bare heading",
+    "heading",
+    f"÷ bare (≤ {HEADING_RATIO_TARGET:.2f}×)",
+    "bare Plotly",
+    "first chart",
+    f"÷ bare (≤ {CHART_RATIO_TARGET:.2f}×)",
+)
+
+
 def _render_painted(measured: list[Result]) -> list[str]:
     """The targets, judged when the page painted its heading and first chart (its own clock),
     against the bare pages measured the same way in the same run."""
@@ -534,16 +547,7 @@ def _render_painted(measured: list[Result]) -> list[str]:
         "behind it is done).",
         "",
         *_table(
-            [
-                "scale",
-                "link",
-                "bare heading",
-                "heading",
-                f"÷ bare (≤ {HEADING_RATIO_TARGET:.2f}×)",
-                "bare Plotly",
-                "first chart",
-                f"÷ bare (≤ {CHART_RATIO_TARGET:.2f}×)",
-            ],
+            BARE_RATIO_COLUMNS,
             rows,
         ),
     ]
@@ -618,14 +622,7 @@ def _render_baselines(measured: list[Result]) -> list[str]:
         "",
         *_table(
             [
-                "scale",
-                "link",
-                "bare heading",
-                "heading",
-                f"÷ bare (≤ {HEADING_RATIO_TARGET:.2f}×)",
-                "bare Plotly",
-                "first chart",
-                f"÷ bare (≤ {CHART_RATIO_TARGET:.2f}×)",
+                *BARE_RATIO_COLUMNS,
                 "first element",
                 "first run ended",
                 "chart sent, size",
