@@ -49,7 +49,9 @@ def wait_for_run(page: Page, heading: str | None = None) -> None:
     if heading is None:
         expect(title.first).to_be_visible(timeout=RUN_TIMEOUT_MS)
     else:
-        expect(title).to_have_text(heading, timeout=RUN_TIMEOUT_MS)
+        # A list: exactly one heading, retried while a rerun briefly shows the old one beside
+        # the new (a single text would fail at once on two elements).
+        expect(title).to_have_text([heading], timeout=RUN_TIMEOUT_MS)
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=RUN_TIMEOUT_MS)
     expect(page.locator('[data-testid="stStatusWidget"]')).to_be_hidden(timeout=RUN_TIMEOUT_MS)
     for busy in ('[data-testid="stSkeleton"]', '[data-stale="true"]'):
