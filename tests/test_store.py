@@ -212,3 +212,16 @@ def test_duckdb_holds_no_more_memory_than_configured(
         held = cursor.execute("SELECT current_setting('memory_limit')").fetchone()
     assert held == expected
     assert held != default
+
+
+def test_running_out_of_memory_says_which_setting_to_raise(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query that needs more than COOPTRACK_MEMORY allows: one sentence naming the limit and
+    the setting, not DuckDB's allocation sizes."""
+    monkeypatch.setenv("COOPTRACK_MEMORY", "100MB")
+    with Store.open(copy_of(bundled_db, tmp_path)) as store, pytest.raises(StoreError) as raised:
+        store.frame("SELECT string_agg(repeat('x', 100), ',') AS s FROM range(3000000)")
+    said = str(raised.value)
+    assert "100MB" in said and "COOPTRACK_MEMORY" in said
+    assert "MiB" not in said

@@ -97,6 +97,13 @@ def explain(error: duckdb.Error, path: Path) -> StoreError:
         return StoreError(reason.format(path=path, pid=pid.group(1) if pid else ""))
     if "not a valid DuckDB database" in text or "Invalid database file" in text:
         return StoreError(_("{path} is not a DuckDB database file").format(path=path))
+    if "Out of Memory" in text:
+        reason = _(
+            "the record's database ran out of the memory it may use ({limit}, set by "
+            "COOPTRACK_MEMORY); narrow the filters, or give it more (for example "
+            "COOPTRACK_MEMORY=4GB) and try again"
+        )
+        return StoreError(reason.format(limit=config.memory_limit()))
     if "older than" in text or ("newer" in text and "version" in text):
         reason = _("{path} was written by an incompatible DuckDB version: {detail}")
         return StoreError(reason.format(path=path, detail=_first(text)))
