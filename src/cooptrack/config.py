@@ -154,7 +154,7 @@ MIN_MEMORY_BYTES = 100 * 10**6  # below this a page's queries cannot run
 def memory_limit() -> str:
     """`COOPTRACK_MEMORY`: how much memory DuckDB may hold in each process, as DuckDB writes
     it (`1GB`, `512MiB`). Unset, 1 GB: DuckDB's own default, 80 % of the machine, let one
-    export of a million rows take 1.9 GiB (1.1 GiB with the limit, in the same time)."""
+    export of a million rows take 1.9 GiB (about 1 GiB with the limit, in the same time)."""
     text = os.environ.get("COOPTRACK_MEMORY", "").strip()
     if not text:
         return "1GB"
