@@ -26,6 +26,7 @@ from cooptrack.db.schema import MEETING_KIND_LABELS, NONE_LABEL, OPEN_COMMITMENT
 from cooptrack.query import commitments as commitment_queries
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
+from cooptrack.query.codes import convention_short_name
 from cooptrack.query.export import BOM, neutralise
 from cooptrack.query.filters import Filters, search_needles
 from cooptrack.reference import CENTRAL_ASIA
@@ -678,6 +679,8 @@ def naive_status_by(t: NaiveTables, filters: Filters, dimension: str) -> list[st
         counts["label"] = counts.label.map(lambda label: renamed.get(label, label))
         counts = counts.groupby(["label", "status"]).commitments.sum().reset_index()
     counts = counts.sort_values(["label", "status"])
+    if dimension == "conventions":
+        counts["label"] = counts.label.map(convention_short_name)
     return [
         f"{a}|{b}|{n}"
         for a, b, n in zip(counts.label, counts.status, counts.commitments, strict=True)

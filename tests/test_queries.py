@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from cooptrack.db.store import Store
+from cooptrack.query import codes, profiles
 from cooptrack.query import commitments as commitment_queries
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
-from cooptrack.query import profiles
 from cooptrack.query.filters import Filters
 
 
@@ -106,6 +106,16 @@ def test_status_counts_keep_to_the_filtered_conventions(small: Store) -> None:
     assert list(only_cbd.label) == ["CBD"]
     by_country = commitment_queries.status_by(small, Filters(), "countries")
     assert set(by_country.label) == {"Kazakhstan", "Uzbekistan"}
+
+
+def test_status_bars_name_conventions_as_readers_call_them(store: Store) -> None:
+    """The bundled record's commitments under the Aarhus and Water conventions: their bars
+    read "Aarhus Convention" and "Water Convention", never the record's codes."""
+    labels = set(commitment_queries.status_by(store, Filters(), "conventions").label)
+    renamed = {code: codes.convention_short_name(code) for code in ("AARHUS", "UNECE-WATER")}
+    assert set(renamed.values()) <= labels
+    assert not set(renamed) & labels
+    assert "UNFCCC" in labels  # an acronym readers use stays as it is
 
 
 @pytest.mark.parametrize("dimension", ["conventions", "countries"])

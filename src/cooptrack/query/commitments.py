@@ -11,6 +11,7 @@ from cooptrack.dates import human_text
 from cooptrack.db.schema import NONE_LABEL
 from cooptrack.db.store import Store
 from cooptrack.i18n import ENGLISH_MARKER, N_, _, current, pgettext
+from cooptrack.query.codes import convention_short_name
 from cooptrack.query.detail import due_by_label
 from cooptrack.query.filters import Filters, where
 from cooptrack.query.meetings import SHOWN_ROWS, newest_sql, status_label, titles_sql
@@ -181,6 +182,8 @@ def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFr
             GROUP BY ALL ORDER BY label, c.status""",
         {**params, **by_key_params, **words, "top": TOP_LABELS},
     )
+    if dimension == "conventions":  # as readers call them: "Water Convention", not UNECE-WATER
+        frame["label"] = frame["label"].map(convention_short_name)
     return frame
 
 
