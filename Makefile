@@ -39,8 +39,14 @@ $(DB): | $(BIN)/.installed
 run: $(BIN)/.installed catalogs $(DB)
 	$(BIN)/cooptrack serve --db $(DB) --port $(PORT)
 
+# Two passes, so `make test` stays near ten minutes on two cores: the tests that need no browser
+# spread over TEST_WORKERS processes (pytest-xdist), then the browser tests one at a time (each
+# drives a real server and Chromium, and several time what the page paints). Plain `pytest`
+# runs the same tests in one process.
+TEST_WORKERS ?= 2
 test: $(BIN)/.installed catalogs
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser" -n $(TEST_WORKERS)
+	$(BIN)/pytest -m browser
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
