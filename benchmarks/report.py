@@ -613,10 +613,11 @@ def _render_baselines(measured: list[Result]) -> list[str]:
         f"heading ≤ {HEADING_RATIO_TARGET:.2f}× the bare heading page, first chart ≤ "
         f"{CHART_RATIO_TARGET:.2f}× the bare Plotly page. Where the time goes, dashboard / "
         "bare Plotly page, from Streamlit's websocket: *first element* and *first run ended*: "
-        "seconds after `goto` when the first element and the end of the first script run "
-        "arrived (before the first element: the server's work on the page; between the two: "
-        "the run itself); *chart sent*: when the first chart's element arrived, and its size "
-        "(from there to *first chart*: the browser loading Plotly and drawing); *runs*: script "
+        "seconds after `goto` when the test was told of the first element and of the end of "
+        "the first script run; *chart sent*: of the first chart's element, and its size. "
+        "Playwright tells a test of websocket frames only when the test next waits, so these "
+        "three can be late (by up to the wait for the heading or the chart); the server's own "
+        "times, read by a protocol client, are in the notes. *runs*: script "
         "runs the visit caused; *elements*: elements sent; *bytes*: all received over the "
         "websocket.",
         "",
