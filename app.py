@@ -7,13 +7,17 @@ from pathlib import Path
 
 import streamlit as st
 
+import cooptrack
 from cooptrack.errors import CooptrackError
 from cooptrack.i18n import _
 from cooptrack.ui import auth, data, language, pacing
 from cooptrack.ui import filters as shared_filters
 from cooptrack.ui.text import md
 
-st.set_page_config(page_title="cooptrack", page_icon=":material/handshake:", layout="wide")
+# The tab's icon ships with the package: a Material icon name here made every page fetch its
+# picture from fonts.gstatic.com, which fails (and logs an error) where there is no internet.
+ICON = Path(cooptrack.__file__).resolve().parent / "data" / "favicon.png"
+st.set_page_config(page_title="cooptrack", page_icon=str(ICON), layout="wide")
 language.begin()  # before any text: page titles in the navigation are translated too
 
 # Pages by their full path: Streamlit runs this file through cooptrack/ui/dashboard.py, whose

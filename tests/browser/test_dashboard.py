@@ -107,12 +107,29 @@ def cli_export(db: Path, *args: str) -> bytes:
 
 @pytest.mark.parametrize(("name", "path", "heading"), PAGES, ids=[p[0] for p in PAGES])
 def test_every_page_opens_at_its_stable_path(
-    page: Page, screenshot: Callable[[Page, str], Path], name: str, path: str, heading: str
+    page: Page,
+    server: str,
+    screenshot: Callable[[Page, str], Path],
+    name: str,
+    path: str,
+    heading: str,
 ) -> None:
-    """Links in the README and in e-mails use these paths; each must draw its page cleanly."""
+    """Links in the README and in e-mails use these paths; each must draw its page cleanly,
+    asking no other host for anything (the dashboard must work without internet: a tab icon
+    named after a Material icon was fetched from fonts.gstatic.com on every page)."""
+    here = urlsplit(server).netloc
+    elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            None if urlsplit(request.url).netloc in ("", here) else elsewhere.append(request.url)
+        ),
+    )
     page.set_viewport_size({"width": 1280, "height": 1600})
     open_page(page, path, heading)
     assert urlsplit(page.url).path == path
+    page.wait_for_timeout(300)  # the tab's icon is asked for after the page is drawn
+    assert elsewhere == []
     screenshot(page, name)
 
 
