@@ -546,11 +546,22 @@ def naive_count_phases(t: NaiveTables, filters: Filters) -> list[str]:
 
 
 def naive_phases_frame(
-    t: NaiveTables, filters: Filters, limit: int = phase_queries.GANTT_PHASES
+    t: NaiveTables,
+    filters: Filters,
+    limit: int = phase_queries.GANTT_PHASES,
+    today: date | None = None,
 ) -> list[str]:
     p = t.phases()
-    newest = p[_mask(p, filters)].sort_values(["alive_from", "id"], ascending=False).head(limit)
-    phases = newest.sort_values(["project", "alive_from", "id"])
+    p = p[_mask(p, filters)]
+    now = pd.Timestamp(today or config.today())
+    starts = pd.to_datetime(p.alive_from)
+    p = p.assign(
+        # SQL sorts an unknown start last in both keys
+        _future=(starts > now).astype(int).where(starts.notna(), 2),
+        _distance=(starts - now).abs(),
+        _id=p.id,
+    ).sort_values(["_future", "_distance", "_id"], ascending=[True, True, False])
+    phases = p.head(limit).sort_values(["project", "alive_from", "id"])
     organisations = t.names("organisations", "id", "name")
     countries = t.names("countries", "code", "name")
     phases = phases.assign(

@@ -5,6 +5,7 @@ import streamlit as st
 
 from cooptrack.i18n import N_, _, number
 from cooptrack.query.figures import chart_config, gantt_figure
+from cooptrack.query.phases import meetings_beside
 from cooptrack.ui import data, pacing
 from cooptrack.ui.page import current_filters
 from cooptrack.ui.text import CHART_TEXT, as_text, block, chart_safe, md, source_markdown
@@ -37,7 +38,7 @@ def with_dashes(phases: pd.DataFrame) -> pd.DataFrame:
 
 filters = current_filters()
 version, today = data.version(), data.today()
-phases = data.phases(version, filters)
+phases = data.phases(version, filters, today)
 
 pacing.heading(_("Project phases"))
 caption(filters)
@@ -57,17 +58,19 @@ st.caption(
 if total > len(phases):
     st.info(
         _(
-            "Showing the {shown} most recently started of {total} phases; narrow the "
-            "filters to see others, or download them all."
+            "Showing {shown} of {total} phases: those started most recently, then those "
+            "starting soonest. Narrow the filters to see others, or download them all."
         ).format(shown=number(len(phases)), total=number(total)),
         icon=":material/filter_list:",
     )
+# A window of a longer list: the meetings of the period it spans, not the record's newest.
+beside = filters if total <= len(phases) else meetings_beside(filters, phases, today)
 st.plotly_chart(
     data.figure(
         ("gantt", version, filters, today),
         lambda: gantt_figure(
             chart_safe(phases, *CHART_TEXT, "name"),
-            chart_safe(data.meetings(version, filters), *CHART_TEXT),
+            chart_safe(data.meetings(version, beside), *CHART_TEXT),
             today,
         ),
     ),

@@ -183,3 +183,35 @@ def test_status_bars_beyond_the_largest_are_summed(
 def test_the_gantt_takes_the_most_recent_phases_when_there_are_many(small: Store) -> None:
     assert phase_queries.count_phases(small, Filters()) == 2
     assert list(phase_queries.phases_frame(small, Filters(), limit=1).id) == ["p-2"]
+
+
+@pytest.mark.parametrize(
+    ("today", "kept"),
+    [
+        (date(2030, 1, 1), "p-2"),  # both started (2016-08, 2019-10): the most recent
+        (date(2018, 1, 1), "p-1"),  # p-2 is still to start: the started one comes first
+        (date(2015, 1, 1), "p-1"),  # neither started: the soonest to start
+    ],
+)
+def test_the_gantt_takes_the_phases_nearest_today(small: Store, today: date, kept: str) -> None:
+    """A phase planned years ahead never pushes out one that has started (a 1M record's Gantt
+    showed only phases starting in 2032, far from its today line)."""
+    assert list(phase_queries.phases_frame(small, Filters(), limit=1, today=today).id) == [kept]
+    both = phase_queries.phases_frame(small, Filters(), limit=2, today=today)
+    assert sorted(both.id) == ["p-1", "p-2"]
+
+
+def test_the_gantts_meetings_are_those_of_the_period_its_phases_span(small: Store) -> None:
+    """When the Gantt shows a window of a longer list of phases (here the newest one only)."""
+    shown = phase_queries.phases_frame(small, Filters(), limit=1, today=date(2030, 1, 1))
+    beside = phase_queries.meetings_beside(Filters(countries=("UZ",)), shown, date(2030, 1, 1))
+    # p-2: planned 2019-10 to 2022-10, actual 2019-10 to 2023-04-14
+    assert beside == Filters(
+        countries=("UZ",), date_from=date(2019, 10, 1), date_to=date(2023, 4, 14)
+    )
+    narrowed = Filters(date_from=date(2020, 1, 1), date_to=date(2020, 12, 31))
+    assert phase_queries.meetings_beside(narrowed, shown, date(2030, 1, 1)) == narrowed
+    running = shown.assign(actual_until=None)  # no recorded end: runs to today
+    assert phase_queries.meetings_beside(Filters(), running, date(2030, 1, 1)).date_to == date(
+        2030, 1, 1
+    )

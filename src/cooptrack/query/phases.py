@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
+from cooptrack import config
 from cooptrack.dates import span_label
 from cooptrack.db.store import Store
 from cooptrack.i18n import ENGLISH_MARKER, _, current, number, pgettext, pick
@@ -22,10 +24,16 @@ def count_phases(store: Store, filters: Filters) -> int:
     return int(store.rows(f"SELECT count(*) FROM phase_facts WHERE {condition}", params)[0][0])
 
 
-def phases_frame(store: Store, filters: Filters, limit: int = GANTT_PHASES) -> pd.DataFrame:
-    """The `limit` most recently started phases, one row each, grouped by project: planned and
-    actual periods as first/last day, plus readable labels in the interface's language."""
+def phases_frame(
+    store: Store, filters: Filters, limit: int = GANTT_PHASES, today: date | None = None
+) -> pd.DataFrame:
+    """The `limit` phases nearest `today` (the configured day by default): those started, the
+    most recent first, then those still to start, the soonest first. One row each, grouped by
+    project: planned and actual periods as first/last day, plus readable labels in the
+    interface's language. (Latest start first would fill a long record's Gantt with phases
+    planned years ahead, far from its today line.)"""
     condition, params = where(filters)
+    today = today or config.today()
     frame = store.frame(
         f"""SELECT * FROM (SELECT id, project,
                 shown_text(project_name, project_name_ru, $lang) AS project_name,
@@ -44,9 +52,16 @@ def phases_frame(store: Store, filters: Filters, limit: int = GANTT_PHASES) -> p
                 shown_text(summary, summary_ru, $lang) AS summary,
                 array_to_string(sources, ' ') AS sources, alive_from, alive_to
             FROM phase_facts, label_maps_in($lang) WHERE {condition}
-            ORDER BY alive_from DESC, id DESC LIMIT $limit)
+            ORDER BY alive_from > $today, abs(date_diff('day', $today, alive_from)), id DESC
+            LIMIT $limit)
             ORDER BY project, alive_from, id""",
-        {**params, "limit": limit, "lang": current(), "not_recorded": _("not recorded")},
+        {
+            **params,
+            "limit": limit,
+            "today": today,
+            "lang": current(),
+            "not_recorded": _("not recorded"),
+        },
     )
     frame["planned"] = [
         _span(r.planned_start, r.planned_start_precision, r.planned_end, r.planned_end_precision)
@@ -60,6 +75,27 @@ def phases_frame(store: Store, filters: Filters, limit: int = GANTT_PHASES) -> p
     frame["label"] = [_label(r.title_en, r.title_ru, r.phase) for r in rows(frame)]
     frame["name"] = [phase_name(r.project_en, r.project_ru, r.phase, r.label) for r in rows(frame)]
     return frame
+
+
+def meetings_beside(filters: Filters, phases: pd.DataFrame, today: date) -> Filters:
+    """The filters for the meetings drawn beside `phases` when these are a window of a longer
+    list: the same, narrowed to the period the phases span (an open-ended phase runs to
+    today). A long record's newest meetings may lie years past the phases shown and would
+    stretch the chart's axis away from them."""
+    if phases.empty:
+        return filters
+    first = min(_day(v) for v in phases.alive_from)
+    ends = [_day(v) for v in phases[["planned_until", "actual_until"]].to_numpy().ravel()
+            if not pd.isna(v)]  # fmt: skip
+    if (phases.actual_start.notna() & phases.actual_until.isna()).any() or not ends:
+        ends.append(today)
+    start = max(filters.date_from or first, first)
+    end = min(filters.date_to or max(ends), max(ends))
+    return replace(filters, date_from=start, date_to=end) if start <= end else filters
+
+
+def _day(value: Any) -> date:
+    return pd.Timestamp(value).date()
 
 
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9-]{2,})\)")

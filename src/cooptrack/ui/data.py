@@ -171,8 +171,8 @@ def followups(db_version: str, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def phases(db_version: str, filters: Filters) -> pd.DataFrame:
-    return phase_queries.phases_frame(store(), filters)
+def phases(db_version: str, filters: Filters, on: date) -> pd.DataFrame:
+    return phase_queries.phases_frame(store(), filters, today=on)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
