@@ -559,8 +559,7 @@ def naive_phases_frame(
         # SQL sorts an unknown start last in both keys
         _future=(starts > now).astype(int).where(starts.notna(), 2),
         _distance=(starts - now).abs(),
-        _id=p.id,
-    ).sort_values(["_future", "_distance", "_id"], ascending=[True, True, False])
+    ).sort_values(["_future", "_distance", "id"], ascending=[True, True, False])
     phases = p.head(limit).sort_values(["project", "alive_from", "id"])
     organisations = t.names("organisations", "id", "name")
     countries = t.names("countries", "code", "name")

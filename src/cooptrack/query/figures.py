@@ -32,6 +32,7 @@ from cooptrack.query.codes import (
     kind_name,
     meeting_status_name,
 )
+from cooptrack.query.phases import phase_span
 from cooptrack.query.rows import rows
 
 KIND_LABELS = MEETING_KIND_LABELS  # English; charts name kinds with `codes.kind_name`
@@ -972,18 +973,9 @@ def _phase_bars(
 def _gantt_range(
     phases: pd.DataFrame, meetings: pd.DataFrame, today: date
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """From the first start to the last end; an open-ended phase runs to today."""
-    starts = [phases.alive_from.min()] + ([] if meetings.empty else [meetings.alive_from.min()])
-    ends = [
-        v for v in phases[["planned_until", "actual_until"]].to_numpy().ravel() if not pd.isna(v)
-    ]
-    if not meetings.empty:
-        ends.append(meetings.alive_from.max())
-    open_ended = phases.actual_start.notna() & phases.actual_until.isna()
-    if open_ended.any() or not ends:
-        ends.append(pd.Timestamp(today))
-    first = min(pd.Timestamp(v) for v in starts)
-    return fitted_range(first, max(pd.Timestamp(v) for v in ends), today)
+    """The phases' span with their meetings, fitted (`fitted_range`)."""
+    days = [] if meetings.empty else [meetings.alive_from.min(), meetings.alive_from.max()]
+    return fitted_range(*phase_span(phases, today, days), today)
 
 
 def _meeting_groups(

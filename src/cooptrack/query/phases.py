@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -77,25 +78,32 @@ def phases_frame(
     return frame
 
 
-def meetings_beside(filters: Filters, phases: pd.DataFrame, today: date) -> Filters:
-    """The filters for the meetings drawn beside `phases` when these are a window of a longer
-    list: the same, narrowed to the period the phases span (an open-ended phase runs to
-    today). A long record's newest meetings may lie years past the phases shown and would
-    stretch the chart's axis away from them."""
-    if phases.empty:
-        return filters
-    first = min(_day(v) for v in phases.alive_from)
-    ends = [_day(v) for v in phases[["planned_until", "actual_until"]].to_numpy().ravel()
-            if not pd.isna(v)]  # fmt: skip
+def phase_span(
+    phases: pd.DataFrame, today: date, also: Sequence[Any] = ()
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """From the first start of `phases` (not empty) to their last recorded end, widened to
+    the days `also` names (the Gantt's meetings); an open-ended phase, or a span with no end
+    at all, runs to today."""
+    first = min(pd.Timestamp(v) for v in [phases.alive_from.min(), *also])
+    ends = [
+        v for v in phases[["planned_until", "actual_until"]].to_numpy().ravel() if not pd.isna(v)
+    ]
+    ends.extend(also)
     if (phases.actual_start.notna() & phases.actual_until.isna()).any() or not ends:
         ends.append(today)
+    return first, max(pd.Timestamp(v) for v in ends)
+
+
+def meetings_beside(filters: Filters, phases: pd.DataFrame, today: date) -> Filters:
+    """The filters for the meetings drawn beside `phases` when these are a window of a longer
+    list: the same, narrowed to the period the phases span. A long record's newest meetings
+    may lie years past the phases shown and would stretch the chart's axis away from them."""
+    if phases.empty:
+        return filters
+    first, last = (day.date() for day in phase_span(phases, today))
     start = max(filters.date_from or first, first)
-    end = min(filters.date_to or max(ends), max(ends))
+    end = min(filters.date_to or last, last)
     return replace(filters, date_from=start, date_to=end) if start <= end else filters
-
-
-def _day(value: Any) -> date:
-    return pd.Timestamp(value).date()
 
 
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9-]{2,})\)")
