@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
+from importlib import resources
 from pathlib import Path
 
 import streamlit as st
 
-import cooptrack
 from cooptrack.errors import CooptrackError
 from cooptrack.i18n import _
 from cooptrack.ui import auth, data, language, pacing
@@ -16,7 +16,7 @@ from cooptrack.ui.text import md
 
 # The tab's icon ships with the package: a Material icon name here made every page fetch its
 # picture from fonts.gstatic.com, which fails (and logs an error) where there is no internet.
-ICON = Path(cooptrack.__file__).resolve().parent / "data" / "favicon.png"
+ICON = resources.files("cooptrack").joinpath("data", "favicon.png")  # as region_map reads its map
 st.set_page_config(page_title="cooptrack", page_icon=str(ICON), layout="wide")
 language.begin()  # before any text: page titles in the navigation are translated too
 
