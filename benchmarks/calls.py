@@ -151,6 +151,12 @@ def text(values: Iterable[Any]) -> list[str]:
     return [str(v) for v in values]
 
 
+def _commitment_counts(counted: Any) -> list[str]:
+    """Total, overdue, then the calendar's events and left-out dates."""
+    calendar = counted.in_calendar
+    return text([counted.total, counted.overdue, calendar.events, calendar.left_out])
+
+
 def days(values: Iterable[Any]) -> list[str]:
     return [str(pd.Timestamp(v).date()) if not pd.isna(v) else "" for v in values]
 
@@ -210,7 +216,7 @@ CANON: dict[str, Callable[[Any], list[str]]] = {
     ],
     "phases.phases_frame": _ids,
     "commitments.commitments_frame": _ids,
-    "commitments.count_commitments": text,
+    "commitments.count_commitments": _commitment_counts,
     "profiles.country_profile": _profile_canon,
     "profiles.convention_profile": _profile_canon,
 }

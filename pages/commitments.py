@@ -125,7 +125,8 @@ def open_past_their_date(overdue: pd.DataFrame, overdue_total: int) -> None:
 def page(filters: Filters, version: str, today: date) -> None:
     pacing.heading(_("Commitments"))
     caption(filters)
-    total, overdue_total = data.commitment_counts(version, filters, today)
+    counted = data.commitment_counts(version, filters, today)
+    total, overdue_total = counted.total, counted.overdue
     if total == 0:
         empty_state(records_named("commitments"), filters)
         return

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cooptrack.db.store import Store
-from cooptrack.query import codes, profiles
+from cooptrack.query import calendar, codes, export, profiles
 from cooptrack.query import commitments as commitment_queries
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
@@ -169,6 +169,39 @@ def test_large_results_are_limited_and_counted_in_sql(small: Store) -> None:
     assert list(
         commitment_queries.commitments_frame(small, Filters(), date(2026, 1, 1), limit=1).id
     ) == ["c-2"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(countries=("KZ",)),
+        Filters(conventions=("UNFCCC", "CBD")),
+        Filters(date_from=date(2019, 1, 1), date_to=date(2021, 12, 31)),
+        Filters(search="water"),
+        Filters(countries=("TM",), conventions=("UNCCD",)),
+    ],
+    ids=["none", "KZ", "UNFCCC-or-CBD", "2019-2021", "water", "TM+UNCCD"],
+)
+def test_the_pages_one_scan_counts_what_export_and_calendar_count(
+    store: Store, filters: Filters
+) -> None:
+    """The Commitments page counts its total, its overdue, its extract's rows and its
+    calendar's events in one scan; each must be what the command line's own counts say."""
+    today = date(2026, 11, 28)
+    counted = commitment_queries.count_commitments(store, filters, today)
+    assert counted.total == export.count_rows(store, "commitments", filters)
+    assert counted.in_calendar == calendar.counts(store, "commitments", filters)
+    shown = commitment_queries.commitments_frame(store, filters, today, True, limit=10_000)
+    assert counted.overdue == len(shown)
+
+
+def test_the_one_scan_counts_tell_day_known_from_vague_due_dates(store: Store) -> None:
+    """The bundled record has both (else the test above could not tell them apart)."""
+    counted = commitment_queries.count_commitments(store, Filters(), date(2026, 11, 28))
+    assert counted.in_calendar.events > 0 and counted.in_calendar.left_out > 0
+    assert counted.total > counted.in_calendar.events + counted.in_calendar.left_out
+    assert 0 < counted.overdue < counted.total
 
 
 def test_status_bars_beyond_the_largest_are_summed(

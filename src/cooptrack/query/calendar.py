@@ -88,6 +88,18 @@ _DUE_DAY = """CASE WHEN c.due_date IS NOT NULL THEN c.due_precision = 'day'
 _HAS_DUE = "(c.due_date IS NOT NULL OR ahead.id IS NOT NULL)"
 _COMMITMENTS_FROM = """FROM (SELECT * FROM commitment_facts WHERE {where}) c
     LEFT JOIN meetings ahead ON ahead.id = c.ahead_of"""
+# The two counts of commitment due dates (events; left out) as aggregates over `from_commitments`,
+# so that the Commitments page counts them in the scan it makes for its totals anyway.
+DUE_DAY_COUNTS = (
+    f"count(*) FILTER (WHERE {_HAS_DUE} AND {_DUE_DAY}), "
+    f"count(*) FILTER (WHERE {_HAS_DUE} AND NOT {_DUE_DAY})"
+)
+
+
+def from_commitments(condition: str) -> str:
+    """The FROM clause DUE_DAY_COUNTS reads: the filtered commitments as `c`, each beside the
+    meeting it looked ahead to (`ahead`, whose day stands in for a missing due date)."""
+    return _COMMITMENTS_FROM.format(where=condition)
 
 
 def counts(store: Store, kind: Kind, filters: Filters) -> Counts:
@@ -99,10 +111,7 @@ def counts(store: Store, kind: Kind, filters: Filters) -> Counts:
             f"{_MEETING_DAY}) FROM meeting_facts WHERE {condition}"
         )
     else:
-        sql = (
-            f"SELECT count(*) FILTER (WHERE {_DUE_DAY}), count(*) FILTER (WHERE NOT {_DUE_DAY}) "
-            f"{_COMMITMENTS_FROM.format(where=condition)} WHERE {_HAS_DUE}"
-        )
+        sql = f"SELECT {DUE_DAY_COUNTS} {from_commitments(condition)}"
     events, left_out = store.rows(sql, params)[0]
     return Counts(int(events), int(left_out))
 
@@ -215,7 +224,7 @@ def _due_rows(store: Store, filters: Filters) -> list[dict[str, Any]]:
                 iso_partial(c.latest_on, c.latest_precision) AS latest_on, c.sources,
                 {_changes("c", "commitments")} AS changes,
                 {_changes("ahead", "meetings")} AS ahead_changes
-            {_COMMITMENTS_FROM.format(where=condition)}
+            {from_commitments(condition)}
             CROSS JOIN label_maps_in($lang)
             LEFT JOIN meetings m ON m.id = c.meeting
             WHERE {_HAS_DUE} AND {_DUE_DAY} ORDER BY c.due_by, c.id""",

@@ -11,6 +11,7 @@ from cooptrack.dates import human_text
 from cooptrack.db.schema import NONE_LABEL
 from cooptrack.db.store import Store
 from cooptrack.i18n import ENGLISH_MARKER, N_, _, current, pgettext
+from cooptrack.query import calendar
 from cooptrack.query.codes import convention_short_name
 from cooptrack.query.detail import due_by_label
 from cooptrack.query.filters import Filters, where
@@ -60,19 +61,22 @@ def commitments_frame(
             ORDER BY c.made_on, c.id""",
         {**params, "today": today, "limit": limit, "lang": current()},
     )
-    frame["status_label"] = [status_label(s) for s in frame.status]
-    frame["made"] = [_label(r.made_on, r.made_on_precision) for r in rows(frame)]
+    found = list(rows(frame))  # once: each pass over a frame's rows converts every column
+    made = [_label(r.made_on, r.made_on_precision) for r in found]
+    frame["status_label"] = [status_label(r.status) for r in found]
+    frame["made"] = made
     frame["at"] = [
-        f"{r.meeting} ({r.made})" if isinstance(r.meeting, str) else r.made for r in rows(frame)
+        f"{r.meeting} ({when})" if isinstance(r.meeting, str) else when
+        for r, when in zip(found, made, strict=True)
     ]
-    frame["due"] = [_due_label(r) for r in rows(frame)]
+    frame["due"] = [_due_label(r) for r in found]
     frame["latest_followup"] = [
         f"{_label(r.latest_on, r.latest_precision)}: {r.latest_note}"
         if isinstance(r.latest_note, str)
         else pgettext("follow-up", "none recorded")
-        for r in rows(frame)
+        for r in found
     ]
-    frame["where_it_stands"] = [where_it_stands(r) for r in rows(frame)]
+    frame["where_it_stands"] = [where_it_stands(r) for r in found]
     return frame
 
 
@@ -136,19 +140,25 @@ Dimension = Literal["conventions", "countries"]
 
 
 class CommitmentCounts(NamedTuple):
+    """What a page counts of the commitments under its filters (`total` is also the number
+    of rows their extract holds)."""
+
     total: int
-    overdue: int
+    overdue: int  # open past their due date
+    in_calendar: calendar.Counts  # due dates known to the day; those the calendar leaves out
 
 
 def count_commitments(store: Store, filters: Filters, today: date) -> CommitmentCounts:
-    """How many commitments match, and how many of them are overdue: one scan for both."""
+    """How many commitments match, how many are overdue, and what their calendar holds: one
+    scan for all (at 1M commitments, each count was a scan of its own, 20–30 ms)."""
     condition, params = where(filters)
     found = store.rows(
-        "SELECT count(*), count(*) FILTER (WHERE is_open AND due_by < $today) "
-        f"FROM commitment_facts WHERE {condition}",
+        "SELECT count(*), count(*) FILTER (WHERE c.is_open AND c.due_by < $today), "
+        f"{calendar.DUE_DAY_COUNTS} {calendar.from_commitments(condition)}",
         {**params, "today": today},
     )[0]
-    return CommitmentCounts(int(found[0]), int(found[1]))
+    total, overdue, events, left_out = (int(n) for n in found)
+    return CommitmentCounts(total, overdue, calendar.Counts(events, left_out))
 
 
 def status_by(store: Store, filters: Filters, dimension: Dimension) -> pd.DataFrame:
