@@ -241,16 +241,17 @@ def upcoming_meetings(store: Store, filters: Filters, today: date, limit: int = 
 
 
 def _with_meeting_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    found = list(rows(frame))  # once: each pass over a frame's rows converts every column
     frame["when"] = [
         span_label(
             _d(r.start_date), r.start_precision, _d(r.end_date), r.end_precision, r.tentative
         )
-        for r in rows(frame)
+        for r in found
     ]
     frame["kind_label"] = [kind_label(k) for k in frame.kind]
     frame["status_label"] = [status_label(s) for s in frame.status]
     frame["format_label"] = [format_label(f) for f in frame.format]
-    frame["where"] = [_place(r.city, r.host_name, r.format) for r in rows(frame)]
+    frame["where"] = [_place(r.city, r.host_name, r.format) for r in found]
     return frame
 
 

@@ -64,17 +64,22 @@ def phases_frame(
             "not_recorded": _("not recorded"),
         },
     )
+    found = list(rows(frame))  # once: each pass over a frame's rows converts every column
     frame["planned"] = [
         _span(r.planned_start, r.planned_start_precision, r.planned_end, r.planned_end_precision)
-        for r in rows(frame)
+        for r in found
     ]
     frame["actual"] = [
         _span(r.actual_start, r.actual_start_precision, r.actual_end, r.actual_end_precision)
-        for r in rows(frame)
+        for r in found
     ]
-    frame["budget_label"] = [_budget(r.budget, r.currency) for r in rows(frame)]
-    frame["label"] = [_label(r.title_en, r.title_ru, r.phase) for r in rows(frame)]
-    frame["name"] = [phase_name(r.project_en, r.project_ru, r.phase, r.label) for r in rows(frame)]
+    frame["budget_label"] = [_budget(r.budget, r.currency) for r in found]
+    labels = [_label(r.title_en, r.title_ru, r.phase) for r in found]
+    frame["label"] = labels
+    frame["name"] = [
+        phase_name(r.project_en, r.project_ru, r.phase, label)
+        for r, label in zip(found, labels, strict=True)
+    ]
     return frame
 
 

@@ -9,6 +9,7 @@ in that same order, left to right. No data access here: the frames come from
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,67 +24,79 @@ STATUS_ORDER = ("fulfilled", "in-progress", "agreed", "proposed", "superseded", 
 
 def status_bars(counts: pd.DataFrame, title: str, order: Sequence[str]) -> go.Figure:
     """One stacked bar per label of `counts` (label, status, commitments), top to bottom in
-    `order`; a count too long for its segment is left to hover."""
-    figure = go.Figure()
-    for status in statuses_in(counts):
-        group = counts[counts.status == status]
-        name = commitment_status_name(status)
-        hover = _("{label}: {count} {status}").format(label="%{y}", count="%{x:,}", status=name)
-        figure.add_trace(
-            go.Bar(
-                x=group.commitments,
-                y=group.label,
-                orientation="h",
-                name=name,
-                marker={"color": STATUS_COLOURS.get(status, "#969696")},
-                texttemplate="%{x:,}",
-                textposition="inside",
-                insidetextanchor="middle",
-                hovertemplate=hover + "<extra></extra>",
-            )
-        )
-    figure.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=list(reversed(order)),
-        automargin=True,
-        tickfont={"size": 12, "color": "#333333"},
-    )
+    `order`; a count too long for its segment is left to hover.
+
+    Built from plain dicts in one go: Plotly checks a figure's properties on every update,
+    and adding the traces and axes one call at a time took 4× as long (17 ms against 4.5 ms
+    at 31 years; charts are built again whenever the record or the filters change)."""
     totals = counts.groupby("label").commitments.sum()
     small = not totals.empty and totals.max() <= 10
-    figure.update_xaxes(
-        type="linear",  # counts, even where a frame carries them as text
-        title_text=_("commitments"),
-        dtick=1 if small else None,
-        rangemode="tozero",
-        tickformat=",",
-        showgrid=True,
-        gridcolor="#eeeeee",
-    )
-    figure.update_layout(
-        height=150 + 28 * max(len(order), 1),
-        margin={"l": 10, "r": 20, "t": 80, "b": 40},
-        font=FONT,
-        plot_bgcolor="white",
-        barmode="stack",
-        # "normal": the legend reads left to right in the order the segments stack (Plotly
-        # reverses it for stacked bars by default, which reads against the bars).
-        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
-        hoverlabel={"align": "left"},
-        separators=separators(),
-        uniformtext={"minsize": 10, "mode": "hide"},
-        title={
-            "text": title,
-            "font": {"size": 14},
-            "x": 0,
-            "xref": "container",
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 6, "l": 6},
+    return go.Figure(
+        data=[_status_trace(counts[counts.status == s], s) for s in statuses_in(counts)],
+        layout={
+            "yaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": list(reversed(order)),
+                "automargin": True,
+                "tickfont": {"size": 12, "color": "#333333"},
+            },
+            "xaxis": {
+                "type": "linear",  # counts, even where a frame carries them as text
+                "title": {"text": _("commitments")},
+                "dtick": 1 if small else None,
+                "rangemode": "tozero",
+                "tickformat": ",",
+                "showgrid": True,
+                "gridcolor": "#eeeeee",
+            },
+            "height": 150 + 28 * max(len(order), 1),
+            "margin": {"l": 10, "r": 20, "t": 80, "b": 40},
+            "font": FONT,
+            "plot_bgcolor": "white",
+            "barmode": "stack",
+            # "normal": the legend reads left to right in the order the segments stack (Plotly
+            # reverses it for stacked bars by default, which reads against the bars).
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "y": 1,
+                "yanchor": "bottom",
+                "traceorder": "normal",
+            },
+            "hoverlabel": {"align": "left"},
+            "separators": separators(),
+            "uniformtext": {"minsize": 10, "mode": "hide"},
+            "title": {
+                "text": title,
+                "font": {"size": 14},
+                "x": 0,
+                "xref": "container",
+                "y": 1,
+                "yref": "container",
+                "yanchor": "top",
+                "pad": {"t": 6, "l": 6},
+            },
         },
     )
-    return figure
+
+
+def _status_trace(group: pd.DataFrame, status: str) -> dict[str, Any]:
+    """The segments of one status, one per label, its count written inside where it fits."""
+    name = commitment_status_name(status)
+    hover = _("{label}: {count} {status}").format(label="%{y}", count="%{x:,}", status=name)
+    return {
+        "type": "bar",
+        "x": group.commitments,
+        "y": group.label,
+        "orientation": "h",
+        "name": name,
+        "marker": {"color": STATUS_COLOURS.get(status, "#969696")},
+        "texttemplate": "%{x:,}",
+        "textposition": "inside",
+        "insidetextanchor": "middle",
+        "hovertemplate": hover + "<extra></extra>",
+    }
 
 
 def statuses_in(counts: pd.DataFrame) -> list[str]:
