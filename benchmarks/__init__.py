@@ -13,3 +13,14 @@ dashboard at each scale and writes docs/benchmarks.md. Modules by job:
 
 These modules import streamlit (AppTest) and pandas freely: none of them ships in the wheel.
 """
+
+from streamlit import logger as _streamlit_logger
+
+
+def quiet_streamlit() -> None:
+    """The workers call the dashboard's cached functions outside a Streamlit server, and
+    Streamlit warns of that on every call: thousands of lines that buried the run's progress."""
+    _streamlit_logger.set_log_level("error")
+
+
+quiet_streamlit()

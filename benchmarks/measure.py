@@ -35,6 +35,7 @@ from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
+from benchmarks import quiet_streamlit
 from benchmarks.calls import RECORDER, Call, install_recorder, replay_core, timed
 from benchmarks.naive import TWINS, difference, replay_naive
 from benchmarks.plan import APP, FILTERS, PAGES, ROOT, Result, filter_name
@@ -165,6 +166,7 @@ def _opened(page: str, params: dict[str, str]) -> AppTest:
 def _cold() -> None:
     """Every cached result emptied, and the charts built from them (`data.figure`): the next
     run does the page's whole work again."""
+    quiet_streamlit()  # each AppTest run sets Streamlit's log level back to its config's
     st.cache_data.clear()
     data.figure.clear()
 
