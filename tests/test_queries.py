@@ -187,13 +187,19 @@ def test_the_pages_one_scan_counts_what_export_and_calendar_count(
     store: Store, filters: Filters
 ) -> None:
     """The Commitments page counts its total, its overdue, its extract's rows and its
-    calendar's events in one scan; each must be what the command line's own counts say."""
+    calendar's events in one scan, and each page's count is its extract's size; each must be
+    what the command line's own counts say."""
     today = date(2026, 11, 28)
     counted = commitment_queries.count_commitments(store, filters, today)
     assert counted.total == export.count_rows(store, "commitments", filters)
     assert counted.in_calendar == calendar.counts(store, "commitments", filters)
     shown = commitment_queries.commitments_frame(store, filters, today, True, limit=10_000)
     assert counted.overdue == len(shown)
+    # The extract sizes of the other kinds are their pages' counts too.
+    assert meeting_queries.count_meetings(store, filters) == export.count_rows(
+        store, "meetings", filters
+    )
+    assert phase_queries.count_phases(store, filters) == export.count_rows(store, "phases", filters)
 
 
 def test_the_one_scan_counts_tell_day_known_from_vague_due_dates(store: Store) -> None:
