@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -323,6 +324,56 @@ def test_status_bars_put_the_largest_on_top_and_all_others_last() -> None:
     top_down = list(reversed(figure.layout.yaxis.categoryarray))
     assert top_down == ["Kazakhstan", "Uzbekistan", "Austria", "all others (3)"]
     assert figure.layout.uniformtext.mode == "hide"
+
+
+def test_a_long_bar_name_wraps_and_its_hover_names_it_whole() -> None:
+    name = "Industrial Accidents Convention"
+    counts = pd.DataFrame(
+        {"label": [name, "CBD"], "status": ["agreed", "agreed"], "commitments": [3, 1]}
+    )
+    figure = status_bars(counts, "By convention", by_size(counts))
+    shown = list(reversed(figure.layout.yaxis.categoryarray))
+    assert shown[0] == figures.wrap(name, 18) != name
+    assert shown[1] == "CBD"
+    assert list(figure.data[0].y) == shown
+    assert list(figure.data[0].customdata) == [name, "CBD"]
+    assert "%{customdata}" in figure.data[0].hovertemplate
+
+
+def every_axis(figure: go.Figure) -> list[Any]:
+    return [figure.layout[name] for name in figure.layout if name[1:5] == "axis"]
+
+
+def test_no_chart_asks_plotly_to_measure_its_labels(bundled: Store) -> None:
+    """Plotly's automargin measures every label in the browser and lays the chart out again
+    (half of a chart's drawing time): every chart's axes leave it off, and its margins hold
+    8 px of padding to the labels they were computed for."""
+    meetings = meeting_queries.meetings_frame(bundled, Filters())
+    counts = commitment_queries.status_by(bundled, Filters(), "conventions")
+    built = [
+        figures.timeline_figure(meetings, TODAY),
+        figures.density_figure(meeting_queries.meeting_density(bundled, Filters()), TODAY),
+        figures.gantt_figure(phase_queries.phases_frame(bundled, Filters()), meetings, TODAY),
+        figures.per_year_figure(meeting_queries.per_year(bundled, Filters()), TODAY),
+        status_bars(counts, "By convention", by_size(counts)),
+    ]
+    for figure in built:
+        axes = every_axis(figure)
+        assert axes
+        assert all(axis.automargin is False for axis in axes)
+        assert figure.layout.margin.pad == figures.MARGIN_PAD_PX
+
+
+@pytest.mark.parametrize("largest", [1, 9, 99, 9_999, 99_999, 2_500_000])
+def test_a_count_axis_margin_fits_its_widest_tick(largest: int) -> None:
+    """The left margin holds the count Plotly may write at the axis' top (up to 1.1× the
+    data, with separators), at a digit's full width, and grows with it."""
+    widest = f"{math.ceil(largest * 1.1):,}"
+    assert figures.count_width_px(largest) >= len(widest) * figures.TICK_FONT_PX * 0.636
+    assert figures.left_for_counts(largest) > figures.left_for_counts(largest / 100) or (
+        largest < 100
+    )
+    assert figures.left_for_counts(largest, titled=True) > figures.left_for_counts(largest)
 
 
 def test_long_phase_labels_wrap_instead_of_squeezing_the_gantt() -> None:

@@ -16,7 +16,19 @@ import plotly.graph_objects as go
 
 from cooptrack.i18n import _
 from cooptrack.query.codes import commitment_status_name
-from cooptrack.query.figures import FONT, STATUS_COLOURS, separators
+from cooptrack.query.figures import (
+    EDGE_PX,
+    FONT,
+    MARGIN_PAD_PX,
+    STATUS_COLOURS,
+    TITLED_TICKS_PX,
+    count_width_px,
+    label_width_px,
+    margins,
+    separators,
+    turned_extra_px,
+    wrap,
+)
 
 # Closed first, then open from the most advanced: the kept promises are read against the axis.
 STATUS_ORDER = ("fulfilled", "in-progress", "agreed", "proposed", "superseded", "dropped")
@@ -31,18 +43,22 @@ def status_bars(counts: pd.DataFrame, title: str, order: Sequence[str]) -> go.Fi
     at 31 years; charts are built again whenever the record or the filters change)."""
     totals = counts.groupby("label").commitments.sum()
     small = not totals.empty and totals.max() <= 10
+    names = {label: wrap(str(label), NAME_CHARS) for label in order}
+    lines = max((name.count("<br>") + 1 for name in names.values()), default=1)
     return go.Figure(
-        data=[_status_trace(counts[counts.status == s], s) for s in statuses_in(counts)],
+        data=[_status_trace(counts[counts.status == s], s, names) for s in statuses_in(counts)],
         layout={
             "yaxis": {
                 "type": "category",
                 "categoryorder": "array",
-                "categoryarray": list(reversed(order)),
-                "automargin": True,
-                "tickfont": {"size": 12, "color": "#333333"},
+                "categoryarray": [names[label] for label in reversed(order)],
+                "automargin": False,  # the margin is computed (`figures.margins`)
+                "tickfont": {"size": CATEGORY_FONT_PX, "color": "#333333"},
             },
             "xaxis": {
                 "type": "linear",  # counts, even where a frame carries them as text
+                "automargin": False,
+                "autotickangles": [0, 30],
                 "title": {"text": _("commitments")},
                 "dtick": 1 if small else None,
                 "rangemode": "tozero",
@@ -50,8 +66,8 @@ def status_bars(counts: pd.DataFrame, title: str, order: Sequence[str]) -> go.Fi
                 "showgrid": True,
                 "gridcolor": "#eeeeee",
             },
-            "height": 150 + 28 * max(len(order), 1),
-            "margin": {"l": 10, "r": 20, "t": 80, "b": 40},
+            "height": 150 + (28 if lines == 1 else 16 * lines + 8) * max(len(order), 1),
+            "margin": _margins(list(names.values()), totals.max() if not totals.empty else 0),
             "font": FONT,
             "plot_bgcolor": "white",
             "barmode": "stack",
@@ -81,14 +97,37 @@ def status_bars(counts: pd.DataFrame, title: str, order: Sequence[str]) -> go.Fi
     )
 
 
-def _status_trace(group: pd.DataFrame, status: str) -> dict[str, Any]:
-    """The segments of one status, one per label, its count written inside where it fits."""
+CATEGORY_FONT_PX = 12
+# A bar's name per line ("Industrial Accidents / Convention"): on a phone, a name on one line
+# took two thirds of the chart's width from the bars.
+NAME_CHARS = 18
+
+
+def _margins(names: Sequence[str], largest: float) -> dict[str, Any]:
+    """Room for the bars' names at the left (their longest line), and for the counts and their
+    title below, the last count centred on the right edge at most."""
+    lines = [line for name in names for line in name.split("<br>")]
+    widest = max((label_width_px(line, CATEGORY_FONT_PX) for line in lines), default=0)
+    return margins(
+        left=MARGIN_PAD_PX + widest,
+        right=max(EDGE_PX, count_width_px(largest) / 2 + 4),
+        top=80,
+        bottom=TITLED_TICKS_PX + turned_extra_px(count_width_px(largest)),
+    )
+
+
+def _status_trace(group: pd.DataFrame, status: str, names: dict[str, str]) -> dict[str, Any]:
+    """The segments of one status, one per label (drawn under its wrapped name, named whole in
+    the hover text), its count written inside where it fits."""
     name = commitment_status_name(status)
-    hover = _("{label}: {count} {status}").format(label="%{y}", count="%{x:,}", status=name)
+    hover = _("{label}: {count} {status}").format(
+        label="%{customdata}", count="%{x:,}", status=name
+    )
     return {
         "type": "bar",
         "x": group.commitments,
-        "y": group.label,
+        "y": [names.get(label, label) for label in group.label],
+        "customdata": group.label,
         "orientation": "h",
         "name": name,
         "marker": {"color": STATUS_COLOURS.get(status, "#969696")},
