@@ -147,3 +147,26 @@ def test_the_check_finds_a_label_the_margin_cuts(chart_page: Page) -> None:
     found = draw(chart_page, figure, CHART_WIDTHS[0])
     assert any("cut by the chart's edge" in line and "ytick" in line for line in found), found
     assert json.loads(themed_json(figure))["layout"]["yaxis"]["automargin"] is False
+
+
+PLOT_HEIGHTS_JS = """
+() => [...document.querySelectorAll('#chart .bglayer .bg')]
+        .map((plot) => plot.getBoundingClientRect().height)
+"""
+SHORTEST_PLOT_PX = 140  # each of the Overview's two charts, whatever its legend takes
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_overview_legend_leaves_both_charts_their_height(
+    chart_page: Page, language: str
+) -> None:
+    """The legend under the Overview's charts names every kind and every status (the record
+    at a million has them all); on a phone its two groups stack, and a figure of fixed height
+    squeezed each chart to ~100 px. The figure grows with what its legend may take."""
+    with i18n.use_language(language):  # type: ignore[arg-type]
+        figure = FIGURES["per year"](2_500_000)
+    for width in CHART_WIDTHS:
+        draw(chart_page, figure, width)
+        heights = chart_page.evaluate(PLOT_HEIGHTS_JS)
+        assert len(heights) == 2
+        assert min(heights) >= SHORTEST_PLOT_PX, (width, heights)

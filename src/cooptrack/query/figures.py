@@ -1120,6 +1120,7 @@ def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:
         ),
     )  # fmt: skip
     rows_of = {"meetings": 1, "commitments": 2}
+    legend: dict[str, list[str]] = {"meetings": [], "commitments": []}
     for what, order, colours, namer in (
         ("meetings", MEETING_KINDS, KIND_COLOURS, kind_name),
         ("commitments", tuple(STATUS_COLOURS), STATUS_COLOURS, commitment_status_name),
@@ -1130,6 +1131,7 @@ def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:
             if counted.empty:
                 continue
             name = namer(key)
+            legend[what].append(name)
             figure.add_trace(
                 go.Bar(
                     x=counted.year, y=counted["count"], name=name,
@@ -1141,7 +1143,8 @@ def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:
                 row=rows_of[what], col=1,
             )  # fmt: skip
     figure.add_vline(x=today.year, line={"color": "#555555", "dash": "dot", "width": 1})
-    _layout(figure, height=620, date_axis=False, barmode="stack")
+    _layout(figure, height=620 + _stacked_legend_px(list(legend.values())), date_axis=False,
+            barmode="stack")  # fmt: skip
     # The legend below the charts, where a phone has room for it (beside them it squeezes
     # the bars); year ticks spaced so that upright labels never touch at a phone's width.
     figure.update_layout(
@@ -1152,6 +1155,22 @@ def per_year_figure(years: pd.DataFrame, today: date) -> go.Figure:
     span = int(years.year.max() - years.year.min()) + 1 if not years.empty else 1
     figure.update_xaxes(dtick=_year_step(span), tickformat="d", tickangle=0)
     return figure
+
+
+LEGEND_ROW_PX = 19
+LEGEND_ENTRY_PX = 48  # an entry's symbol and the gaps around its text
+
+
+def _stacked_legend_px(groups: list[list[str]]) -> int:
+    """How much taller a legend of these groups is when they do not fit side by side on a
+    phone and Plotly stacks them: the figure grows by that, so its charts keep their height
+    (at a million, every kind and status named, the two charts were squeezed to ~100 px)."""
+    shown = [names for names in groups if names]
+    side_by_side = sum(LEGEND_ENTRY_PX + max(map(label_width_px, names)) for names in shown)
+    if side_by_side <= PHONE_CHART_PX:
+        return 0
+    stacked = sum(map(len, shown)) + len(shown) - 1  # a row's gap between groups
+    return (stacked - max(map(len, shown))) * LEGEND_ROW_PX
 
 
 def _highest_stack(years: pd.DataFrame) -> float:
