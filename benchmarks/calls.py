@@ -180,7 +180,7 @@ def _profile_canon(profile: Any) -> list[str]:
         if isinstance(frame, pd.DataFrame):
             column = next(c for c in ("id", "convention", "country") if c in frame.columns)
             parts += [f"{name}:{v}" for v in frame[column]]
-    for name in ("meetings_total", "hosted_total", "commitments_total"):
+    for name in ("meetings_total", "hosted_total", "commitments_total", "cops_total"):
         if hasattr(profile, name):
             parts.append(f"{name}={getattr(profile, name)}")
     return parts

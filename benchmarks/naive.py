@@ -27,6 +27,7 @@ from cooptrack.db.schema import MEETING_KIND_LABELS, NONE_LABEL, OPEN_COMMITMENT
 from cooptrack.query import commitments as commitment_queries
 from cooptrack.query import meetings as meeting_queries
 from cooptrack.query import phases as phase_queries
+from cooptrack.query import profiles
 from cooptrack.query.codes import convention_short_name
 from cooptrack.query.export import BOM, neutralise
 from cooptrack.query.filters import Filters, search_needles
@@ -407,6 +408,10 @@ def _shown_rows() -> int:
     return int(getattr(meeting_queries, "SHOWN_ROWS", 200))
 
 
+def _cop_points() -> int:
+    return int(getattr(profiles, "COP_POINTS", 100))
+
+
 def _newest(frame: pd.DataFrame, by: list[str], limit: int) -> pd.DataFrame:
     """The `limit` last rows in `by` order, shown oldest first (as the core's pages do)."""
     return frame.sort_values(by).tail(limit)
@@ -456,17 +461,26 @@ def naive_overview_counts(t: NaiveTables, filters: Filters, today: date) -> list
     )
 
 
-def _naive_meetings(t: NaiveTables, filters: Filters, limit: int) -> pd.DataFrame:
-    m = t.meetings()
+def _naive_meetings(
+    t: NaiveTables, filters: Filters, limit: int, cops: bool | None = None
+) -> pd.DataFrame:
+    m = _cops_or_not(t.meetings(), cops)
     return _naive_meeting_labels(_newest(m[_mask(m, filters)], ["alive_from", "id"], limit), t)
 
 
-def naive_meetings_frame(t: NaiveTables, filters: Filters, limit: int) -> list[str]:
-    return text(_naive_meetings(t, filters, limit).id)
+def _cops_or_not(meetings: pd.DataFrame, cops: bool | None) -> pd.DataFrame:
+    return meetings if cops is None else meetings[(meetings.kind == "cop") == cops]
 
 
-def naive_count_meetings(t: NaiveTables, filters: Filters) -> list[str]:
-    m = t.meetings()
+def naive_meetings_frame(
+    t: NaiveTables, filters: Filters, limit: int | None = None, cops: bool | None = None
+) -> list[str]:
+    shown = limit if limit is not None else int(meeting_queries.TIMELINE_POINTS)
+    return text(_naive_meetings(t, filters, shown, cops).id)
+
+
+def naive_count_meetings(t: NaiveTables, filters: Filters, cops: bool | None = None) -> list[str]:
+    m = _cops_or_not(t.meetings(), cops)
     return [str(int(_mask(m, filters).sum()))]
 
 
@@ -737,15 +751,17 @@ def naive_convention_profile(t: NaiveTables, code: str, filters: Filters, today:
         .sort_values("name")
     )
     scoped = replace(filters, conventions=(code,))
-    limit = int(getattr(meeting_queries, "TIMELINE_POINTS", 2000))
-    meetings = _naive_meetings(t, scoped, limit)
-    others = meetings[meetings.kind != "cop"].tail(_shown_rows())
+    m = t.meetings()
+    matching = m[_mask(m, scoped)]
+    cops = _cops_or_not(matching, True)
+    others = _newest(_cops_or_not(matching, False), ["alive_from", "id"], _shown_rows())
     commitments = _naive_commitments(t, scoped, today, False, _shown_rows())
     return [
         *(f"parties:{v}" for v in parties.name),
-        *(f"cops:{v}" for v in meetings[meetings.kind == "cop"].id),
+        *(f"cops:{v}" for v in _newest(cops, ["alive_from", "id"], _cop_points()).id),
         *(f"meetings:{v}" for v in others.id),
         *(f"commitments:{v}" for v in commitments.id),
+        f"cops_total={len(cops)}",
     ]
 
 

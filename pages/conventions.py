@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cooptrack.i18n import N_, _, pgettext
+from cooptrack.i18n import N_, _, number, pgettext
 from cooptrack.query.figures import timeline_figure
 from cooptrack.ui import data, pacing
 from cooptrack.ui.choice import url_choice
@@ -55,6 +55,12 @@ if profile.cops.empty:
     empty_state(cops, profile.filters)
 else:
     sessions = profile.cops
+    if profile.cops_total > len(sessions):
+        st.caption(
+            _(
+                "The newest {shown} of {total} COPs are drawn; narrow the filters to see others."
+            ).format(shown=number(len(sessions)), total=number(profile.cops_total))
+        )
     st.plotly_chart(
         data.figure(
             ("cops", version, code, filters, today),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from cooptrack.db import schema
 from cooptrack.db.store import Store
 from cooptrack.query import calendar, codes, export, profiles
 from cooptrack.query import commitments as commitment_queries
@@ -153,6 +156,53 @@ def test_profiles(small: Store) -> None:
         "Uzbekistan": "party",
     }
     assert profiles.convention_profile(small, "NOPE", Filters(), date(2026, 1, 1)) is None
+
+
+def busier(bundled_db: Path, folder: Path, kind: str, extra: int) -> Path:
+    """A copy of the bundled record with `extra` UNFCCC meetings of `kind`, newer than all
+    others (derived facts rebuilt)."""
+    path = folder / "busier.duckdb"
+    shutil.copyfile(bundled_db, path)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            """INSERT INTO meetings SELECT m.* REPLACE (
+                   m.id || '-extra-' || i AS id, $kind AS kind, NULL AS series, NULL AS ordinal,
+                   DATE '2031-01-01' + CAST(i AS INTEGER) AS start_date, 'day' AS start_precision,
+                   NULL AS end_date, NULL AS end_precision)
+               FROM meetings m, range($extra) r(i) WHERE m.id = 'wgecc-10'""",
+            {"kind": kind, "extra": extra},
+        )
+        schema.rebuild_facts(connection)
+    return path
+
+
+def test_a_conventions_cops_are_found_past_its_newest_meetings(
+    bundled_db: Path, tmp_path: Path
+) -> None:
+    """The profile's COPs are the newest COPs, not the COPs among its newest meetings: with
+    more newer meetings than the chart draws, the page said "No UNFCCC COPs match"."""
+    newer = meeting_queries.TIMELINE_POINTS + 1  # the old way picked COPs among these
+    with Store.open(busier(bundled_db, tmp_path, "workshop", newer)) as store:
+        unfccc = profiles.convention_profile(store, "UNFCCC", Filters(), date(2026, 1, 1))
+        cops = meeting_queries.count_meetings(store, Filters(conventions=("UNFCCC",)), cops=True)
+    assert unfccc is not None
+    assert cops >= 1
+    assert len(unfccc.cops) == unfccc.cops_total == cops
+    assert set(unfccc.cops.kind) == {"cop"}
+    assert len(unfccc.meetings) == meeting_queries.SHOWN_ROWS
+    assert set(unfccc.meetings.kind) == {"workshop"}  # the newest others: the added ones
+
+
+def test_a_convention_with_more_cops_than_drawn_counts_them_all(
+    bundled_db: Path, tmp_path: Path
+) -> None:
+    newer = profiles.COP_POINTS + 5
+    with Store.open(busier(bundled_db, tmp_path, "cop", newer)) as store:
+        unfccc = profiles.convention_profile(store, "UNFCCC", Filters(), date(2026, 1, 1))
+    assert unfccc is not None
+    assert len(unfccc.cops) == profiles.COP_POINTS
+    assert unfccc.cops_total > newer
+    assert unfccc.cops.start_date.min() >= date(2031, 1, 1)  # the newest
 
 
 def test_large_results_are_limited_and_counted_in_sql(small: Store) -> None:

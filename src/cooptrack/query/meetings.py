@@ -200,10 +200,12 @@ _MEETING_COLUMNS = """id, shown_text(title, title_ru, $lang) AS title,
     shown_text(summary, summary_ru, $lang) AS summary"""
 
 
-def meetings_frame(store: Store, filters: Filters, limit: int = TIMELINE_POINTS) -> pd.DataFrame:
+def meetings_frame(
+    store: Store, filters: Filters, limit: int = TIMELINE_POINTS, *, cops: bool | None = None
+) -> pd.DataFrame:
     """The newest `limit` meetings under the filters, shown oldest first, with readable dates
-    and places."""
-    condition, params = where(filters)
+    and places; with `cops`, only COPs (True) or only other meetings (False)."""
+    condition, params = only_cops(*where(filters), cops)
     frame = store.frame(
         f"SELECT {_MEETING_COLUMNS} FROM ({newest_sql('meeting_facts', condition)}), "
         "label_maps_in($lang) ORDER BY alive_from, id",
@@ -212,9 +214,23 @@ def meetings_frame(store: Store, filters: Filters, limit: int = TIMELINE_POINTS)
     return _with_meeting_labels(frame)
 
 
-def count_meetings(store: Store, filters: Filters) -> int:
-    sql, params = _filtered("meeting_facts", filters, "count(*)")
-    return int(store.rows(sql, params)[0][0])
+def only_cops(
+    condition: str, params: dict[str, Any], cops: bool | None
+) -> tuple[str, dict[str, Any]]:
+    """`condition` narrowed to COPs (True) or to the other meetings (False): a profile's COPs
+    are chosen among COPs, not among its newest meetings (at a million, those held none)."""
+    if cops is None:
+        return condition, params
+    return f"{condition} AND (kind = $cop_kind) = $cops", {
+        **params,
+        "cop_kind": "cop",
+        "cops": cops,
+    }
+
+
+def count_meetings(store: Store, filters: Filters, *, cops: bool | None = None) -> int:
+    condition, params = only_cops(*where(filters), cops)
+    return int(store.rows(f"SELECT count(*) FROM meeting_facts WHERE {condition}", params)[0][0])
 
 
 def meeting_density(store: Store, filters: Filters) -> pd.DataFrame:

@@ -11,7 +11,11 @@ from cooptrack.db.store import Store
 from cooptrack.i18n import _, current, pgettext
 from cooptrack.query.commitments import commitments_frame, count_commitments
 from cooptrack.query.filters import Filters, where
-from cooptrack.query.meetings import SHOWN_ROWS, meetings_frame
+from cooptrack.query.meetings import SHOWN_ROWS, count_meetings, meetings_frame
+
+# The COP chart's newest sessions: every session of a real convention (UNFCCC's COP, CMP and
+# CMA number ~60), each labelled; 600 took 141 ms to build and 136 KiB to send at a million.
+COP_POINTS = 100
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ class ConventionProfile:
     name: str
     filters: Filters
     url: str | None
-    cops: pd.DataFrame
+    cops: pd.DataFrame  # the newest COP_POINTS
+    cops_total: int
     parties: pd.DataFrame
     meetings: pd.DataFrame
     commitments: pd.DataFrame
@@ -100,7 +105,6 @@ def convention_profile(
     if not found:
         return None
     scoped = replace(filters, conventions=(code,))
-    meetings = meetings_frame(store, scoped)
     parties = store.frame(
         """SELECT name_in(c.name, c.name_ru, $lang) AS country,
                p.convention IS NOT NULL AS party, p.since_year,
@@ -123,8 +127,9 @@ def convention_profile(
         name=str(found[0][0]),
         filters=scoped,
         url=str(found[0][1]) if found[0][1] else None,
-        cops=meetings[meetings.kind == "cop"].reset_index(drop=True),
+        cops=meetings_frame(store, scoped, COP_POINTS, cops=True),
+        cops_total=count_meetings(store, scoped, cops=True),
         parties=parties,
-        meetings=meetings[meetings.kind != "cop"].tail(SHOWN_ROWS).reset_index(drop=True),
+        meetings=meetings_frame(store, scoped, SHOWN_ROWS, cops=False),
         commitments=commitments_frame(store, scoped, today),
     )
