@@ -11,9 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from hypothesis import HealthCheck, settings
 
+from cooptrack.db import schema
 from cooptrack.db.store import Store
 from cooptrack.record.seed import build_database
 
@@ -86,3 +88,21 @@ def _settings_restored() -> Iterator[None]:
         if key not in before:
             del os.environ[key]
     os.environ.update(before)
+
+
+def busier(bundled_db: Path, folder: Path, kind: str, extra: int) -> Path:
+    """A copy of the bundled record with `extra` UNFCCC meetings of `kind`, newer than all
+    others (derived facts rebuilt)."""
+    path = folder / "busier.duckdb"
+    shutil.copyfile(bundled_db, path)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            """INSERT INTO meetings SELECT m.* REPLACE (
+                   m.id || '-extra-' || i AS id, $kind AS kind, NULL AS series, NULL AS ordinal,
+                   DATE '2031-01-01' + CAST(i AS INTEGER) AS start_date, 'day' AS start_precision,
+                   NULL AS end_date, NULL AS end_precision)
+               FROM meetings m, range($extra) r(i) WHERE m.id = 'wgecc-10'""",
+            {"kind": kind, "extra": extra},
+        )
+        schema.rebuild_facts(connection)
+    return path

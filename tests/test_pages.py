@@ -7,10 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, seed_count
+from conftest import ROOT, busier, seed_count
 from streamlit.testing.v1 import AppTest
 
 from cooptrack.db.store import Store
+from cooptrack.query import profiles
+from cooptrack.query.filters import Filters
+from cooptrack.query.meetings import count_meetings
 
 # Streamlit runs the entry script the server runs (see cooptrack/ui/dashboard.py); pages are
 # switched to by their full path, since they do not sit beside that script.
@@ -172,6 +175,27 @@ def test_country_profile_follows_the_link(app: OpenPage) -> None:
     at = app("pages/countries.py", {"profile": "TJ"})
     assert "Tajikistan" in [h.value for h in at.header]
     assert "AARHUS" in at.table[0].value.to_string()
+
+
+def test_a_convention_with_more_cops_than_drawn_says_how_many(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the chart's newest COP_POINTS sessions, the page draws those and counts the rest;
+    it never says no COP matches when some do."""
+    path = busier(bundled_db, tmp_path, "cop", profiles.COP_POINTS + 3)
+    with Store.open(path) as store:
+        total = count_meetings(store, Filters(conventions=("UNFCCC",)), cops=True)
+    monkeypatch.setenv("COOPTRACK_DB", str(path))
+    monkeypatch.setenv("COOPTRACK_TODAY", "2026-11-28")
+    at = new_app()
+    at.query_params["profile"] = "UNFCCC"
+    at.run()
+    at.switch_page(page_path("pages/conventions.py"))
+    at.run()
+    assert_clean(at, PAGES["pages/conventions.py"])
+    shown = " ".join(c.value for c in at.caption)
+    assert f"The newest {profiles.COP_POINTS} of {total} COPs are drawn" in shown
+    assert not [i.value for i in at.info if "No UNFCCC COPs" in literal(i.value)]
 
 
 def test_a_database_that_cannot_be_opened_gives_a_message_not_a_trace(

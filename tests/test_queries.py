@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
+from conftest import busier
 
-from cooptrack.db import schema
 from cooptrack.db.store import Store
 from cooptrack.query import calendar, codes, export, profiles
 from cooptrack.query import commitments as commitment_queries
@@ -156,24 +154,6 @@ def test_profiles(small: Store) -> None:
         "Uzbekistan": "party",
     }
     assert profiles.convention_profile(small, "NOPE", Filters(), date(2026, 1, 1)) is None
-
-
-def busier(bundled_db: Path, folder: Path, kind: str, extra: int) -> Path:
-    """A copy of the bundled record with `extra` UNFCCC meetings of `kind`, newer than all
-    others (derived facts rebuilt)."""
-    path = folder / "busier.duckdb"
-    shutil.copyfile(bundled_db, path)
-    with duckdb.connect(str(path)) as connection:
-        connection.execute(
-            """INSERT INTO meetings SELECT m.* REPLACE (
-                   m.id || '-extra-' || i AS id, $kind AS kind, NULL AS series, NULL AS ordinal,
-                   DATE '2031-01-01' + CAST(i AS INTEGER) AS start_date, 'day' AS start_precision,
-                   NULL AS end_date, NULL AS end_precision)
-               FROM meetings m, range($extra) r(i) WHERE m.id = 'wgecc-10'""",
-            {"kind": kind, "extra": extra},
-        )
-        schema.rebuild_facts(connection)
-    return path
 
 
 def test_a_conventions_cops_are_found_past_its_newest_meetings(
