@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from cooptrack.i18n import N_, _, full_date, ngettext, number, pgettext
+from cooptrack.query.coverage import RANGES_SHOWN
 from cooptrack.ui import data, pacing
 from cooptrack.ui.widgets import table
 
@@ -72,9 +73,9 @@ series = pd.DataFrame(
         {
             "series": s.series,
             "meetings": s.meetings,
-            "present": s.ranges(s.present) or "—",
-            "missing": s.ranges(s.missing) or none,
-            "earlier": s.ranges(s.earlier) or none,
+            "present": s.ranges(s.present, RANGES_SHOWN) or "—",
+            "missing": s.ranges(s.missing, RANGES_SHOWN) or none,
+            "earlier": s.ranges(s.earlier, RANGES_SHOWN) or none,
             "unnumbered": s.unnumbered,
             "first": s.first,
             "last": s.last,

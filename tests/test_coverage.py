@@ -51,6 +51,14 @@ def test_gaps_inside_a_series_are_told_apart_from_numbers_before_it(
         (i.kind, i.record, i.field, i.value) for i in report.imprecise
     }
     assert wgecc.ranges((1, 2, 3, 5, 7, 8)) == "1–3, 5, 7–8"
+    assert wgecc.ranges((1, 2, 3, 5, 7, 8), most=3) == "1–3, 5, 7–8"
+    assert wgecc.ranges((1, 2, 3, 5, 7, 8), most=2) == (
+        "1–3, 5, … and 1 more range (6 numbers in all)"
+    )
+    every_other = tuple(range(1, 2001, 2))
+    assert wgecc.ranges(every_other, most=4) == (
+        "1, 3, 5, 7, … and 996 more ranges (1,000 numbers in all)"
+    )
 
 
 def test_every_date_coarser_than_a_day_is_listed(store: Store) -> None:

@@ -12,6 +12,7 @@ from cooptrack import i18n
 from cooptrack.db.store import Store
 from cooptrack.i18n import _, ngettext, number
 
+RANGES_SHOWN = 5  # in a cell of the page's series table; the command line lists them all
 IMPRECISE_LISTED = 1_000  # a large record has many vague dates: list the first, count them all
 
 
@@ -27,15 +28,24 @@ class SeriesCoverage:
     first: str  # ISO at the known precision
     last: str
 
-    def ranges(self, numbers: tuple[int, ...]) -> str:
-        """`(1, 2, 3, 5)` → `1–3, 5`."""
+    def ranges(self, numbers: tuple[int, ...], most: int | None = None) -> str:
+        """`(1, 2, 3, 5)` → `1–3, 5`; past `most` ranges, the first `most` and a count of the
+        rest (a table cell of hundreds of ranges was thousands of pixels tall)."""
         spans: list[list[int]] = []
         for n in numbers:
             if spans and n == spans[-1][1] + 1:
                 spans[-1][1] = n
             else:
                 spans.append([n, n])
-        return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+        texts = [str(a) if a == b else f"{a}–{b}" for a, b in spans]
+        if most is None or len(texts) <= most:
+            return ", ".join(texts)
+        more = len(texts) - most
+        return ngettext(
+            "{shown}, … and {more} more range ({numbers} numbers in all)",
+            "{shown}, … and {more} more ranges ({numbers} numbers in all)",
+            more,
+        ).format(shown=", ".join(texts[:most]), more=number(more), numbers=number(len(numbers)))
 
 
 @dataclass(frozen=True)
