@@ -810,7 +810,9 @@ def density_figure(density: pd.DataFrame, today: date) -> go.Figure:
     _today_line(figure, today)
     _layout(figure, height=420, barmode="stack", bargap=0.1)
     highest = density.groupby("quarter").meetings.sum().max() if not density.empty else 0
-    figure.update_layout(margin={"l": math.ceil(left_for_counts(highest, titled=True))})
+    figure.update_layout(
+        margin=margins(left=left_for_counts(highest, titled=True), bottom=DATE_AXIS_PX)
+    )
     figure.update_yaxes(title_text=_("meetings per quarter"), rangemode="tozero")
     return figure
 
