@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, settings
 
 from cooptrack.db import schema
 from cooptrack.db.store import Store
+from cooptrack.query import figures
 from cooptrack.record.seed import build_database
 
 # How hard the property tests work: "ci" (the default, what `make test` runs), "fuzz"
@@ -106,3 +107,23 @@ def busier(bundled_db: Path, folder: Path, kind: str, extra: int) -> Path:
         )
         schema.rebuild_facts(connection)
     return path
+
+
+def timeline_lane_ys(figure: Any) -> list[float]:
+    """A timeline figure's lanes, by the y each is drawn at: half a lane under its name (a split
+    kind's lane's name, or an unsplit kind's heading; a split kind's heading sits a heading's
+    height over its first lane's name)."""
+    names = [a for a in figure.layout.annotations if a.xref == "paper" and a.xshift]
+    parts = [a.y for a in names if a.font.size == figures.PART_FONT_PX]
+    ys = []
+    for a in names:
+        over_a_part = any(abs(a.y - figures.HEADING_AT - y) < 1e-6 for y in parts)
+        if a.font.size == figures.PART_FONT_PX or not over_a_part:
+            ys.append(round(a.y - figures.LANE_NAME_AT, 6))
+    return sorted(ys)
+
+
+def lane_of(y: float, lane_ys: list[float]) -> float:
+    """The lane a marker or label is drawn for: the nearest lane's y (markers stacked apart
+    sit a dodge off it, labels a label row)."""
+    return min(lane_ys, key=lambda lane_y: abs(lane_y - y))

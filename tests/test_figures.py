@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import SEED_DIR
+from conftest import SEED_DIR, lane_of, timeline_lane_ys
 
 from cooptrack.db.schema import MEETING_KIND_LABELS, MEETING_KINDS
 from cooptrack.db.store import Store
@@ -55,29 +55,42 @@ def kind_headings(figure: go.Figure) -> list[str]:
 
 
 def lanes_drawn(figure: go.Figure) -> dict[str, list[str]]:
-    """Each split lane's name and the ids of the meetings drawn on it (a lane's first marker
-    sits on the lane's line; its name is half a lane above)."""
+    """Each split lane's name and the ids of the meetings drawn on it (a lane's markers sit on
+    its line, or a dodge off it; its name is half a lane above)."""
     parts = {
         round(a.y - figures.LANE_NAME_AT, 6): str(a.text)
         for a in figure.layout.annotations
         if a.xshift and a.font.size == 12
     }
-    return {
-        parts[round(t.y[0], 6)]: [row[0] for row in t.customdata]
-        for t in marker_traces(figure)
-        if round(t.y[0], 6) in parts
-    }
+    named = {name: float(y) for y, name in parts.items()}
+    lane_ys = timeline_lane_ys(figure)
+    drawn: dict[str, list[str]] = {name: [] for name in named}
+    for trace in marker_traces(figure):
+        for y, row in zip(trace.y, trace.customdata, strict=True):
+            lane = lane_of(y, lane_ys)
+            for name, at in named.items():
+                if abs(at - lane) < 1e-6:
+                    drawn[name].append(row[0])
+    return drawn
 
 
-def test_timeline_has_a_heading_and_one_legend_entry_per_kind(bundled: Store) -> None:
+def test_the_timeline_names_each_kind_in_a_heading_and_draws_each_meeting_once(
+    bundled: Store,
+) -> None:
     meetings = meeting_queries.meetings_frame(bundled, Filters())
     figure = figures.timeline_figure(meetings, TODAY)
-    legend = [t.name for t in figure.data if t.showlegend is not False]
     kinds = [k for k in MEETING_KINDS if k in set(meetings.kind)]
-    assert legend == [MEETING_KIND_LABELS[k] for k in kinds]
-    assert kind_headings(figure) == legend  # the legend names what the headings name
+    assert kind_headings(figure) == [MEETING_KIND_LABELS[k] for k in kinds]
+    assert not [t for t in figure.data if t.showlegend is not False]  # the headings say it
+    assert figure.layout.showlegend is False
+    dots = [a for a in figure.layout.annotations if a.text == "●"]
+    assert [a.font.color for a in dots] == [figures.KIND_COLOURS[k] for k in kinds]
     drawn = [i for t in marker_traces(figure) for i in (row[0] for row in t.customdata)]
     assert sorted(drawn) == sorted(meetings.id)  # each meeting on one lane, once
+    assert len(marker_traces(figure)) == 1  # one trace for them all: drawn in one go
+    colours = dict(zip(drawn, marker_traces(figure)[0].marker.color, strict=True))
+    kind_of = dict(zip(meetings.id, meetings.kind, strict=True))
+    assert all(colours[i] == figures.KIND_COLOURS[kind_of[i]] for i in drawn)
     assert figure.layout.hovermode == "closest"
 
 
