@@ -68,7 +68,14 @@ def _parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="build a database from the bundled seed data")
     init.add_argument("--db", help=db_help)
-    init.add_argument("--force", action="store_true", help="replace an existing database")
+    rebuild = init.add_mutually_exclusive_group()
+    rebuild.add_argument("--force", action="store_true", help="replace an existing database")
+    rebuild.add_argument(
+        "--refresh",
+        action="store_true",
+        help="build it when missing, rebuild it when it holds an earlier version of the seed's "
+        "record with no saved changes, else leave it (what `make run` does)",
+    )
     init.add_argument("--seed", help="folder of seed files (default: data/seed)")
     init.add_argument(
         "--empty",
@@ -242,10 +249,24 @@ def _init(args: argparse.Namespace) -> int:
 
     target = _database(args.db)
     seed_dir = Path(args.seed) if args.seed else default_seed_dir()
+    if args.refresh:
+        return _refresh(seed_dir, target, args.empty)
     data = build_database(seed_dir, target, force=args.force, empty=args.empty)
     counts = ", ".join(f"{len(rows)} {table}" for table, rows in data.tables.items())
     print(f"wrote {target}: {counts}", file=sys.stderr)
     _publish(target)
+    return 0
+
+
+def _refresh(seed_dir: Path, target: Path, empty: bool) -> int:
+    from cooptrack.record.refresh import refresh  # noqa: PLC0415
+
+    if empty:
+        raise InputError("--refresh keeps or rebuilds the whole record: it does not take --empty")
+    done = refresh(seed_dir, target)
+    print(done.message, file=sys.stderr)
+    if done.action in {"built", "rebuilt"}:
+        _publish(target)
     return 0
 
 

@@ -8,6 +8,7 @@ and moved into place only when complete, so a failed load leaves nothing behind.
 from __future__ import annotations
 
 import csv
+import hashlib
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -84,7 +85,7 @@ def load_seed(seed_dir: Path) -> SeedData:
     """Read and validate every file; raise SeedError on the first bad row."""
     known = Known()
     tables: dict[str, list[Values]] = {}
-    meta = _read_meta(seed_dir / "dataset.toml")
+    meta = _read_meta(seed_dir / "dataset.toml") | {"seed_fingerprint": fingerprint(seed_dir)}
     for name, convert in CONVERTERS.items():
         path = seed_dir / f"{name}.csv"
         rows = read_rows(path, COLUMNS[name], known, OPTIONAL_COLUMNS[name])
@@ -106,6 +107,18 @@ def load_seed(seed_dir: Path) -> SeedData:
         for c in all_countries()
     ]
     return SeedData(meta, tables)
+
+
+def fingerprint(seed_dir: Path) -> str:
+    """A digest of the seed files, stored with the database built from them: it tells a
+    database built from this record from one built from an earlier one (`refresh`)."""
+    digest = hashlib.sha256()
+    for name in ("dataset.toml", *(f"{table}.csv" for table in CONVERTERS)):
+        path = seed_dir / name
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"")
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _read_meta(path: Path) -> dict[str, str]:
