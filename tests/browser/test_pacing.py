@@ -9,20 +9,28 @@ test later still)."""
 
 from __future__ import annotations
 
+import statistics
 import time
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-PAUSE_SEEN_S = 0.03  # the server pauses 0.1 s; unpaced, the next message follows within 0.01 s
-VISITS = 3  # a busy machine can hold a frame back until the next one: one clean visit suffices
+# The server pauses 0.05 s after the heading and 0.1 s after the chart. Unpaced, the next
+# message follows within 0.01 s (median 0.000 s over six visits). The heading leaves the server
+# only once the page's script lets the server's event loop run, often 30-40 ms into its pause,
+# so its gap reads 0.011-0.057 s; the chart's 0.07-0.1 s.
+HEADING_SEEN_S = 0.008
+CHART_SEEN_S = 0.03
+VISITS = 5  # medians: a busy machine can hold a frame back until the next one
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36"
 
 
 def test_heading_then_first_chart_then_the_rest(server: str) -> None:
     seen = [_gaps_after_heading_and_chart(server, BROWSER) for _ in range(VISITS)]
-    assert any(min(gaps) >= PAUSE_SEEN_S for gaps in seen), f"gaps (s) per visit: {seen}"
+    heading = statistics.median(gaps[0] for gaps in seen)
+    chart = statistics.median(gaps[1] for gaps in seen)
+    assert heading >= HEADING_SEEN_S and chart >= CHART_SEEN_S, f"gaps (s) per visit: {seen}"
 
 
 def _gaps_after_heading_and_chart(server: str, agent: str) -> tuple[float, float]:
