@@ -4,6 +4,7 @@ in the first visitor's page run."""
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 
 import duckdb
@@ -64,3 +65,30 @@ def test_a_setting_that_is_wrong_stops_the_server_before_it_serves(
     said = capsys.readouterr().err
     assert said.startswith(f"cooptrack: error: {variable}={value!r}")
     assert "Traceback" not in said
+
+
+def test_the_server_socket_sends_small_messages_without_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nagle's algorithm held a page's first small messages ~40 ms for the browser's delayed
+    acknowledgement: the socket Streamlit binds now has TCP_NODELAY, and so does every
+    connection it accepts."""
+    from streamlit.web.server.starlette import starlette_server
+
+    original = starlette_server._bind_socket
+    monkeypatch.setattr(starlette_server, "_bind_socket", original)  # restored after the test
+    unpatched = original("127.0.0.1", 0, 8)
+    assert unpatched.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0  # why it matters
+    unpatched.close()
+    assert serve.send_small_messages_at_once()
+    listening = starlette_server._bind_socket("127.0.0.1", 0, 8)
+    listening.listen()
+    try:
+        assert listening.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        with socket.create_connection(listening.getsockname()[:2]):
+            listening.setblocking(True)
+            accepted, _ = listening.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    finally:
+        listening.close()

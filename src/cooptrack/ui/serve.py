@@ -13,9 +13,11 @@ password, and no secrets file content, is ever logged.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import socket
 import sys
 import tomllib
 from pathlib import Path
@@ -116,6 +118,35 @@ def prepare_record(log: logging.Logger) -> None:
         log.error("the record was not prepared at start: %s", error)  # pages say what is wrong
 
 
+def send_small_messages_at_once() -> bool:
+    """Turn Nagle's algorithm off for the dashboard's connections; False when Streamlit no
+    longer binds its socket where this expects.
+
+    Streamlit binds its listening socket as `socket.socket(family)`, with protocol 0, and
+    asyncio sets TCP_NODELAY only on sockets whose protocol reads IPPROTO_TCP. With Nagle on,
+    the small websocket messages of a page's first run (status, page config, navigation, the
+    heading) waited behind the first for the browser's delayed acknowledgement: they reached it
+    together ~40 ms after they were sent, on every visit (strace of the server and a protocol
+    client, docs/benchmarks.md). Linux hands the listening socket's TCP_NODELAY on to each
+    connection it accepts."""
+    try:
+        from streamlit.web.server.starlette import starlette_server  # noqa: PLC0415
+    except ImportError:
+        return False
+    bind = getattr(starlette_server, "_bind_socket", None)
+    if bind is None:
+        return False
+
+    def bind_without_nagle(*args: object, **kwargs: object) -> socket.socket:
+        bound: socket.socket = bind(*args, **kwargs)
+        with contextlib.suppress(OSError):  # not a TCP socket: nothing to turn off
+            bound.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return bound
+
+    starlette_server._bind_socket = bind_without_nagle
+    return True
+
+
 def main() -> None:
     try:
         role, form = config.role(), config.log_format()
@@ -129,6 +160,8 @@ def main() -> None:
     if role == "editor":
         prepare_record(log)
     options = settings_as_options(config.streamlit_settings())
+    if not send_small_messages_at_once():
+        log.warning("Streamlit's socket binding changed: small messages may wait up to 40 ms")
     sys.argv = ["streamlit", "run", str(ENTRY), *options, *sys.argv[1:]]
     cli.main()
 
