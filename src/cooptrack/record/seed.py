@@ -85,7 +85,7 @@ def load_seed(seed_dir: Path) -> SeedData:
     """Read and validate every file; raise SeedError on the first bad row."""
     known = Known()
     tables: dict[str, list[Values]] = {}
-    meta = _read_meta(seed_dir / "dataset.toml") | {"seed_fingerprint": fingerprint(seed_dir)}
+    meta = read_meta(seed_dir)
     for name, convert in CONVERTERS.items():
         path = seed_dir / f"{name}.csv"
         rows = read_rows(path, COLUMNS[name], known, OPTIONAL_COLUMNS[name])
@@ -107,6 +107,12 @@ def load_seed(seed_dir: Path) -> SeedData:
         for c in all_countries()
     ]
     return SeedData(meta, tables)
+
+
+def read_meta(seed_dir: Path) -> dict[str, str]:
+    """What the record is (dataset.toml) and the fingerprint of its files, without reading and
+    validating every row (`refresh` needs only this to tell whether to rebuild)."""
+    return _read_meta(seed_dir / "dataset.toml") | {"seed_fingerprint": fingerprint(seed_dir)}
 
 
 def fingerprint(seed_dir: Path) -> str:
