@@ -662,9 +662,9 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
         lane_days = [days[i] for i in lane.members]
         levels = dodge(lane_days, axis[1])
         placed += [(i, y + level * DODGE_AT) for i, level in zip(lane.members, levels, strict=True)]
-        periods.setdefault(lane.kind, []).extend(
-            (i, y) for i in lane.members if column["start_precision"][i] != "day"
-        )
+        for i in lane.members:
+            if column["start_precision"][i] != "day":
+                periods.setdefault(lane.kind, []).append((i, y))
         if index == 0 or lanes[index - 1].kind != lane.kind:
             heading = y + LANE_NAME_AT + (HEADING_AT if lane.part is not None else 0.0)
             names += _kind_name(lane.kind, heading)
@@ -674,8 +674,7 @@ def timeline_figure(meetings: pd.DataFrame, today: date) -> go.Figure:
             texts = _lane_texts(lane, column["short_title"], column["ordinal"], column["series"])
             labels += [(label, y) for label in _lane_labels(lane, column, texts, lane_days, axis)]
     for kind, members in periods.items():
-        if members:
-            figure.add_trace(_period_bars(column, members, KIND_COLOURS[kind]))
+        figure.add_trace(_period_bars(column, members, KIND_COLOURS[kind]))
     figure.add_trace(_markers(column, placed, xs))
     if labels:
         figure.add_trace(_label_texts(labels, first))
